@@ -1,0 +1,90 @@
+#ifndef CLUASHIM_H
+#define CLUASHIM_H
+
+/*
+ * The parts of the Lua 5.4 C API that Swift cannot import (function-like macros and the
+ * variadic lua_gc), plus the engine's per-state controls: a capped allocator, an instruction
+ * budget and the message handler every call into rule code goes through.
+ *
+ * Nothing here raises a Lua error into a Swift frame: the functions that can fail report it
+ * through their return value.
+ */
+
+#include <stddef.h>
+#include <stdint.h>
+#include <lua.h>
+#include <lauxlib.h>
+#include <lualib.h>
+
+/// Per-state limits and accounting; owned by the Swift side, found by the hook and the
+/// allocator through the state's extra space.
+typedef struct TrellisControl {
+    /* allocator */
+    size_t memory_used;
+    size_t memory_peak;
+    size_t memory_limit;      /* bytes; 0 means no limit */
+    int memory_enforced;      /* the limit applies only while rule code runs */
+    int memory_exceeded;      /* a request was refused since the last reset */
+    /* instruction budget */
+    int64_t instructions_left;
+    int64_t instruction_limit; /* 0 means no budget */
+    int budget_exhausted;      /* sticky until the next reset */
+} TrellisControl;
+
+/// Creates a state whose allocator and hook report to `control`. NULL when out of memory.
+lua_State *trellis_newstate(TrellisControl *control);
+
+/// Opens only the libraries a rule may use: base, string, table, math and utf8.
+/// Runs in protected mode; returns LUA_OK or an error status (message on the stack).
+int trellis_open_rule_libraries(lua_State *L);
+
+/// Starts a rule call: resets the budget and the memory flags and applies the limits.
+void trellis_begin_guarded(lua_State *L);
+
+/// Ends a rule call: lifts the limits so that the host can push and read freely.
+void trellis_end_guarded(lua_State *L);
+
+/// The message handler for lua_pcall: turns any error value into a table
+/// `{ message = string, location = "file:line" | nil, traceback = string }`.
+int trellis_message_handler(lua_State *L);
+
+/// Runs a rule file's chunk in a fresh environment and returns the rule table it builds.
+/// Arguments: the chunk, the environment's metatable. For lua_pcall.
+int trellis_load_rule(lua_State *L);
+
+/// Runs a rule for one student: a fresh environment, the chunk, then `evaluate(student, ctx)`.
+/// Arguments: the chunk, the environment's metatable, the student, ctx; returns evaluate's
+/// first result. For lua_pcall, so that no Lua error crosses a Swift frame.
+int trellis_run_rule(lua_State *L);
+
+/* Macros and variadics, as functions. */
+
+static inline void trellis_pop(lua_State *L, int n) { lua_pop(L, n); }
+static inline void trellis_newtable(lua_State *L) { lua_newtable(L); }
+static inline int trellis_pcall(lua_State *L, int nargs, int nresults, int msgh) {
+    return lua_pcall(L, nargs, nresults, msgh);
+}
+static inline const char *trellis_tostring(lua_State *L, int idx, size_t *len) {
+    return lua_tolstring(L, idx, len);
+}
+static inline int trellis_loadtext(lua_State *L, const char *buffer, size_t size, const char *name) {
+    /* "t": text only; binary chunks can crash the interpreter. */
+    return luaL_loadbufferx(L, buffer, size, name, "t");
+}
+static inline int trellis_registryindex(void) { return LUA_REGISTRYINDEX; }
+static inline int trellis_upvalueindex(int i) { return lua_upvalueindex(i); }
+static inline void trellis_pushcfunction(lua_State *L, lua_CFunction f) { lua_pushcfunction(L, f); }
+static inline int trellis_isinteger(lua_State *L, int idx) { return lua_isinteger(L, idx); }
+static inline lua_Integer trellis_tointeger(lua_State *L, int idx, int *isnum) {
+    return lua_tointegerx(L, idx, isnum);
+}
+static inline lua_Number trellis_tonumber(lua_State *L, int idx, int *isnum) {
+    return lua_tonumberx(L, idx, isnum);
+}
+static inline void trellis_full_gc(lua_State *L) { lua_gc(L, LUA_GCCOLLECT); }
+static inline int trellis_gc_kbytes(lua_State *L) { return lua_gc(L, LUA_GCCOUNT); }
+static inline void trellis_remove(lua_State *L, int idx) { lua_remove(L, idx); }
+static inline void trellis_insert(lua_State *L, int idx) { lua_insert(L, idx); }
+static inline void trellis_replace(lua_State *L, int idx) { lua_replace(L, idx); }
+
+#endif

@@ -1,0 +1,152 @@
+import Dispatch
+import Foundation
+
+/// Evaluates students with a rule pack.
+///
+/// Create one engine and share it: it is `Sendable` and holds only the rule sources and the
+/// settings. Each evaluation runs in Lua states of its own, one per worker.
+///
+/// ```swift
+/// let engine = try Engine()                       // the bundled rules
+/// let roster = try RosterReader.read(bytes, sourceName: "class.json")
+/// let report = engine.evaluate(roster)
+/// ```
+public final class Engine: Sendable {
+    /// The loaded rules, in pack order.
+    public let rules: [RuleDefinition]
+    /// The parameter values each rule runs with, by rule id and parameter name.
+    public let parameterValues: [String: [String: JSONValue]]
+    public let limits: RuleLimits
+    private let pack: RulePack
+
+    /// Loads and checks a rule pack.
+    ///
+    /// - Parameters:
+    ///   - rulePack: the rules; the bundled pack by default.
+    ///   - parameters: values that replace rules' defaults, by rule id and parameter name.
+    ///   - limits: what rule code may spend per student.
+    /// - Throws: every problem of the pack (syntax, missing `evaluate`, duplicate ids,
+    ///   parameters that do not fit), each with its file and line.
+    public init(rulePack: RulePack = .bundled, parameters: [String: [String: JSONValue]] = [:], limits: RuleLimits = RuleLimits()) throws(RulePackError) {
+        let runner = try RuleRunner(pack: rulePack, limits: limits)
+        let definitions = runner.rules.map(\.definition)
+        self.rules = definitions
+        self.parameterValues = try Self.resolve(parameters, for: definitions)
+        self.limits = limits
+        self.pack = rulePack
+    }
+
+    private static func resolve(_ overrides: [String: [String: JSONValue]], for rules: [RuleDefinition]) throws(RulePackError) -> [String: [String: JSONValue]] {
+        var problems: [TrellisIssue] = []
+        var resolved: [String: [String: JSONValue]] = [:]
+        for rule in rules {
+            var values: [String: JSONValue] = [:]
+            for parameter in rule.parameters { values[parameter.name] = parameter.defaultValue }
+            for (name, value) in overrides[rule.id] ?? [:] {
+                guard let parameter = rule.parameters.first(where: { $0.name == name }) else {
+                    let known = rule.parameters.map(\.name).joined(separator: ", ")
+                    problems.append(TrellisIssue(kind: .invalidRule, rule: rule.id, message: "rule \(rule.id) has no parameter \(name) (it has: \(known))", location: rule.path))
+                    continue
+                }
+                if let problem = parameter.problem(with: value) {
+                    problems.append(TrellisIssue(kind: .invalidRule, rule: rule.id, message: "parameter \(rule.id).\(name): \(problem)", location: rule.path))
+                    continue
+                }
+                values[name] = value
+            }
+            resolved[rule.id] = values
+        }
+        for ruleID in overrides.keys.sorted() where !rules.contains(where: { $0.id == ruleID }) {
+            problems.append(TrellisIssue(kind: .invalidRule, rule: ruleID, message: "no rule has the id \(ruleID) (rules: \(rules.map(\.id).joined(separator: ", ")))"))
+        }
+        guard problems.isEmpty else { throw RulePackError(issues: problems) }
+        return resolved
+    }
+
+    /// Evaluates every student of a roster, in input order.
+    ///
+    /// - Parameters:
+    ///   - jobs: how many workers (each with its own Lua state); the output is the same for any number.
+    ///   - progress: called with the number of students finished, from any thread.
+    public func evaluate(_ roster: Roster, jobs: Int = 1, progress: (@Sendable (Int) -> Void)? = nil) -> EvaluationReport {
+        let entries = roster.entries
+        let workers = max(1, min(jobs, entries.count))
+        let outcomes = OutcomeSlots(count: entries.count)
+        let finished = FinishedCounter()
+        let work: @Sendable (Int) -> Void = { worker in
+            // The pack loaded once already, so a runner cannot fail here.
+            guard let runner = try? self.makeRunner(context: roster.context) else { return }
+            for index in stride(from: worker, to: entries.count, by: workers) {
+                outcomes[index] = Self.outcome(of: entries[index], runner: runner)
+                if let progress { progress(finished.increment()) }
+            }
+        }
+        if workers == 1 {
+            work(0)
+        } else {
+            DispatchQueue.concurrentPerform(iterations: workers, execute: work)
+        }
+        return EvaluationReport(asOf: roster.context.asOf, outcomes: outcomes.values)
+    }
+
+    /// Evaluates a class document built in Swift.
+    public func evaluate(_ document: ClassDocument, jobs: Int = 1) -> EvaluationReport {
+        evaluate(Roster(document), jobs: jobs)
+    }
+
+    /// Evaluates one student with the class-level fields of `context`.
+    public func evaluate(_ student: Student, context: ClassContext) -> StudentResult {
+        guard let runner = try? makeRunner(context: context) else { return StudentResult(student: student.id) }
+        return Self.result(for: student, runner: runner)
+    }
+
+    func makeRunner(context: ClassContext) throws(RulePackError) -> RuleRunner {
+        let runner = try RuleRunner(pack: pack, limits: limits)
+        runner.prepare(context: context, parameterValues: parameterValues)
+        return runner
+    }
+
+    private static func outcome(of entry: RosterEntry, runner: RuleRunner) -> StudentOutcome {
+        switch entry {
+        case .student(let student): .evaluated(result(for: student, runner: runner))
+        case .invalid(let id, let issues): .skipped(studentID: id, issues: issues)
+        }
+    }
+
+    private static func result(for student: Student, runner: RuleRunner) -> StudentResult {
+        let outcomes = runner.evaluate(student)
+        let (winners, overridden) = ConflictResolver.resolve(outcomes.recommendations)
+        return StudentResult(student: student.id, recommendations: winners, overridden: overridden, notes: outcomes.notes, errors: outcomes.errors)
+    }
+}
+
+/// Result slots that workers fill by index; each index is written by exactly one worker.
+private final class OutcomeSlots: @unchecked Sendable {
+    private var storage: [StudentOutcome?]
+    private let lock = NSLock()
+
+    init(count: Int) {
+        storage = Array(repeating: nil, count: count)
+    }
+
+    subscript(index: Int) -> StudentOutcome? {
+        get { lock.withLock { storage[index] } }
+        set { lock.withLock { storage[index] = newValue } }
+    }
+
+    var values: [StudentOutcome] {
+        lock.withLock { storage.compactMap { $0 } }
+    }
+}
+
+private final class FinishedCounter: @unchecked Sendable {
+    private var count = 0
+    private let lock = NSLock()
+
+    func increment() -> Int {
+        lock.withLock {
+            count += 1
+            return count
+        }
+    }
+}

@@ -1,0 +1,166 @@
+import CLuaShim
+
+/// A rule's return value that breaks the rule API.
+struct RuleOutputError: Error {
+    var message: String
+}
+
+/// Reads what `evaluate` returned (a list of recommendations and notes) with type checks and
+/// raw access only, so no metamethod of the rule's runs while Swift is on the stack.
+struct RuleOutputReader {
+    let lua: LuaState
+    let rule: RuleDefinition
+    let ladders: Ladders
+
+    /// The actions the built-in kinds allow; custom kinds may use any action.
+    static let actionsByKind: [String: [String]] = [
+        "prompt": ["fade", "step_back", "hold", "mastered"],
+        "scaffold": ["advance", "step_back", "hold", "mastered"],
+        "choices": ["offer"],
+    ]
+
+    /// Field names the engine reads itself; every other field passes through to the output.
+    private static let knownFields: Set<String> = ["skill", "kind", "action", "from", "to", "options", "reason", "evidence", "priority", "rule", "note"]
+
+    func read(at index: Int32) throws(RuleOutputError) -> (recommendations: [Recommendation], notes: [RuleNote]) {
+        let list = lua_absindex(lua.state, index)
+        switch lua.type(at: list) {
+        case LUA_TNIL: return ([], [])
+        case LUA_TTABLE: break
+        default: throw RuleOutputError(message: "evaluate must return a list of recommendations, not a \(typeName(at: list))")
+        }
+        let count = Int(lua_rawlen(lua.state, list))
+        if count == 0 {
+            let looksLikeOneRecommendation = lua.rawField("kind", of: list) != LUA_TNIL
+            lua.pop()
+            if looksLikeOneRecommendation {
+                throw RuleOutputError(message: "evaluate returned a single recommendation; return a list of them: { recommendation }")
+            }
+            return ([], [])
+        }
+        var recommendations: [Recommendation] = []
+        var notes: [RuleNote] = []
+        for position in 1...count {
+            lua_rawgeti(lua.state, list, lua_Integer(position))
+            defer { lua.pop() }
+            let item = lua.top
+            guard lua.type(at: item) == LUA_TTABLE else {
+                throw RuleOutputError(message: "item \(position) of the returned list must be a table, not a \(typeName(at: item))")
+            }
+            if let note = try optionalString("note", of: item, position: position) {
+                notes.append(RuleNote(rule: rule.id, skill: try optionalString("skill", of: item, position: position), message: note))
+            } else {
+                recommendations.append(try recommendation(at: item, position: position))
+            }
+        }
+        return (recommendations, notes)
+    }
+
+    private func recommendation(at item: Int32, position: Int) throws(RuleOutputError) -> Recommendation {
+        func fail(_ message: String) -> RuleOutputError {
+            RuleOutputError(message: "recommendation \(position): \(message)")
+        }
+        let skill = try optionalString("skill", of: item, position: position)
+        guard let kind = try optionalString("kind", of: item, position: position), !kind.isEmpty else { throw fail("kind is required (a string such as \"prompt\")") }
+        guard let action = try optionalString("action", of: item, position: position), !action.isEmpty else { throw fail("action is required (a string such as \"fade\")") }
+        guard let reason = try optionalString("reason", of: item, position: position), !reason.isEmpty else {
+            throw fail("reason is required: say why, in words a teacher reads")
+        }
+        if let allowed = Self.actionsByKind[kind], !allowed.contains(action) {
+            throw fail("a \(kind) recommendation's action is one of \(allowed.joined(separator: ", ")), not \"\(action)\"")
+        }
+        let from = try optionalString("from", of: item, position: position)
+        let to = try optionalString("to", of: item, position: position)
+        let ladder: (name: String, levels: [String])? = switch kind {
+        case "prompt": ("prompt", ladders.prompt)
+        case "scaffold": ("stage", ladders.stage)
+        default: nil
+        }
+        if let ladder {
+            for (field, level) in [("from", from), ("to", to)] {
+                if let level, !ladder.levels.contains(level) {
+                    throw fail("\(field) \"\(level)\" is not on the \(ladder.name) ladder (\(ladder.levels.joined(separator: ", ")))")
+                }
+            }
+        }
+        var priority = rule.priority
+        switch lua.rawField("priority", of: item) {
+        case LUA_TNIL: break
+        case LUA_TNUMBER: priority = trellis_tonumber(lua.state, -1, nil)
+        default:
+            lua.pop()
+            throw fail("priority must be a number")
+        }
+        lua.pop()
+        let options = try readOptions(of: item, fail: fail)
+        if kind == "choices", options?.isEmpty ?? true {
+            throw fail("a choices recommendation needs options: a list of catalog items")
+        }
+        var evidence: JSONValue?
+        var extra: [String: JSONValue] = [:]
+        do {
+            if lua.rawField("evidence", of: item) != LUA_TNIL { evidence = try lua.jsonValue(at: -1, path: "evidence") }
+            lua.pop()
+            extra = try extraFields(of: item)
+        } catch {
+            throw fail("\(error.path): \(error.message)")
+        }
+        return Recommendation(
+            skill: skill, kind: kind, action: action, from: from, to: to, options: options, rule: rule.id, priority: priority, reason: reason,
+            evidence: evidence, extra: extra)
+    }
+
+    private func readOptions(of item: Int32, fail: (String) -> RuleOutputError) throws(RuleOutputError) -> [MenuOption]? {
+        let type = lua.rawField("options", of: item)
+        defer { lua.pop() }
+        if type == LUA_TNIL { return nil }
+        guard type == LUA_TTABLE else { throw fail("options must be a list of catalog items") }
+        let list = lua.top
+        var options: [MenuOption] = []
+        for position in 0..<Int(lua_rawlen(lua.state, list)) {
+            lua_rawgeti(lua.state, list, lua_Integer(position + 1))
+            defer { lua.pop() }
+            let option = lua.top
+            guard lua.type(at: option) == LUA_TTABLE else { throw fail("options[\(position + 1)] must be a table with an id") }
+            func field(_ key: String) -> String? {
+                lua.rawField(key, of: option)
+                defer { lua.pop() }
+                return lua.string(at: -1)
+            }
+            guard let id = field("id") else { throw fail("options[\(position + 1)] needs an id (a string)") }
+            options.append(MenuOption(id: id, title: field("title"), modality: field("modality")))
+        }
+        return options
+    }
+
+    private func extraFields(of item: Int32) throws(LuaValueError) -> [String: JSONValue] {
+        var extra: [String: JSONValue] = [:]
+        lua_pushnil(lua.state)
+        while lua_next(lua.state, item) != 0 {
+            if let key = lua.string(at: -2), !Self.knownFields.contains(key) {
+                do {
+                    extra[key] = try lua.jsonValue(at: -1, path: key)
+                } catch {
+                    lua.pop(2)
+                    throw error
+                }
+            }
+            lua.pop()
+        }
+        return extra
+    }
+
+    private func optionalString(_ key: String, of item: Int32, position: Int) throws(RuleOutputError) -> String? {
+        let type = lua.rawField(key, of: item)
+        defer { lua.pop() }
+        switch type {
+        case LUA_TNIL: return nil
+        case LUA_TSTRING: return lua.string(at: -1)
+        default: throw RuleOutputError(message: "item \(position): \(key) must be a string, not a \(typeName(at: -1))")
+        }
+    }
+
+    private func typeName(at index: Int32) -> String {
+        String(cString: lua_typename(lua.state, lua.type(at: index)))
+    }
+}

@@ -1,0 +1,71 @@
+import Foundation
+
+/// One rule file's text and the path its errors name.
+public struct RuleSource: Sendable, Hashable {
+    /// The path errors name: `rules/prompt-fading.lua`.
+    public var path: String
+    public var source: String
+
+    public init(path: String, source: String) {
+        self.path = path
+        self.source = source
+    }
+}
+
+/// A set of rule files, loaded together.
+public struct RulePack: Sendable, Hashable {
+    public var sources: [RuleSource]
+
+    public init(sources: [RuleSource]) {
+        self.sources = sources
+    }
+
+    /// The rules that ship inside Trellis (the repository's `rules/` folder, compiled in).
+    public static var bundled: RulePack {
+        RulePack(sources: EmbeddedLua.bundledRules.map { RuleSource(path: "rules/" + $0.name, source: $0.source) })
+    }
+
+    /// Reads every `.lua` file directly inside each folder, in name order. Subfolders (such as
+    /// a folder of rule tests) are not rules.
+    ///
+    /// - Parameter directories: folders as the user named them; error locations use these paths.
+    public init(directories: [String]) throws(RulePackError) {
+        var sources: [RuleSource] = []
+        var problems: [TrellisIssue] = []
+        let files = FileManager.default
+        for directory in directories {
+            var isDirectory: ObjCBool = false
+            guard files.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+                problems.append(TrellisIssue(kind: .invalidRule, message: "no such rule folder", location: directory))
+                continue
+            }
+            let names = ((try? files.contentsOfDirectory(atPath: directory)) ?? []).filter { $0.hasSuffix(".lua") }.sorted()
+            if names.isEmpty {
+                problems.append(TrellisIssue(kind: .invalidRule, message: "the folder has no .lua rule files", location: directory))
+            }
+            for name in names {
+                let path = directory.hasSuffix("/") ? directory + name : directory + "/" + name
+                guard let data = files.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+                    problems.append(TrellisIssue(kind: .invalidRule, message: "cannot be read as UTF-8 text", location: path))
+                    continue
+                }
+                sources.append(RuleSource(path: path, source: text))
+            }
+        }
+        guard problems.isEmpty else { throw RulePackError(issues: problems) }
+        self.sources = sources
+    }
+}
+
+/// A rule pack that cannot be used, with every problem found and its file:line.
+public struct RulePackError: Error, Sendable, CustomStringConvertible {
+    public var issues: [TrellisIssue]
+
+    public init(issues: [TrellisIssue]) {
+        self.issues = issues
+    }
+
+    public var description: String {
+        issues.map(\.description).joined(separator: "\n")
+    }
+}

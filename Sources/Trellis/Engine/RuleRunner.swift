@@ -1,0 +1,273 @@
+import CLuaShim
+
+/// Runs a rule pack in one Lua state: loads the rules once, then evaluates students one by one.
+///
+/// Not `Sendable`: each worker owns its own runner. Each student's table is built once and
+/// handed to every rule; each rule runs its file afresh for each student, so no global or
+/// module-level local carries over from one student to the next.
+final class RuleRunner {
+    private let lua: LuaState
+    private(set) var rules: [LoadedRule] = []
+    private let environmentMetatable: Int32
+    private var ladders = Ladders()
+
+    struct LoadedRule {
+        var definition: RuleDefinition
+        /// The compiled chunk, in the registry.
+        var chunk: Int32
+        /// The rule's `ctx` table for the current class, in the registry.
+        var context: Int32 = LUA_NOREF
+    }
+
+    /// Loads the engine's Lua and every rule; throws every problem found, each with file:line.
+    init(pack: RulePack, limits: RuleLimits) throws(RulePackError) {
+        do {
+            lua = try LuaState(limits: limits)
+            environmentMetatable = try Self.loadEngineLua(into: lua)
+        } catch {
+            throw RulePackError(issues: [TrellisIssue(kind: .invalidRule, message: "the engine's Lua failed to load: \(error.message)", location: error.location)])
+        }
+        var problems: [TrellisIssue] = []
+        var firstPathByID: [String: String] = [:]
+        for source in pack.sources {
+            do {
+                let rule = try load(source)
+                if let first = firstPathByID[rule.definition.id] {
+                    problems.append(TrellisIssue(kind: .invalidRule, rule: rule.definition.id, message: "duplicate rule id (also in \(first))", location: source.path))
+                    continue
+                }
+                firstPathByID[rule.definition.id] = source.path
+                rules.append(rule)
+            } catch {
+                problems.append(contentsOf: error.issues)
+            }
+        }
+        guard problems.isEmpty else { throw RulePackError(issues: problems) }
+    }
+
+    private static func loadEngineLua(into lua: LuaState) throws(LuaFailure) -> Int32 {
+        func source(_ name: String) -> String {
+            EmbeddedLua.engineSources.first { $0.name == name }?.source ?? ""
+        }
+        try lua.load(source("helpers.lua"), chunkName: "trellis/helpers.lua")
+        try lua.call(arguments: 0, results: 1, guarded: false)
+        try lua.load(source("sandbox.lua"), chunkName: "trellis/sandbox.lua")
+        lua_rotate(lua.state, -2, 1)
+        try lua.call(arguments: 1, results: 1, guarded: false)
+        return lua.reference()
+    }
+
+    // MARK: Loading rules
+
+    private func load(_ source: RuleSource) throws(RulePackError) -> LoadedRule {
+        let top = lua.top
+        defer { lua.top = top }
+        func problem(_ message: String, location: String? = nil, rule: String? = nil) -> RulePackError {
+            RulePackError(issues: [TrellisIssue(kind: .invalidRule, rule: rule, message: message, location: location ?? source.path)])
+        }
+        do {
+            try lua.load(source.source, chunkName: source.path)
+        } catch {
+            throw problem(error.message, location: error.location)
+        }
+        lua_pushvalue(lua.state, -1)
+        let chunk = lua.reference()
+        trellis_pushcfunction(lua.state, trellis_load_rule)
+        lua.pushReference(chunk)
+        lua.pushReference(environmentMetatable)
+        do {
+            try lua.call(arguments: 2, results: 1, guarded: true)
+        } catch {
+            throw problem("loading the rule failed: \(error.message)", location: error.location)
+        }
+        let table = lua.top
+        guard lua.rawField("id", of: table) == LUA_TSTRING, let id = lua.string(at: -1), !id.isEmpty else {
+            throw problem("the rule table needs an id: a non-empty string, such as id = \"my-rule\"")
+        }
+        lua.pop()
+        var definition = RuleDefinition(id: id, path: source.path)
+        var problems: [String] = []
+
+        switch lua.rawField("description", of: table) {
+        case LUA_TNIL: break
+        case LUA_TSTRING: definition.description = lua.string(at: -1)
+        default: problems.append("description must be a string")
+        }
+        lua.pop()
+        switch lua.rawField("priority", of: table) {
+        case LUA_TNIL: break
+        case LUA_TNUMBER: definition.priority = trellis_tonumber(lua.state, -1, nil)
+        default: problems.append("priority must be a number, got a \(typeName(at: -1))")
+        }
+        lua.pop()
+        switch lua.rawField("api", of: table) {
+        case LUA_TNIL: break
+        case LUA_TNUMBER where trellis_isinteger(lua.state, -1) != 0:
+            let version = Int(trellis_tointeger(lua.state, -1, nil))
+            if RuleAPI.supportedVersions.contains(version) {
+                definition.api = version
+            } else {
+                problems.append("rule API version \(version) is not supported (this Trellis supports \(RuleAPI.versionList))")
+            }
+        default: problems.append("api must be a whole number, such as api = 1")
+        }
+        lua.pop()
+        if lua.rawField("evaluate", of: table) != LUA_TFUNCTION {
+            problems.append("the rule table needs evaluate = function(student, ctx) ... end")
+        }
+        lua.pop()
+        switch lua.rawField("evaluate_class", of: table) {
+        case LUA_TNIL: break
+        case LUA_TFUNCTION: definition.evaluatesClass = true
+        default: problems.append("evaluate_class must be a function")
+        }
+        lua.pop()
+        switch lua.rawField("params", of: table) {
+        case LUA_TNIL: break
+        case LUA_TTABLE: definition.parameters = readParameters(at: lua.top, problems: &problems)
+        default: problems.append("params must be a table of name = default or name = { default = ..., type = ... }")
+        }
+        lua.pop()
+        guard problems.isEmpty else {
+            throw RulePackError(issues: problems.map { TrellisIssue(kind: .invalidRule, rule: id, message: $0, location: source.path) })
+        }
+        return LoadedRule(definition: definition, chunk: chunk)
+    }
+
+    private func typeName(at index: Int32) -> String {
+        String(cString: lua_typename(lua.state, lua.type(at: index)))
+    }
+
+    private func readParameters(at table: Int32, problems: inout [String]) -> [RuleParameter] {
+        let value: JSONValue
+        do {
+            value = try lua.jsonValue(at: table, path: "params")
+        } catch {
+            problems.append("\(error.path): \(error.message)")
+            return []
+        }
+        guard case .object(let members) = value else {
+            if value != .array([]) { problems.append("params must be a table of named parameters") }
+            return []
+        }
+        var parameters: [RuleParameter] = []
+        for name in members.keys.sorted() {
+            guard let declaration = members[name] else { continue }
+            if case .object(let fields) = declaration, let defaultValue = fields["default"] {
+                let declaredType = fields["type"]?.stringValue
+                guard let type = declaredType.map(RuleParameter.ValueType.init(rawValue:)) ?? RuleParameter.inferredType(of: defaultValue) else {
+                    let allowed = RuleParameter.ValueType.allCases.map(\.rawValue).joined(separator: ", ")
+                    problems.append("params.\(name).type must be one of \(allowed)")
+                    continue
+                }
+                let parameter = RuleParameter(
+                    name: name, defaultValue: defaultValue, type: type, minimum: fields["min"]?.doubleValue, maximum: fields["max"]?.doubleValue,
+                    description: fields["description"]?.stringValue)
+                if let problem = parameter.problem(with: defaultValue) {
+                    problems.append("params.\(name).default: \(problem)")
+                    continue
+                }
+                parameters.append(parameter)
+            } else {
+                guard let type = RuleParameter.inferredType(of: declaration) else {
+                    problems.append("params.\(name): a default must be a number, string, boolean or list, or { default = ... }")
+                    continue
+                }
+                parameters.append(RuleParameter(name: name, defaultValue: declaration, type: type))
+            }
+        }
+        return parameters
+    }
+
+    // MARK: The class
+
+    /// Builds each rule's `ctx` for a class: the shared tables once, the params per rule.
+    func prepare(context: ClassContext, parameterValues: [String: [String: JSONValue]]) {
+        let top = lua.top
+        defer { lua.top = top }
+        ladders = context.ladders
+        for index in rules.indices where rules[index].context != LUA_NOREF {
+            luaL_unref(lua.state, trellis_registryindex(), rules[index].context)
+        }
+        lua.push(context.ladders)
+        let laddersSlot = lua.top
+        lua.pushList(context.catalog) { lua.push($0) }
+        let catalogSlot = lua.top
+        if let info = context.classInfo { lua.push(info) } else { lua_pushnil(lua.state) }
+        let classSlot = lua.top
+        for index in rules.indices {
+            let definition = rules[index].definition
+            lua_createtable(lua.state, 0, 6)
+            lua.set("as_of", context.asOf)
+            for (key, slot) in [("ladders", laddersSlot), ("catalog", catalogSlot), ("class", classSlot)] {
+                lua_pushvalue(lua.state, slot)
+                lua_setfield(lua.state, -2, key)
+            }
+            lua_createtable(lua.state, 0, 1)
+            lua.set("id", definition.id)
+            lua_setfield(lua.state, -2, "rule")
+            lua.push(.object(parameterValues[definition.id] ?? [:]))
+            lua_setfield(lua.state, -2, "params")
+            rules[index].context = lua.reference()
+        }
+    }
+
+    // MARK: Students
+
+    /// Runs every rule for one student. Failures are recorded per rule; the others stand.
+    func evaluate(_ student: Student) -> RuleOutcomes {
+        let top = lua.top
+        defer { lua.top = top }
+        lua.push(student)
+        let studentSlot = lua.top
+        var outcomes = RuleOutcomes()
+        for rule in rules {
+            trellis_pushcfunction(lua.state, trellis_run_rule)
+            lua.pushReference(rule.chunk)
+            lua.pushReference(environmentMetatable)
+            lua_pushvalue(lua.state, studentSlot)
+            lua.pushReference(rule.context)
+            do {
+                try lua.call(arguments: 4, results: 1, guarded: true)
+            } catch {
+                outcomes.errors.append(issue(for: error, rule: rule.definition, student: student.id))
+                continue
+            }
+            defer { lua.pop() }
+            do {
+                let output = try RuleOutputReader(lua: lua, rule: rule.definition, ladders: ladders).read(at: lua.top)
+                outcomes.recommendations += output.recommendations
+                outcomes.notes += output.notes
+            } catch {
+                outcomes.errors.append(
+                    TrellisIssue(kind: .invalidRecommendation, student: student.id, rule: rule.definition.id, message: error.message, location: rule.definition.path))
+            }
+        }
+        return outcomes
+    }
+
+    private func issue(for failure: LuaFailure, rule: RuleDefinition, student: String) -> TrellisIssue {
+        let kind: TrellisIssue.Kind = switch failure.kind {
+        case .memoryLimit, .instructionLimit: .ruleLimit
+        case .runtime, .syntax: .ruleError
+        }
+        return TrellisIssue(kind: kind, student: student, rule: rule.id, message: failure.message, location: failure.location ?? rule.path)
+    }
+}
+
+/// What the rules produced for one student, before conflicts are resolved.
+struct RuleOutcomes {
+    var recommendations: [Recommendation] = []
+    var notes: [RuleNote] = []
+    var errors: [TrellisIssue] = []
+}
+
+/// The versions of the rule API this engine runs.
+public enum RuleAPI {
+    /// Rules declare `api = 1`; version 1's promises are in docs/rule-api.md.
+    public static let supportedVersions: ClosedRange<Int> = 1...1
+
+    static var versionList: String {
+        supportedVersions.map(String.init).joined(separator: ", ")
+    }
+}

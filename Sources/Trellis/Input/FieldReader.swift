@@ -1,0 +1,220 @@
+/// One step of a field path: a key, or an index into an array.
+enum PathComponent {
+    case key(String)
+    case index(Int)
+}
+
+/// A field that breaks the contract, at a path relative to the record being read.
+struct FieldIssue {
+    var path: [PathComponent]
+    var message: String
+    var offset: Int
+
+    /// `skills[0].sessions[2].trials`, or the prefix alone for the record itself.
+    func render(after prefix: String) -> String {
+        var text = prefix
+        for component in path {
+            switch component {
+            case .key(let key): text += text.isEmpty ? key : "." + key
+            case .index(let index): text += "[\(index)]"
+            }
+        }
+        return text
+    }
+}
+
+/// Reads typed fields off a scanner, recording a `FieldIssue` (and skipping the value) where a
+/// field has the wrong type, so that one pass reports every problem of a record.
+struct FieldReader {
+    var scanner: JSONScanner
+    var path: [PathComponent] = []
+    var issues: [FieldIssue] = []
+
+    init(scanner: JSONScanner) {
+        self.scanner = scanner
+        path.reserveCapacity(8)
+    }
+
+    mutating func fail(_ message: String, at offset: Int? = nil) {
+        issues.append(FieldIssue(path: path, message: message, offset: offset ?? scanner.offset))
+    }
+
+    /// Runs `body` with `component` appended to the current path.
+    mutating func nested<T>(_ component: PathComponent, _ body: (inout FieldReader) throws(JSONSyntaxError) -> T) throws(JSONSyntaxError) -> T {
+        path.append(component)
+        defer { path.removeLast() }
+        return try body(&self)
+    }
+
+    /// Records "expected X, got Y" and consumes the offending value.
+    mutating func mismatch(expected: String) throws(JSONSyntaxError) {
+        scanner.skipWhitespace()
+        let start = scanner.offset
+        let found = try scanner.readValue()
+        fail("expected \(expected), got \(found.briefDescription)", at: start)
+    }
+
+    /// Whether the next value is `null`; consumes it when it is.
+    mutating func takeNull() throws(JSONSyntaxError) -> Bool {
+        guard try scanner.peekKind() == .null else { return false }
+        try scanner.readNull()
+        return true
+    }
+
+    // MARK: Typed values (null reads as nil)
+
+    mutating func string() throws(JSONSyntaxError) -> String? {
+        switch try scanner.peekKind() {
+        case .string: return try scanner.readString()
+        case .null:
+            try scanner.readNull()
+            return nil
+        default:
+            try mismatch(expected: "a string")
+            return nil
+        }
+    }
+
+    /// A string that must be present and not empty.
+    mutating func requiredString() throws(JSONSyntaxError) -> String? {
+        scanner.skipWhitespace()
+        let start = scanner.offset
+        let issuesBefore = issues.count
+        guard let value = try string() else {
+            if issues.count == issuesBefore { fail("expected a string, got null", at: start) }
+            return nil
+        }
+        if value.isEmpty {
+            fail("must not be empty", at: start)
+            return nil
+        }
+        return value
+    }
+
+    mutating func number() throws(JSONSyntaxError) -> Double? {
+        switch try scanner.peekKind() {
+        case .number: return try scanner.readNumber().doubleValue
+        case .null:
+            try scanner.readNull()
+            return nil
+        default:
+            try mismatch(expected: "a number")
+            return nil
+        }
+    }
+
+    /// A count of trials: a whole number, zero or more.
+    mutating func count() throws(JSONSyntaxError) -> Int? {
+        switch try scanner.peekKind() {
+        case .number:
+            scanner.skipWhitespace()
+            let start = scanner.offset
+            let value = try scanner.readNumber()
+            let whole: Int64? = switch value {
+            case .integer(let integer): integer
+            case .number(let double) where double.rounded() == double && abs(double) < 1e15: Int64(double)
+            default: nil
+            }
+            guard let whole else {
+                fail("expected a whole number, got \(value.briefDescription)", at: start)
+                return nil
+            }
+            guard whole >= 0 else {
+                fail("must not be negative, got \(whole)", at: start)
+                return nil
+            }
+            return Int(whole)
+        case .null:
+            try scanner.readNull()
+            return nil
+        default:
+            try mismatch(expected: "a number")
+            return nil
+        }
+    }
+
+    /// A calendar date `YYYY-MM-DD`, or an ISO 8601 date and time.
+    mutating func date() throws(JSONSyntaxError) -> String? {
+        scanner.skipWhitespace()
+        let start = scanner.offset
+        guard let text = try string() else { return nil }
+        guard SchoolDate.isValid(text) else {
+            fail("expected a date (YYYY-MM-DD), got \(JSONValue.string(text).briefDescription)", at: start)
+            return nil
+        }
+        return text
+    }
+
+    /// A string that must be one of the allowed values.
+    mutating func oneOf<Value: RawRepresentable<String> & CaseIterable>(_ type: Value.Type) throws(JSONSyntaxError) -> Value? {
+        scanner.skipWhitespace()
+        let start = scanner.offset
+        guard let text = try string() else { return nil }
+        guard let value = Value(rawValue: text) else {
+            let allowed = Value.allCases.map { $0.rawValue }.joined(separator: ", ")
+            fail("expected one of \(allowed), got \(JSONValue.string(text).briefDescription)", at: start)
+            return nil
+        }
+        return value
+    }
+
+    /// A level that must be on the named ladder.
+    mutating func level(on ladder: [String], named ladderName: String) throws(JSONSyntaxError) -> String? {
+        scanner.skipWhitespace()
+        let start = scanner.offset
+        guard let text = try string() else { return nil }
+        guard ladder.contains(text) else {
+            fail("\(JSONValue.string(text).briefDescription) is not on the \(ladderName) ladder (\(ladder.joined(separator: ", ")))", at: start)
+            return nil
+        }
+        return text
+    }
+
+    /// An array of strings; null reads as empty.
+    mutating func strings() throws(JSONSyntaxError) -> [String] {
+        var values: [String] = []
+        try array { (reader: inout FieldReader) throws(JSONSyntaxError) in
+            if let value = try reader.string() { values.append(value) }
+        }
+        return values
+    }
+
+    /// Visits each element of an array with its index on the path. Null reads as empty.
+    mutating func array(_ element: (inout FieldReader) throws(JSONSyntaxError) -> Void) throws(JSONSyntaxError) {
+        switch try scanner.peekKind() {
+        case .array:
+            guard try scanner.beginArray() else { return }
+            var index = 0
+            repeat {
+                path.append(.index(index))
+                try element(&self)
+                path.removeLast()
+                index += 1
+            } while try scanner.nextElement()
+        case .null: try scanner.readNull()
+        default: try mismatch(expected: "an array")
+        }
+    }
+
+    /// Visits each member of an object with its key on the path; false when the value is not an object.
+    @discardableResult
+    mutating func object(_ member: (inout FieldReader, String) throws(JSONSyntaxError) -> Void) throws(JSONSyntaxError) -> Bool {
+        guard try scanner.peekKind() == .object else {
+            try mismatch(expected: "an object")
+            return false
+        }
+        guard try scanner.beginObject() else { return true }
+        repeat {
+            let key = try scanner.readKey()
+            path.append(.key(key))
+            try member(&self, key)
+            path.removeLast()
+        } while try scanner.nextMember()
+        return true
+    }
+
+    /// A field the contract does not name: kept whole for custom rules.
+    mutating func extra() throws(JSONSyntaxError) -> JSONValue {
+        try scanner.readValue()
+    }
+}

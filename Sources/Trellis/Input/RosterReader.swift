@@ -1,0 +1,326 @@
+import Foundation
+
+/// An input that cannot be used at all: not JSON, truncated, empty, or a broken class-level field.
+public struct InputError: Error, Sendable, CustomStringConvertible {
+    /// Every problem found, each with its location.
+    public var issues: [TrellisIssue]
+
+    public init(issues: [TrellisIssue]) {
+        self.issues = issues
+    }
+
+    init(_ message: String, location: String? = nil, path: String? = nil) {
+        self.issues = [TrellisIssue(kind: .invalidInput, message: message, location: location, path: path)]
+    }
+
+    public var description: String {
+        issues.map(\.description).joined(separator: "\n")
+    }
+}
+
+/// How an input is laid out.
+public enum InputFormat: String, Sendable, CaseIterable {
+    /// Decide from the content: an object with class-level keys or `students` is a document.
+    case auto
+    /// One class document (section 1 of the contract).
+    case document
+    /// One student object per line; class-level fields come separately.
+    case ndjson
+}
+
+/// A student record read from the input: valid, or rejected with the reasons.
+public enum RosterEntry: Sendable, Hashable {
+    case student(Student)
+    case invalid(studentID: String?, issues: [TrellisIssue])
+}
+
+/// A class's shared fields and its student records, in input order.
+public struct Roster: Sendable, Hashable {
+    public var context: ClassContext
+    public var entries: [RosterEntry]
+
+    public init(context: ClassContext, entries: [RosterEntry]) {
+        self.context = context
+        self.entries = entries
+    }
+
+    /// A roster of valid students, as a Swift caller builds one.
+    public init(_ document: ClassDocument) {
+        self.init(context: document.context, entries: document.students.map { .student($0) })
+    }
+}
+
+/// Reads class documents and NDJSON student streams into a `Roster`, checking every field.
+///
+/// A student with bad data becomes an `.invalid` entry naming the field; the others are kept.
+/// An input that cannot be read as a whole (not JSON, truncated, a broken `ladders`) throws.
+public enum RosterReader {
+    /// Reads `bytes`, naming `sourceName` in every location.
+    ///
+    /// - Parameters:
+    ///   - header: the class-level fields for an NDJSON stream; ignored for a document.
+    ///   - today: the `as_of` date when the input gives none.
+    public static func read(
+        _ bytes: [UInt8], sourceName: String, format: InputFormat = .auto, header: ClassContext? = nil, today: String = RosterReader.today()
+    ) throws(InputError) -> Roster {
+        let result: Result<Roster, InputError> = bytes.withUnsafeBufferPointer { buffer in
+            let body = UnsafeBufferPointer(rebasing: buffer[byteOrderMarkLength(buffer)...])
+            do throws(InputError) {
+                return .success(try read(body, sourceName: sourceName, format: format, header: header, today: today))
+            } catch {
+                return .failure(error)
+            }
+        }
+        return try result.get()
+    }
+
+    /// Reads only the class-level fields of a document (a header for an NDJSON stream).
+    public static func readHeader(_ bytes: [UInt8], sourceName: String, today: String = RosterReader.today()) throws(InputError) -> ClassContext {
+        let result: Result<ClassContext, InputError> = bytes.withUnsafeBufferPointer { buffer in
+            let body = UnsafeBufferPointer(rebasing: buffer[byteOrderMarkLength(buffer)...])
+            do throws(InputError) {
+                let top = try topLevelOffsets(body, sourceName: sourceName)
+                return .success(try context(body, offsets: top, sourceName: sourceName, today: today))
+            } catch {
+                return .failure(error)
+            }
+        }
+        return try result.get()
+    }
+
+    /// Today's date in the local time zone, `YYYY-MM-DD`.
+    public static func today() -> String {
+        let parts = Calendar.current.dateComponents([.year, .month, .day], from: Date())
+        return String(format: "%04d-%02d-%02d", parts.year ?? 1970, parts.month ?? 1, parts.day ?? 1)
+    }
+
+    // MARK: Documents
+
+    private static func read(
+        _ bytes: UnsafeBufferPointer<UInt8>, sourceName: String, format: InputFormat, header: ClassContext?, today: String
+    ) throws(InputError) -> Roster {
+        guard bytes.contains(where: { !isWhitespace($0) }) else {
+            throw InputError("the input is empty: expected a class document or one student per line", location: sourceName)
+        }
+        switch format {
+        case .ndjson:
+            return readLines(bytes, sourceName: sourceName, context: header ?? ClassContext(asOf: today))
+        case .document:
+            let top = try topLevelOffsets(bytes, sourceName: sourceName)
+            return try readDocument(bytes, offsets: top, sourceName: sourceName, today: today)
+        case .auto:
+            if let keys = firstLineObjectKeys(bytes), ClassContextDecoder.documentKeys.isDisjoint(with: keys) {
+                return readLines(bytes, sourceName: sourceName, context: header ?? ClassContext(asOf: today))
+            }
+            let top = try topLevelOffsets(bytes, sourceName: sourceName)
+            return try readDocument(bytes, offsets: top, sourceName: sourceName, today: today)
+        }
+    }
+
+    /// The keys of the first line when that line alone is a whole JSON object: the mark of
+    /// NDJSON (a pretty-printed document's first line is not a whole object).
+    private static func firstLineObjectKeys(_ bytes: UnsafeBufferPointer<UInt8>) -> Set<String>? {
+        var lineStart = 0
+        while lineStart < bytes.count {
+            var lineEnd = lineStart
+            while lineEnd < bytes.count, bytes[lineEnd] != 0x0A { lineEnd += 1 }
+            let line = UnsafeBufferPointer(rebasing: bytes[lineStart..<lineEnd])
+            if line.contains(where: { !isWhitespace($0) }) {
+                var scanner = JSONScanner(line)
+                var keys: Set<String> = []
+                do {
+                    guard try scanner.peekKind() == .object else { return nil }
+                    if try scanner.beginObject() {
+                        repeat {
+                            keys.insert(try scanner.readKey())
+                            try scanner.skipValue()
+                        } while try scanner.nextMember()
+                    }
+                    try scanner.expectEnd()
+                } catch {
+                    return nil
+                }
+                return keys
+            }
+            lineStart = lineEnd + 1
+        }
+        return nil
+    }
+
+    /// Scans the top-level object once, noting where each member's value starts, so that
+    /// `ladders` is known before the students are checked against it wherever it stands.
+    private static func topLevelOffsets(_ bytes: UnsafeBufferPointer<UInt8>, sourceName: String) throws(InputError) -> [String: Int] {
+        var scanner = JSONScanner(bytes)
+        var offsets: [String: Int] = [:]
+        do throws(JSONSyntaxError) {
+            guard try scanner.peekKind() == .object else {
+                throw scanner.error("expected a class document: a JSON object with \"students\"")
+            }
+            if try scanner.beginObject() {
+                repeat {
+                    let key = try scanner.readKey()
+                    scanner.skipWhitespace()
+                    offsets[key] = scanner.offset
+                    try scanner.skipValue()
+                } while try scanner.nextMember()
+            }
+            try scanner.expectEnd()
+        } catch {
+            throw syntaxError(error, in: bytes, sourceName: sourceName)
+        }
+        return offsets
+    }
+
+    private static func context(
+        _ bytes: UnsafeBufferPointer<UInt8>, offsets: [String: Int], sourceName: String, today: String
+    ) throws(InputError) -> ClassContext {
+        var reader = FieldReader(scanner: JSONScanner(bytes))
+        let context: ClassContext
+        do throws(JSONSyntaxError) {
+            context = try ClassContextDecoder().decode(valueOffsets: offsets, reader: &reader, defaultAsOf: today)
+        } catch {
+            throw syntaxError(error, in: bytes, sourceName: sourceName)
+        }
+        guard reader.issues.isEmpty else {
+            throw InputError(issues: reader.issues.map { issue($0, prefix: "", studentID: nil, kind: .invalidInput, bytes: bytes, sourceName: sourceName) })
+        }
+        return context
+    }
+
+    private static func readDocument(
+        _ bytes: UnsafeBufferPointer<UInt8>, offsets: [String: Int], sourceName: String, today: String
+    ) throws(InputError) -> Roster {
+        let context = try context(bytes, offsets: offsets, sourceName: sourceName, today: today)
+        guard let studentsOffset = offsets["students"] else {
+            throw InputError("required field 'students' is missing", location: location(of: 0, in: bytes, sourceName: sourceName))
+        }
+        var entries: [RosterEntry] = []
+        var checker = DuplicateChecker()
+        let decoder = StudentDecoder(ladders: context.ladders)
+        var scanner = JSONScanner(bytes, offset: studentsOffset)
+        do {
+            guard try scanner.peekKind() == .array else {
+                let found = try scanner.readValue()
+                throw InputError(
+                    "expected an array of students, got \(found.briefDescription)",
+                    location: location(of: studentsOffset, in: bytes, sourceName: sourceName), path: "students")
+            }
+            guard try scanner.beginArray() else { return Roster(context: context, entries: []) }
+            var index = 0
+            repeat {
+                scanner.skipWhitespace()
+                let start = scanner.offset
+                var reader = FieldReader(scanner: scanner)
+                let (student, id) = try decoder.decode(&reader)
+                scanner = reader.scanner
+                let prefix = "students[\(index)]" + (id.map { " (\($0))" } ?? "")
+                var issues = reader.issues.map { issue($0, prefix: prefix, studentID: id, kind: .invalidStudent, bytes: bytes, sourceName: sourceName) }
+                if let id, let duplicate = checker.check(id: id, label: "students[\(index)]") {
+                    issues.append(
+                        TrellisIssue(
+                            kind: .invalidStudent, student: id, message: duplicate,
+                            location: location(of: start, in: bytes, sourceName: sourceName), path: prefix + ".id"))
+                }
+                if let student, issues.isEmpty {
+                    entries.append(.student(student))
+                } else {
+                    entries.append(.invalid(studentID: id, issues: issues))
+                }
+                index += 1
+            } while try scanner.nextElement()
+        } catch let error as JSONSyntaxError {
+            throw syntaxError(error, in: bytes, sourceName: sourceName)
+        } catch let error as InputError {
+            throw error
+        } catch {
+            throw InputError("\(error)", location: sourceName)
+        }
+        return Roster(context: context, entries: entries)
+    }
+
+    // MARK: NDJSON
+
+    private static func readLines(_ bytes: UnsafeBufferPointer<UInt8>, sourceName: String, context: ClassContext) -> Roster {
+        var entries: [RosterEntry] = []
+        var checker = DuplicateChecker()
+        let decoder = StudentDecoder(ladders: context.ladders)
+        var lineStart = 0
+        var lineNumber = 1
+        while lineStart < bytes.count {
+            var lineEnd = lineStart
+            while lineEnd < bytes.count, bytes[lineEnd] != 0x0A { lineEnd += 1 }
+            defer {
+                lineStart = lineEnd + 1
+                lineNumber += 1
+            }
+            let line = UnsafeBufferPointer(rebasing: bytes[lineStart..<lineEnd])
+            guard line.contains(where: { !isWhitespace($0) }) else { continue }
+            entries.append(readLine(line, number: lineNumber, sourceName: sourceName, decoder: decoder, checker: &checker))
+        }
+        return Roster(context: context, entries: entries)
+    }
+
+    private static func readLine(
+        _ line: UnsafeBufferPointer<UInt8>, number: Int, sourceName: String, decoder: StudentDecoder, checker: inout DuplicateChecker
+    ) -> RosterEntry {
+        func where_(_ offset: Int) -> String {
+            "\(sourceName):\(number):\(JSONScanner.lineAndColumn(of: offset, in: line).column)"
+        }
+        var reader = FieldReader(scanner: JSONScanner(line))
+        do {
+            let (student, id) = try decoder.decode(&reader)
+            try reader.scanner.expectEnd()
+            let prefix = "line \(number)" + (id.map { " (\($0))" } ?? "")
+            var issues = reader.issues.map {
+                TrellisIssue(kind: .invalidStudent, student: id, message: $0.message, location: where_($0.offset), path: $0.render(after: prefix))
+            }
+            if let id, let duplicate = checker.check(id: id, label: "line \(number)") {
+                issues.append(TrellisIssue(kind: .invalidStudent, student: id, message: duplicate, location: where_(0), path: prefix + ".id"))
+            }
+            if let student, issues.isEmpty { return .student(student) }
+            return .invalid(studentID: id, issues: issues)
+        } catch {
+            return .invalid(
+                studentID: nil,
+                issues: [TrellisIssue(kind: .invalidStudent, message: "invalid JSON: \(error.message)", location: where_(error.offset), path: "line \(number)")])
+        }
+    }
+
+    // MARK: Helpers
+
+    private struct DuplicateChecker {
+        private var firstSeen: [String: String] = [:]
+
+        /// A message when `id` was seen before; remembers it otherwise.
+        mutating func check(id: String, label: String) -> String? {
+            if let first = firstSeen[id] { return "duplicate student id \(JSONValue.string(id).briefDescription), first at \(first)" }
+            firstSeen[id] = label
+            return nil
+        }
+    }
+
+    private static func issue(
+        _ field: FieldIssue, prefix: String, studentID: String?, kind: TrellisIssue.Kind, bytes: UnsafeBufferPointer<UInt8>, sourceName: String
+    ) -> TrellisIssue {
+        TrellisIssue(
+            kind: kind, student: studentID, message: field.message,
+            location: location(of: field.offset, in: bytes, sourceName: sourceName), path: field.render(after: prefix))
+    }
+
+    private static func syntaxError(_ error: JSONSyntaxError, in bytes: UnsafeBufferPointer<UInt8>, sourceName: String) -> InputError {
+        InputError("invalid JSON: \(error.message)", location: location(of: error.offset, in: bytes, sourceName: sourceName))
+    }
+
+    private static func location(of offset: Int, in bytes: UnsafeBufferPointer<UInt8>, sourceName: String) -> String {
+        let position = JSONScanner.lineAndColumn(of: offset, in: bytes)
+        return "\(sourceName):\(position.line):\(position.column)"
+    }
+
+    private static func byteOrderMarkLength(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF ? 3 : 0
+    }
+
+    private static func isWhitespace(_ byte: UInt8) -> Bool {
+        byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09
+    }
+}

@@ -1,0 +1,186 @@
+/// Reads one student object of the contract (section 1) and checks it: types, counts,
+/// dates, levels on the ladders, and the order of sessions.
+struct StudentDecoder {
+    let ladders: Ladders
+
+    /// Reads the student at the reader's position. Issues are left in `reader.issues`; the
+    /// student is nil when any were found (or when it has no id).
+    func decode(_ reader: inout FieldReader) throws(JSONSyntaxError) -> (student: Student?, id: String?) {
+        let issuesBefore = reader.issues.count
+        reader.scanner.skipWhitespace()
+        let start = reader.scanner.offset
+        var id: String?
+        var hasID = false
+        var student = Student(id: "")
+        let isObject = try reader.object { (reader: inout FieldReader, key: String) throws(JSONSyntaxError) in
+            switch key {
+            case "id":
+                hasID = true
+                id = try reader.requiredString()
+            case "name": student.name = try reader.string()
+            case "flags": student.flags = try reader.strings()
+            case "preferences": try decodePreferences(&reader, into: &student)
+            case "skills": student.skills = try decodeSkills(&reader)
+            case "work":
+                try reader.array { (reader: inout FieldReader) throws(JSONSyntaxError) in
+                    if let item = try decodeWorkItem(&reader) { student.work.append(item) }
+                }
+            case "self_assessments":
+                try reader.array { (reader: inout FieldReader) throws(JSONSyntaxError) in
+                    if let assessment = try decodeSelfAssessment(&reader) { student.selfAssessments.append(assessment) }
+                }
+            default: student.extra[key] = try reader.extra()
+            }
+        }
+        guard isObject else { return (nil, nil) }
+        if !hasID { reader.fail("required field 'id' is missing", at: start) }
+        guard let id, reader.issues.count == issuesBefore else { return (nil, id) }
+        student.id = id
+        return (student, id)
+    }
+
+    private func decodePreferences(_ reader: inout FieldReader, into student: inout Student) throws(JSONSyntaxError) {
+        if try reader.takeNull() { return }
+        try reader.object { (reader: inout FieldReader, key: String) throws(JSONSyntaxError) in
+            if key == "modalities" {
+                student.preferredModalities = try reader.strings()
+            } else {
+                student.preferenceExtra[key] = try reader.extra()
+            }
+        }
+    }
+
+    private func decodeSkills(_ reader: inout FieldReader) throws(JSONSyntaxError) -> [Skill] {
+        var skills: [Skill] = []
+        var firstIndexByID: [String: Int] = [:]
+        var index = 0
+        try reader.array { (reader: inout FieldReader) throws(JSONSyntaxError) in
+            defer { index += 1 }
+            reader.scanner.skipWhitespace()
+            let start = reader.scanner.offset
+            guard let skill = try decodeSkill(&reader) else { return }
+            if let first = firstIndexByID[skill.id] {
+                reader.fail("duplicate skill id \(JSONValue.string(skill.id).briefDescription), first at skills[\(first)]", at: start)
+                return
+            }
+            firstIndexByID[skill.id] = index
+            skills.append(skill)
+        }
+        return skills
+    }
+
+    private func decodeSkill(_ reader: inout FieldReader) throws(JSONSyntaxError) -> Skill? {
+        let issuesBefore = reader.issues.count
+        reader.scanner.skipWhitespace()
+        let start = reader.scanner.offset
+        var id: String?
+        var hasID = false
+        var skill = Skill(id: "")
+        let isObject = try reader.object { (reader: inout FieldReader, key: String) throws(JSONSyntaxError) in
+            switch key {
+            case "id":
+                hasID = true
+                id = try reader.requiredString()
+            case "domain": skill.domain = try reader.string()
+            case "prompt_level": skill.promptLevel = try reader.level(on: ladders.prompt, named: "prompt")
+            case "stage": skill.stage = try reader.level(on: ladders.stage, named: "stage")
+            case "sessions": skill.sessions = try decodeSessions(&reader)
+            default: skill.extra[key] = try reader.extra()
+            }
+        }
+        guard isObject else { return nil }
+        if !hasID { reader.fail("required field 'id' is missing", at: start) }
+        guard let id, reader.issues.count == issuesBefore else { return nil }
+        skill.id = id
+        return skill
+    }
+
+    private func decodeSessions(_ reader: inout FieldReader) throws(JSONSyntaxError) -> [Session] {
+        var sessions: [Session] = []
+        var previousDate: (index: Int, date: String)?
+        var index = 0
+        try reader.array { (reader: inout FieldReader) throws(JSONSyntaxError) in
+            defer { index += 1 }
+            guard let session = try decodeSession(&reader) else { return }
+            if let date = session.date {
+                // Dates compare as text: same-width ISO 8601 dates sort chronologically.
+                if let previous = previousDate, date.prefix(10) < previous.date.prefix(10) {
+                    reader.path.append(.key("date"))
+                    reader.fail("\(date) comes before sessions[\(previous.index)] (\(previous.date)); sessions must be oldest first")
+                    reader.path.removeLast()
+                }
+                previousDate = (index, date)
+            }
+            sessions.append(session)
+        }
+        return sessions
+    }
+
+    private func decodeSession(_ reader: inout FieldReader) throws(JSONSyntaxError) -> Session? {
+        let issuesBefore = reader.issues.count
+        var session = Session()
+        var countOffsets: [String: Int] = [:]
+        let isObject = try reader.object { (reader: inout FieldReader, key: String) throws(JSONSyntaxError) in
+            switch key {
+            case "date": session.date = try reader.date()
+            case "prompt_level": session.promptLevel = try reader.level(on: ladders.prompt, named: "prompt")
+            case "stage": session.stage = try reader.level(on: ladders.stage, named: "stage")
+            case "trials", "correct", "independent":
+                reader.scanner.skipWhitespace()
+                countOffsets[key] = reader.scanner.offset
+                let value = try reader.count()
+                if key == "trials" { session.trials = value } else if key == "correct" { session.correct = value } else { session.independent = value }
+            case "setting": session.setting = try reader.string()
+            case "staff": session.staff = try reader.string()
+            default: session.extra[key] = try reader.extra()
+            }
+        }
+        guard isObject else { return nil }
+        if let trials = session.trials {
+            for (key, value) in [("correct", session.correct), ("independent", session.independent)] {
+                guard let value, value > trials else { continue }
+                reader.path.append(.key(key))
+                reader.fail("\(value) is more than trials (\(trials))", at: countOffsets[key])
+                reader.path.removeLast()
+            }
+        }
+        return reader.issues.count == issuesBefore ? session : nil
+    }
+
+    private func decodeWorkItem(_ reader: inout FieldReader) throws(JSONSyntaxError) -> WorkItem? {
+        let issuesBefore = reader.issues.count
+        var item = WorkItem()
+        let isObject = try reader.object { (reader: inout FieldReader, key: String) throws(JSONSyntaxError) in
+            switch key {
+            case "id": item.id = try reader.string()
+            case "skill": item.skill = try reader.string()
+            case "status": item.status = try reader.oneOf(WorkItem.Status.self)
+            case "score":
+                reader.scanner.skipWhitespace()
+                let start = reader.scanner.offset
+                item.score = try reader.number()
+                if let score = item.score, !(0...1).contains(score) {
+                    reader.fail("expected a score from 0 to 1, got \(JSONText.number(score))", at: start)
+                }
+            case "due": item.due = try reader.date()
+            case "modality": item.modality = try reader.string()
+            default: item.extra[key] = try reader.extra()
+            }
+        }
+        return isObject && reader.issues.count == issuesBefore ? item : nil
+    }
+
+    private func decodeSelfAssessment(_ reader: inout FieldReader) throws(JSONSyntaxError) -> SelfAssessment? {
+        let issuesBefore = reader.issues.count
+        var assessment = SelfAssessment()
+        let isObject = try reader.object { (reader: inout FieldReader, key: String) throws(JSONSyntaxError) in
+            switch key {
+            case "date": assessment.date = try reader.date()
+            case "skill": assessment.skill = try reader.string()
+            case "rating": assessment.rating = try reader.oneOf(SelfAssessment.Rating.self)
+            default: assessment.extra[key] = try reader.extra()
+            }
+        }
+        return isObject && reader.issues.count == issuesBefore ? assessment : nil
+    }
+}

@@ -1,0 +1,271 @@
+import CLuaShim
+
+/// Why a call into Lua failed.
+struct LuaFailure: Error {
+    enum Kind {
+        /// The code raised an error (or `error()` was called).
+        case runtime
+        /// The code asked for more memory than its cap.
+        case memoryLimit
+        /// The code ran past its instruction budget.
+        case instructionLimit
+        /// The chunk does not compile.
+        case syntax
+    }
+
+    var kind: Kind
+    var message: String
+    /// `file:line` where it happened, when known.
+    var location: String?
+    var traceback: String?
+}
+
+/// The limits rule code runs under. Zero means no limit.
+public struct RuleLimits: Sendable, Hashable {
+    /// VM instructions one rule may run for one student (and for loading a rule).
+    public var instructions: Int64
+    /// Bytes of Lua memory the state may hold while rule code runs.
+    public var memoryBytes: Int
+
+    public init(instructions: Int64 = 10_000_000, memoryBytes: Int = 64 << 20) {
+        self.instructions = instructions
+        self.memoryBytes = memoryBytes
+    }
+}
+
+/// One Lua state with the engine's allocator, budget hook and message handler.
+///
+/// Confined to one thread at a time: the type is not `Sendable`. Every call into Lua code
+/// goes through `call`, which uses `lua_pcall` and the message handler at stack slot 1, so a
+/// Lua error never unwinds a Swift frame.
+final class LuaState {
+    let state: OpaquePointer
+    private let control: UnsafeMutablePointer<TrellisControl>
+
+    /// The stack slot of the message handler, pushed once at creation.
+    static let messageHandlerSlot: Int32 = 1
+
+    init(limits: RuleLimits) throws(LuaFailure) {
+        control = UnsafeMutablePointer<TrellisControl>.allocate(capacity: 1)
+        control.initialize(to: TrellisControl())
+        control.pointee.memory_limit = limits.memoryBytes
+        control.pointee.instruction_limit = limits.instructions
+        guard let state = trellis_newstate(control) else {
+            control.deallocate()
+            throw LuaFailure(kind: .memoryLimit, message: "could not create a Lua state: out of memory")
+        }
+        self.state = state
+        guard trellis_open_rule_libraries(state) == LUA_OK else {
+            let message = string(at: -1) ?? "unknown error"
+            throw LuaFailure(kind: .runtime, message: "could not open the Lua libraries: \(message)")
+        }
+        trellis_pushcfunction(state, trellis_message_handler)
+        precondition(lua_gettop(state) == Self.messageHandlerSlot)
+    }
+
+    deinit {
+        lua_close(state)
+        control.deinitialize(count: 1)
+        control.deallocate()
+    }
+
+    var limits: RuleLimits {
+        RuleLimits(instructions: control.pointee.instruction_limit, memoryBytes: control.pointee.memory_limit)
+    }
+
+    /// Bytes the state holds now.
+    var memoryInUse: Int { control.pointee.memory_used }
+
+    // MARK: Stack
+
+    var top: Int32 {
+        get { lua_gettop(state) }
+        set { lua_settop(state, newValue) }
+    }
+
+    func pop(_ count: Int32 = 1) { trellis_pop(state, count) }
+
+    func type(at index: Int32) -> Int32 { lua_type(state, index) }
+
+    /// The string at `index`, only when it is a string (numbers are not converted in place).
+    func string(at index: Int32) -> String? {
+        guard lua_type(state, index) == LUA_TSTRING else { return nil }
+        var length = 0
+        guard let pointer = trellis_tostring(state, index, &length) else { return nil }
+        return pointer.withMemoryRebound(to: UInt8.self, capacity: length) {
+            String(decoding: UnsafeBufferPointer(start: $0, count: length), as: UTF8.self)
+        }
+    }
+
+    /// Pushes `table[key]` without metamethods and returns its Lua type.
+    @discardableResult
+    func rawField(_ key: String, of table: Int32) -> Int32 {
+        let absolute = lua_absindex(state, table)
+        push(key)
+        return lua_rawget(state, absolute)
+    }
+
+    // MARK: Pushing values
+
+    func push(_ string: String) {
+        var string = string
+        string.withUTF8 { bytes in
+            bytes.withMemoryRebound(to: CChar.self) { _ = lua_pushlstring(state, $0.baseAddress, $0.count) }
+        }
+    }
+
+    func push(_ integer: Int) { lua_pushinteger(state, lua_Integer(integer)) }
+
+    func push(_ value: JSONValue) {
+        switch value {
+        case .null: lua_pushnil(state)
+        case .bool(let flag): lua_pushboolean(state, flag ? 1 : 0)
+        case .integer(let integer): lua_pushinteger(state, integer)
+        case .number(let number): lua_pushnumber(state, number)
+        case .string(let string): push(string)
+        case .array(let elements):
+            lua_createtable(state, Int32(clamping: elements.count), 0)
+            for (index, element) in elements.enumerated() {
+                push(element)
+                lua_rawseti(state, -2, lua_Integer(index + 1))
+            }
+        case .object(let members):
+            lua_createtable(state, 0, Int32(clamping: members.count))
+            for (key, member) in members {
+                push(member)
+                lua_setfield(state, -2, key)
+            }
+        }
+    }
+
+    /// Pushes a list of strings as a Lua sequence.
+    func push(_ strings: [String]) {
+        lua_createtable(state, Int32(clamping: strings.count), 0)
+        for (index, string) in strings.enumerated() {
+            push(string)
+            lua_rawseti(state, -2, lua_Integer(index + 1))
+        }
+    }
+
+    /// Sets `table[key] = value` on the table at the top of the stack; nil values are left out.
+    func set(_ key: String, _ value: String?) {
+        guard let value else { return }
+        push(value)
+        lua_setfield(state, -2, key)
+    }
+
+    func set(_ key: String, _ value: Int?) {
+        guard let value else { return }
+        lua_pushinteger(state, lua_Integer(value))
+        lua_setfield(state, -2, key)
+    }
+
+    func set(_ key: String, _ value: Double?) {
+        guard let value else { return }
+        lua_pushnumber(state, value)
+        lua_setfield(state, -2, key)
+    }
+
+    func set(_ key: String, _ strings: [String]) {
+        push(strings)
+        lua_setfield(state, -2, key)
+    }
+
+    /// Copies fields beyond the contract onto the table at the top of the stack.
+    func set(extra: [String: JSONValue]) {
+        for (key, value) in extra {
+            push(value)
+            lua_setfield(state, -2, key)
+        }
+    }
+
+    // MARK: The registry
+
+    /// Pops the top value into the registry and returns its reference.
+    func reference() -> Int32 {
+        luaL_ref(state, trellis_registryindex())
+    }
+
+    func pushReference(_ reference: Int32) {
+        lua_rawgeti(state, trellis_registryindex(), lua_Integer(reference))
+    }
+
+    // MARK: Calls
+
+    /// Compiles text (never bytecode) and pushes the chunk.
+    func load(_ source: String, chunkName: String) throws(LuaFailure) {
+        var source = source
+        let status = source.withUTF8 { bytes in
+            bytes.withMemoryRebound(to: CChar.self) { trellis_loadtext(state, $0.baseAddress, $0.count, "@" + chunkName) }
+        }
+        guard status == LUA_OK else {
+            let failure = LuaFailure.fromMessage(string(at: -1) ?? "could not compile", kind: status == LUA_ERRMEM ? .memoryLimit : .syntax)
+            pop()
+            throw failure
+        }
+    }
+
+    /// Calls the function below `arguments` values in protected mode, leaving `results` values.
+    /// With `guarded`, the instruction budget and the memory cap apply for the call's duration.
+    func call(arguments: Int32, results: Int32, guarded: Bool) throws(LuaFailure) {
+        if guarded { trellis_begin_guarded(state) }
+        let status = trellis_pcall(state, arguments, results, Self.messageHandlerSlot)
+        if guarded { trellis_end_guarded(state) }
+        let budgetSpent = control.pointee.budget_exhausted != 0
+        let memoryRefused = control.pointee.memory_exceeded != 0
+        if status == LUA_OK {
+            guard guarded, budgetSpent || memoryRefused else { return }
+            // The rule caught the limit's error and carried on: it still failed.
+            pop(results)
+            throw limitFailure(budgetSpent: budgetSpent, location: nil)
+        }
+        defer { pop() }
+        var failure: LuaFailure
+        if lua_type(state, -1) == LUA_TTABLE {
+            // The message handler's { message, location, traceback }.
+            rawField("message", of: -1)
+            let message = string(at: -1) ?? "unknown error"
+            pop()
+            rawField("location", of: -1)
+            let location = string(at: -1)
+            pop()
+            rawField("traceback", of: -1)
+            let traceback = string(at: -1)
+            pop()
+            failure = LuaFailure.fromMessage(message, kind: .runtime)
+            failure.location = failure.location ?? location
+            failure.traceback = traceback
+        } else {
+            failure = LuaFailure.fromMessage(string(at: -1) ?? "error in error handling", kind: .runtime)
+        }
+        if budgetSpent || memoryRefused || status == LUA_ERRMEM {
+            throw limitFailure(budgetSpent: budgetSpent, location: failure.location)
+        }
+        throw failure
+    }
+
+    private func limitFailure(budgetSpent: Bool, location: String?) -> LuaFailure {
+        if budgetSpent {
+            return LuaFailure(kind: .instructionLimit, message: "ran more than \(control.pointee.instruction_limit) instructions", location: location)
+        }
+        let megabytes = Double(control.pointee.memory_limit) / 1_048_576
+        return LuaFailure(kind: .memoryLimit, message: "used more than \(JSONText.number(megabytes)) MB", location: location)
+    }
+
+    /// A full collection: rule garbage from one student must not count against the next.
+    func collectGarbage() { trellis_full_gc(state) }
+}
+
+extension LuaFailure {
+    /// Splits Lua's `chunk:line: message` into the location and the message.
+    static func fromMessage(_ text: String, kind: Kind) -> LuaFailure {
+        // Lua prefixes errors with "source:line: "; sources here are file paths.
+        if let colon = text.firstRange(of: ": "), let lineColon = text[..<colon.lowerBound].lastIndex(of: ":") {
+            let line = text[text.index(after: lineColon)..<colon.lowerBound]
+            if !line.isEmpty, line.allSatisfy(\.isNumber) {
+                return LuaFailure(kind: kind, message: String(text[colon.upperBound...]), location: String(text[..<colon.lowerBound]))
+            }
+        }
+        return LuaFailure(kind: kind, message: text, location: nil)
+    }
+}

@@ -1,0 +1,158 @@
+/// Something that went wrong for one student or one rule, and where.
+public struct TrellisIssue: Sendable, Hashable, Error, CustomStringConvertible {
+    /// What kind of failure it is.
+    public enum Kind: String, Sendable, Hashable {
+        /// The student's record breaks the contract; the student was skipped.
+        case invalidStudent = "invalid_student"
+        /// A rule raised an error for the student.
+        case ruleError = "rule_error"
+        /// A rule ran out of its instruction or memory budget.
+        case ruleLimit = "rule_limit"
+        /// A rule returned something that is not a list of recommendations.
+        case invalidRecommendation = "invalid_recommendation"
+        /// The input as a whole cannot be read (not JSON, a broken class-level field).
+        case invalidInput = "invalid_input"
+        /// A rule cannot be loaded (a syntax error, no `evaluate`, a bad declaration).
+        case invalidRule = "invalid_rule"
+    }
+
+    public var kind: Kind
+    /// The student's id, when known.
+    public var student: String?
+    /// The rule's id, for rule failures.
+    public var rule: String?
+    public var message: String
+    /// `rules/x.lua:12` for a rule, `class.json:57:23` for input.
+    public var location: String?
+    /// The field in the input, for example `students[4] (h-05).skills[0].sessions[2].trials`.
+    public var path: String?
+
+    public init(kind: Kind, student: String? = nil, rule: String? = nil, message: String, location: String? = nil, path: String? = nil) {
+        self.kind = kind
+        self.student = student
+        self.rule = rule
+        self.message = message
+        self.location = location
+        self.path = path
+    }
+
+    /// `location: path: message`, or `location: rule X for student Y: message`.
+    public var description: String {
+        var parts: [String] = []
+        if let location { parts.append(location) }
+        if let path {
+            parts.append(path)
+        } else if let rule {
+            parts.append(student.map { "rule \(rule) for student \($0)" } ?? "rule \(rule)")
+        } else if let student {
+            parts.append("student \(student)")
+        }
+        parts.append(message)
+        return parts.joined(separator: ": ")
+    }
+}
+
+/// What the rules decided for one student.
+public struct StudentResult: Sendable, Hashable {
+    public var student: String
+    /// The winning recommendations, in rule order.
+    public var recommendations: [Recommendation]
+    /// Recommendations that lost a conflict, kept to explain the winners.
+    public var overridden: [OverriddenRecommendation]
+    /// What rules decided nothing about, and why.
+    public var notes: [RuleNote]
+    /// Rules that failed for this student; the other rules' results stand.
+    public var errors: [TrellisIssue]
+
+    public init(student: String, recommendations: [Recommendation] = [], overridden: [OverriddenRecommendation] = [], notes: [RuleNote] = [], errors: [TrellisIssue] = []) {
+        self.student = student
+        self.recommendations = recommendations
+        self.overridden = overridden
+        self.notes = notes
+        self.errors = errors
+    }
+}
+
+/// The outcome of one student record: evaluated, or skipped because its data is invalid.
+public enum StudentOutcome: Sendable, Hashable {
+    case evaluated(StudentResult)
+    case skipped(studentID: String?, issues: [TrellisIssue])
+}
+
+/// Counts over a run.
+public struct EvaluationSummary: Sendable, Hashable {
+    /// Student records read, evaluated or not.
+    public var students: Int = 0
+    /// Winning recommendations.
+    public var recommendations: Int = 0
+    /// Students with any error: skipped for invalid data, or a rule that failed.
+    public var failed: Int = 0
+    /// Students skipped for invalid data.
+    public var skipped: Int = 0
+    /// Error entries, all students together.
+    public var errors: Int = 0
+    /// Winning recommendations by `kind` and then `action`.
+    public var byKindAndAction: [String: [String: Int]] = [:]
+
+    public init() {}
+
+    /// Counts one student's outcome.
+    public mutating func add(_ outcome: StudentOutcome) {
+        students += 1
+        switch outcome {
+        case .evaluated(let result):
+            recommendations += result.recommendations.count
+            for recommendation in result.recommendations {
+                byKindAndAction[recommendation.kind, default: [:]][recommendation.action, default: 0] += 1
+            }
+            if !result.errors.isEmpty { failed += 1 }
+            errors += result.errors.count
+        case .skipped(_, let issues):
+            failed += 1
+            skipped += 1
+            errors += issues.count
+        }
+    }
+}
+
+/// Everything a run decided, in input order.
+public struct EvaluationReport: Sendable, Hashable {
+    public var asOf: String
+    public var outcomes: [StudentOutcome]
+    public var summary: EvaluationSummary
+
+    public init(asOf: String, outcomes: [StudentOutcome]) {
+        self.asOf = asOf
+        self.outcomes = outcomes
+        var summary = EvaluationSummary()
+        for outcome in outcomes { summary.add(outcome) }
+        self.summary = summary
+    }
+
+    /// The evaluated students' results, in input order.
+    public var results: [StudentResult] {
+        outcomes.compactMap { outcome -> StudentResult? in
+            if case .evaluated(let result) = outcome { result } else { nil }
+        }
+    }
+
+    /// The issues of skipped students, in input order.
+    public var inputIssues: [TrellisIssue] {
+        outcomes.flatMap { outcome -> [TrellisIssue] in
+            if case .skipped(_, let issues) = outcome { issues } else { [] }
+        }
+    }
+
+    /// Every issue of the run, skipped students and failed rules, in input order.
+    public var issues: [TrellisIssue] {
+        outcomes.flatMap { outcome -> [TrellisIssue] in
+            switch outcome {
+            case .evaluated(let result): result.errors
+            case .skipped(_, let issues): issues
+            }
+        }
+    }
+
+    /// True when every student was evaluated and no rule failed.
+    public var isClean: Bool { summary.failed == 0 }
+}

@@ -1,0 +1,135 @@
+/// The contract's output (section 2) as JSON: the whole document, or one result a line.
+enum ReportJSON {
+    /// The version of the output contract written.
+    static let contractVersion = 1
+
+    static func document(_ report: EvaluationReport, pretty: Bool = true) -> String {
+        var writer = JSONWriter(pretty: pretty)
+        writer.beginObject()
+        writer.key("trellis")
+        writer.integer(contractVersion)
+        writer.member("as_of", report.asOf)
+        writer.key("results")
+        writer.beginArray()
+        for result in report.results { write(result, to: &writer) }
+        writer.endArray()
+        writer.key("errors")
+        writer.beginArray()
+        for issue in report.inputIssues { write(issue, to: &writer) }
+        writer.endArray()
+        writer.key("summary")
+        write(report.summary, to: &writer)
+        writer.endObject()
+        return writer.output + "\n"
+    }
+
+    /// One line: a results entry, or for a skipped student `{"student", "skipped": true, ...}`.
+    static func line(_ outcome: StudentOutcome) -> String {
+        var writer = JSONWriter(pretty: false)
+        switch outcome {
+        case .evaluated(let result): write(result, to: &writer)
+        case .skipped(let id, let issues):
+            writer.beginObject()
+            writer.key("student")
+            if let id { writer.string(id) } else { writer.null() }
+            writer.key("skipped")
+            writer.bool(true)
+            writer.key("recommendations")
+            writer.beginArray()
+            writer.endArray()
+            writer.key("errors")
+            writer.beginArray()
+            for issue in issues { write(issue, to: &writer) }
+            writer.endArray()
+            writer.endObject()
+        }
+        return writer.output + "\n"
+    }
+
+    static func write(_ result: StudentResult, to writer: inout JSONWriter) {
+        writer.beginObject()
+        writer.member("student", result.student)
+        writer.key("recommendations")
+        writer.beginArray()
+        for recommendation in result.recommendations { write(recommendation, to: &writer) }
+        writer.endArray()
+        writer.key("errors")
+        writer.beginArray()
+        for issue in result.errors { write(issue, to: &writer) }
+        writer.endArray()
+        if !result.notes.isEmpty {
+            writer.key("notes")
+            writer.beginArray()
+            for note in result.notes {
+                writer.beginObject()
+                writer.member("skill", note.skill)
+                writer.member("rule", note.rule)
+                writer.member("message", note.message)
+                writer.endObject()
+            }
+            writer.endArray()
+        }
+        if !result.overridden.isEmpty {
+            writer.key("overridden")
+            writer.beginArray()
+            for loser in result.overridden { write(loser.recommendation, overriddenBy: loser.overriddenBy, to: &writer) }
+            writer.endArray()
+        }
+        writer.endObject()
+    }
+
+    static func write(_ recommendation: Recommendation, overriddenBy: String? = nil, to writer: inout JSONWriter) {
+        writer.beginObject()
+        writer.member("skill", recommendation.skill)
+        writer.member("kind", recommendation.kind)
+        writer.member("action", recommendation.action)
+        writer.member("from", recommendation.from)
+        writer.member("to", recommendation.to)
+        if let options = recommendation.options {
+            writer.key("options")
+            writer.beginArray()
+            for option in options {
+                writer.beginObject()
+                writer.member("id", option.id)
+                writer.member("title", option.title)
+                writer.member("modality", option.modality)
+                writer.endObject()
+            }
+            writer.endArray()
+        }
+        writer.member("rule", recommendation.rule)
+        writer.key("priority")
+        writer.number(recommendation.priority)
+        writer.member("reason", recommendation.reason)
+        writer.member("evidence", recommendation.evidence)
+        for key in recommendation.extra.keys.sorted() { writer.member(key, recommendation.extra[key]) }
+        writer.member("overridden_by", overriddenBy)
+        writer.endObject()
+    }
+
+    static func write(_ issue: TrellisIssue, to writer: inout JSONWriter) {
+        writer.beginObject()
+        writer.key("student")
+        if let student = issue.student { writer.string(student) } else { writer.null() }
+        writer.member("rule", issue.rule)
+        writer.member("kind", issue.kind.rawValue)
+        writer.member("message", issue.message)
+        writer.member("location", issue.location)
+        writer.member("path", issue.path)
+        writer.endObject()
+    }
+
+    static func write(_ summary: EvaluationSummary, to writer: inout JSONWriter) {
+        writer.beginObject()
+        for (name, value) in [
+            ("students", summary.students), ("recommendations", summary.recommendations), ("failed", summary.failed),
+            ("skipped", summary.skipped), ("errors", summary.errors),
+        ] {
+            writer.key(name)
+            writer.integer(value)
+        }
+        writer.key("by_kind")
+        writer.value(.object(summary.byKindAndAction.mapValues { .object($0.mapValues { .integer(Int64($0)) }) }))
+        writer.endObject()
+    }
+}

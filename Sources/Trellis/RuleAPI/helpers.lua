@@ -1,0 +1,585 @@
+-- Trellis rule helpers, API version 1.
+--
+-- The engine runs this chunk once and stores the table it returns as the global `trellis`, visible
+-- to every rule. It runs in the same sandbox as the rules (no io, os, debug, require or load).
+--
+-- Inputs (students, skills, sessions, ladders, the catalog) are read-only and may be proxies that
+-- support indexing, `#`, `ipairs` and `pairs` only. So these helpers never write into their
+-- arguments, never call `next` or `rawget`/`rawlen` on them, and always return fresh tables.
+
+local trellis = { api = 1 }
+
+---@alias trellis.Ladder string[] levels ordered from most support to least
+
+---@class trellis.Session
+---@field date string?
+---@field prompt_level string?
+---@field stage string?
+---@field trials integer?
+---@field correct integer?
+---@field independent integer?
+
+---@class trellis.Skill
+---@field id string
+---@field prompt_level string?
+---@field stage string?
+---@field sessions trellis.Session[] oldest first
+
+---@class trellis.CatalogItem
+---@field id string
+---@field title string?
+---@field kind string?
+---@field modality string?
+---@field skills string[]?
+
+---@class trellis.Option
+---@field id string
+---@field title string?
+---@field modality string?
+
+-- Copies items first..last of a list into a new list (inputs may be proxies, so no table.move).
+local function slice(list, first, last)
+    local out = {}
+    for i = math.max(first, 1), last do
+        out[#out + 1] = list[i]
+    end
+    return out
+end
+
+local function contains(list, value)
+    for _, v in ipairs(list) do
+        if v == value then
+            return true
+        end
+    end
+    return false
+end
+
+---------------------------------------------------------------------------------------------------
+-- Ladders
+---------------------------------------------------------------------------------------------------
+
+trellis.ladder = {}
+
+--- The position of a level on a ladder (1 = most support).
+---@param ladder trellis.Ladder
+---@param level string?
+---@return integer? index nil when the level is not on the ladder
+function trellis.ladder.index(ladder, level)
+    for i, name in ipairs(ladder) do
+        if name == level then
+            return i
+        end
+    end
+    return nil
+end
+
+--- The level with one step less support, or nil at the last level (or off the ladder).
+---@param ladder trellis.Ladder
+---@param level string?
+---@return string?
+function trellis.ladder.next(ladder, level)
+    local i = trellis.ladder.index(ladder, level)
+    return i and ladder[i + 1]
+end
+
+--- The level with one step more support, or nil at the first level (or off the ladder).
+---@param ladder trellis.Ladder
+---@param level string?
+---@return string?
+function trellis.ladder.previous(ladder, level)
+    local i = trellis.ladder.index(ladder, level)
+    return i and i > 1 and ladder[i - 1] or nil
+end
+
+--- Whether the level is the first (most support) level of the ladder.
+---@param ladder trellis.Ladder
+---@param level string?
+---@return boolean
+function trellis.ladder.is_first(ladder, level)
+    return level ~= nil and ladder[1] == level
+end
+
+--- Whether the level is the last (least support) level of the ladder.
+---@param ladder trellis.Ladder
+---@param level string?
+---@return boolean
+function trellis.ladder.is_last(ladder, level)
+    return level ~= nil and #ladder > 0 and ladder[#ladder] == level
+end
+
+---------------------------------------------------------------------------------------------------
+-- Sessions
+---------------------------------------------------------------------------------------------------
+
+trellis.sessions = {}
+
+--- The last n items of a list, oldest first (all of them when n is nil).
+---@generic T
+---@param list T[]
+---@param n integer?
+---@return T[]
+function trellis.sessions.newest(list, n)
+    local count = #list
+    return slice(list, n and count - n + 1 or 1, count)
+end
+
+--- A skill's current level: its own `field` when given, else that of its newest session.
+---@param skill trellis.Skill
+---@param field "prompt_level"|"stage"
+---@return string?
+function trellis.sessions.current_level(skill, field)
+    if skill[field] ~= nil then
+        return skill[field]
+    end
+    local sessions = skill.sessions or {}
+    local newest = sessions[#sessions]
+    return newest and newest[field]
+end
+
+--- The newest run of consecutive sessions at `level`, oldest first.
+--- Walks back from the newest session and stops at the first one at another level (or without
+--- the field): sessions before the most recent change of level do not count, so a student who
+--- stepped back starts a new run.
+---@param skill trellis.Skill
+---@param field "prompt_level"|"stage"
+---@param level string
+---@param n integer? at most this many (the newest ones)
+---@return trellis.Session[]
+function trellis.sessions.at_level(skill, field, level, n)
+    local sessions = skill.sessions or {}
+    local last = #sessions
+    local first = last + 1 -- the run is sessions[first..last]
+    while level ~= nil and first > 1 and sessions[first - 1][field] == level do
+        if n and last - first + 1 >= n then
+            break
+        end
+        first = first - 1
+    end
+    return slice(sessions, first, last)
+end
+
+--- The run of sessions at the skill's current level (empty when there is no current level).
+---@param skill trellis.Skill
+---@param field "prompt_level"|"stage"
+---@return trellis.Session[]
+function trellis.sessions.run(skill, field)
+    local level = trellis.sessions.current_level(skill, field)
+    if level == nil then
+        return {}
+    end
+    return trellis.sessions.at_level(skill, field, level)
+end
+
+--- A small JSON-friendly summary of sessions for `evidence`: date, percent (as displayed in
+--- reasons), trials and correct of each. Returns nil for an empty list (an empty table would be
+--- ambiguous in JSON).
+---@param list trellis.Session[]
+---@return { date: string?, percent: integer?, trials: integer?, correct: integer? }[]?
+function trellis.sessions.evidence(list)
+    local out = {}
+    for _, s in ipairs(list) do
+        local p = trellis.percent(s)
+        out[#out + 1] = {
+            date = s.date,
+            percent = p and math.floor(p),
+            trials = s.trials,
+            correct = s.correct,
+        }
+    end
+    return #out > 0 and out or nil
+end
+
+---------------------------------------------------------------------------------------------------
+-- Criteria on sessions
+---------------------------------------------------------------------------------------------------
+
+--- Percent of trials correct, or nil when the session has no trials (nil or 0).
+--- A missing `correct` counts as 0.
+---@param session trellis.Session
+---@return number?
+function trellis.percent(session)
+    local trials = session.trials
+    if trials == nil or trials <= 0 then
+        return nil
+    end
+    -- Multiply first: 29 * 100 / 100 is exactly 29, while 29 / 100 * 100 is not.
+    return (session.correct or 0) * 100 / trials
+end
+
+--- Whether a session has at least `min_percent` correct and at least `min_trials` trials.
+---@param session trellis.Session
+---@param min_percent number
+---@param min_trials integer
+---@return boolean
+function trellis.meets(session, min_percent, min_trials)
+    local p = trellis.percent(session)
+    return p ~= nil and p >= min_percent and session.trials >= min_trials
+end
+
+--- Whether a session has less than `max_percent` correct with at least `min_trials` trials.
+---@param session trellis.Session
+---@param max_percent number
+---@param min_trials integer
+---@return boolean
+function trellis.below(session, max_percent, min_trials)
+    local p = trellis.percent(session)
+    return p ~= nil and p < max_percent and session.trials >= min_trials
+end
+
+--- Whether the newest n sessions all satisfy `predicate` (false when there are fewer than n),
+--- and how many of the newest sessions in a row satisfy it (at most n).
+---@param sessions trellis.Session[]
+---@param n integer
+---@param predicate fun(session: trellis.Session): boolean
+---@return boolean met
+---@return integer count
+function trellis.consecutive(sessions, n, predicate)
+    local count = 0
+    for i = #sessions, 1, -1 do
+        if count >= n or not predicate(sessions[i]) then
+            break
+        end
+        count = count + 1
+    end
+    return count >= n, count
+end
+
+--- Whether the skill is mastered: the newest `params.sessions` sessions of the run at the current
+--- level all meet `params.percent` / `params.min_trials`, and that level is the last level of the
+--- prompt ladder or of the stage ladder.
+---@param skill trellis.Skill
+---@param ladders { prompt: trellis.Ladder, stage: trellis.Ladder }
+---@param params { sessions: integer?, percent: number?, min_trials: integer? }? defaults 3, 80, 5
+---@return boolean
+function trellis.is_mastered(skill, ladders, params)
+    params = params or {}
+    local n, percent, min_trials = params.sessions or 3, params.percent or 80, params.min_trials or 5
+    local function meets(s)
+        return trellis.meets(s, percent, min_trials)
+    end
+    local function mastered_on(field, ladder)
+        local level = trellis.sessions.current_level(skill, field)
+        return trellis.ladder.is_last(ladder, level)
+            and (trellis.consecutive(trellis.sessions.run(skill, field), n, meets))
+    end
+    return mastered_on("prompt_level", ladders.prompt) or mastered_on("stage", ladders.stage)
+end
+
+---------------------------------------------------------------------------------------------------
+-- Students and work
+---------------------------------------------------------------------------------------------------
+
+--- Whether the student's `flags` list contains the flag (for example "iep").
+---@param student table
+---@param flag string
+---@return boolean
+function trellis.has_flag(student, flag)
+    return contains(student.flags or {}, flag)
+end
+
+trellis.work = {}
+
+--- The student's work items for a skill whose status is "missing".
+---@param student table
+---@param skill_id string
+---@return integer count
+---@return string[] ids in input order
+function trellis.work.missing(student, skill_id)
+    local ids = {}
+    for _, item in ipairs(student.work or {}) do
+        if item.status == "missing" and item.skill == skill_id then
+            ids[#ids + 1] = item.id
+        end
+    end
+    return #ids, ids
+end
+
+--- The n most recent work items, oldest first. Ordered by `due` (YYYY-MM-DD compares as text);
+--- items without `due` count as the oldest; ties keep input order.
+---@param student table
+---@param n integer
+---@return table[]
+function trellis.work.recent(student, n)
+    local order = {}
+    for i, item in ipairs(student.work or {}) do
+        order[i] = { item = item, due = item.due or "", index = i }
+    end
+    -- table.sort is not stable: the input index breaks ties.
+    table.sort(order, function(a, b)
+        if a.due ~= b.due then
+            return a.due < b.due
+        end
+        return a.index < b.index
+    end)
+    local items = {}
+    for _, entry in ipairs(trellis.sessions.newest(order, n)) do
+        items[#items + 1] = entry.item
+    end
+    return items
+end
+
+---------------------------------------------------------------------------------------------------
+-- Catalog and choice menus
+---------------------------------------------------------------------------------------------------
+
+trellis.catalog = {}
+
+--- The catalog items whose `skills` list contains the skill, in catalog order.
+---@param catalog trellis.CatalogItem[]
+---@param skill_id string
+---@return trellis.CatalogItem[]
+function trellis.catalog.for_skill(catalog, skill_id)
+    local items = {}
+    for _, item in ipairs(catalog or {}) do
+        if contains(item.skills or {}, skill_id) then
+            items[#items + 1] = item
+        end
+    end
+    return items
+end
+
+trellis.menu = {}
+
+-- Items of the student's preferred modalities first (in the student's order), then the rest;
+-- catalog order within each group.
+local function by_preference(items, preferred)
+    local rank = {}
+    for i, modality in ipairs(preferred) do
+        rank[modality] = rank[modality] or i
+    end
+    local decorated = {}
+    for i, item in ipairs(items) do
+        decorated[i] = { item = item, rank = rank[item.modality] or math.huge, index = i }
+    end
+    table.sort(decorated, function(a, b)
+        if a.rank ~= b.rank then
+            return a.rank < b.rank
+        end
+        return a.index < b.index
+    end)
+    local out = {}
+    for i, entry in ipairs(decorated) do
+        out[i] = entry.item
+    end
+    return out
+end
+
+-- The chosen items with a tally of their modalities. Items without a modality can be chosen but
+-- add no variety.
+local Picks = {}
+Picks.__index = Picks
+
+local function new_picks()
+    return setmetatable({ items = {}, uses = {}, distinct = 0 }, Picks)
+end
+
+function Picks:has(item)
+    return contains(self.items, item)
+end
+
+function Picks:is_new(modality)
+    return modality ~= nil and (self.uses[modality] or 0) == 0
+end
+
+function Picks:tally(modality, delta)
+    if modality == nil then
+        return
+    end
+    local before = self.uses[modality] or 0
+    self.uses[modality] = before + delta
+    if before == 0 and delta > 0 then
+        self.distinct = self.distinct + 1
+    elseif before + delta == 0 then
+        self.distinct = self.distinct - 1
+    end
+end
+
+function Picks:add(item)
+    self.items[#self.items + 1] = item
+    self:tally(item.modality, 1)
+end
+
+function Picks:replace(index, item)
+    self:tally(self.items[index].modality, -1)
+    self.items[index] = item
+    self:tally(item.modality, 1)
+end
+
+-- Fills picks from an ordered list up to `count`: first one item per modality not chosen yet,
+-- then any remaining items in order.
+function Picks:fill(ordered, count)
+    for _, item in ipairs(ordered) do
+        if #self.items >= count then
+            return
+        end
+        if self:is_new(item.modality) then
+            self:add(item)
+        end
+    end
+    for _, item in ipairs(ordered) do
+        if #self.items >= count then
+            return
+        end
+        if not self:has(item) then
+            self:add(item)
+        end
+    end
+end
+
+-- The first item of `ordered` not chosen yet whose modality is new to the picks.
+function Picks:first_new(ordered)
+    for _, item in ipairs(ordered) do
+        if not self:has(item) and self:is_new(item.modality) then
+            return item
+        end
+    end
+    return nil
+end
+
+-- The position of the last chosen item whose modality is chosen more than once (or that has no
+-- modality): replacing it loses no variety.
+function Picks:last_duplicate()
+    for i = #self.items, 1, -1 do
+        local modality = self.items[i].modality
+        if modality == nil or self.uses[modality] > 1 then
+            return i
+        end
+    end
+    return nil
+end
+
+--- Chooses menu options for a skill from the catalog.
+--- Candidates are the catalog items for the skill. Items whose modality the student used in their
+--- `recent_work` most recent work items are left out where the catalog allows. Within that, the
+--- student's preferred modalities come first, then catalog order, and each new modality is taken
+--- before a second item of one already chosen. When fewer than `min_modalities` modalities result,
+--- a recently used modality is brought back for variety (added, or replacing a duplicate).
+---@param student table
+---@param skill_id string
+---@param catalog trellis.CatalogItem[]
+---@param opts { count: integer?, min_modalities: integer?, recent_work: integer? }? defaults 3, 2, 2
+---@return trellis.Option[] options
+---@return { modalities: string[], left_out: string[], preferred: string[] } info modalities of the
+---  options (in option order), recently used modalities left out although the catalog had them,
+---  and the student's preferred modalities that are among the options (in the student's order)
+function trellis.menu.choose(student, skill_id, catalog, opts)
+    opts = opts or {}
+    local count, min_modalities = opts.count or 3, opts.min_modalities or 2
+    local preferred = (student.preferences or {}).modalities or {}
+
+    local recent = {}
+    for _, item in ipairs(trellis.work.recent(student, opts.recent_work or 2)) do
+        if item.modality ~= nil then
+            recent[item.modality] = true
+        end
+    end
+
+    local fresh, stale = {}, {}
+    for _, item in ipairs(trellis.catalog.for_skill(catalog, skill_id)) do
+        local group = recent[item.modality] and stale or fresh
+        group[#group + 1] = item
+    end
+    fresh, stale = by_preference(fresh, preferred), by_preference(stale, preferred)
+
+    local picks = new_picks()
+    picks:fill(fresh, count)
+    -- Variety beats leaving out recent modalities: bring back a recently used one if needed.
+    while picks.distinct < min_modalities do
+        local item = picks:first_new(stale)
+        if item == nil then
+            break
+        end
+        if #picks.items < count then
+            picks:add(item)
+        else
+            local index = picks:last_duplicate()
+            if index == nil then
+                break
+            end
+            picks:replace(index, item)
+        end
+    end
+    picks:fill(stale, count)
+
+    local options, modalities, seen = {}, {}, {}
+    for i, item in ipairs(picks.items) do
+        options[i] = { id = item.id, title = item.title, modality = item.modality }
+        if item.modality ~= nil and not seen[item.modality] then
+            seen[item.modality] = true
+            modalities[#modalities + 1] = item.modality
+        end
+    end
+    local left_out, reported = {}, {}
+    for _, item in ipairs(stale) do
+        if not seen[item.modality] and not reported[item.modality] then
+            reported[item.modality] = true
+            left_out[#left_out + 1] = item.modality
+        end
+    end
+    local honoured = {}
+    for _, modality in ipairs(preferred) do
+        if seen[modality] and not contains(honoured, modality) then
+            honoured[#honoured + 1] = modality
+        end
+    end
+    return options, { modalities = modalities, left_out = left_out, preferred = honoured }
+end
+
+---------------------------------------------------------------------------------------------------
+-- Formatting for reasons
+---------------------------------------------------------------------------------------------------
+
+trellis.format = {}
+
+--- A number without a trailing ".0": 80 -> "80", 80.0 -> "80", 66.5 -> "66.5".
+---@param x number
+---@return string
+function trellis.format.number(x)
+    if math.type(x) == "float" and x == math.floor(x) and math.abs(x) < 2 ^ 53 then
+        return string.format("%d", x)
+    end
+    return tostring(x)
+end
+
+--- Items joined with ", ": {"a", "b"} -> "a, b".
+---@param list any[]
+---@return string
+function trellis.format.list(list)
+    local parts = {}
+    for _, v in ipairs(list) do
+        parts[#parts + 1] = tostring(v)
+    end
+    return table.concat(parts, ", ")
+end
+
+--- Session percents as text, "90%, 90%, 100%". Percents are rounded DOWN to whole numbers so that
+--- the text never shows a threshold a session did not reach (79.5% shows as 79%, not 80%).
+--- A session without trials shows as "no trials"; with `min_trials`, a session with fewer trials
+--- shows its count ("100% of 4 trials") because it does not count toward any criterion.
+---@param sessions trellis.Session[]
+---@param min_trials integer?
+---@return string
+function trellis.format.percents(sessions, min_trials)
+    local parts = {}
+    for _, s in ipairs(sessions) do
+        local p = trellis.percent(s)
+        local text = p and string.format("%d%%", math.floor(p)) or "no trials"
+        if p and min_trials and s.trials < min_trials then
+            text = string.format("%s of %d trials", text, s.trials)
+        end
+        parts[#parts + 1] = text
+    end
+    return table.concat(parts, ", ")
+end
+
+--- "1 session", "3 sessions": a count with its noun, plural unless the count is 1.
+---@param n number
+---@param noun string singular
+---@param plural string? defaults to noun .. "s"
+---@return string
+function trellis.format.count(n, noun, plural)
+    return trellis.format.number(n) .. " " .. (n == 1 and noun or plural or noun .. "s")
+end
+
+return trellis

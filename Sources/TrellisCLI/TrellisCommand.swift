@@ -1,0 +1,23 @@
+import ArgumentParser
+import Logging
+
+@main
+struct TrellisCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "trellis",
+        abstract: "Recommends each student's next scaffolding step, prompt fade or choice menu, from Lua rules.",
+        discussion: """
+            Exit codes: 0 every student evaluated; 1 evaluated, with errors for some students or rules;
+            2 the input or the rules cannot be used; 64 the command line is wrong.
+            """,
+        version: "0.1.0",
+        subcommands: [Evaluate.self],
+        defaultSubcommand: nil
+    )
+}
+
+/// The documented exit codes.
+enum Exit {
+    static let evaluatedWithErrors = ExitCode(1)
+    static let unusableInput = ExitCode(2)
+}

@@ -1,0 +1,89 @@
+-- Choice menu: for each skill the student has not mastered yet, offer a few ways to practise or
+-- show it, taken from the catalog: in more than one modality, the student's preferred modalities
+-- first, and not in the modalities of their most recent work where the catalog has others.
+
+return {
+    id = "choice-menu",
+    api = 1,
+    description = "Offer a menu of catalog activities for each skill not mastered yet",
+    priority = 10,
+    params = {
+        options = {
+            default = 3, type = "integer", min = 1, max = 10,
+            description = "Options on a menu",
+        },
+        iep_options = {
+            default = 2, type = "integer", min = 1, max = 10,
+            description = "Options on a menu for a student flagged iep",
+        },
+        min_modalities = {
+            default = 2, type = "integer", min = 1, max = 10,
+            description = "Different modalities a menu should have, where the catalog allows",
+        },
+        recent_work = {
+            default = 2, type = "integer", min = 0, max = 20,
+            description = "Most recent work items whose modalities are left out where the catalog allows",
+        },
+        mastery_sessions = {
+            default = 3, type = "integer", min = 1, max = 20,
+            description = "Sessions in a row at the last prompt level or stage that count as mastered",
+        },
+        mastery_percent = {
+            default = 80, type = "number", min = 0, max = 100,
+            description = "Percent correct each of those sessions needs, at least",
+        },
+        min_trials = {
+            default = 5, type = "integer", min = 0, max = 1000,
+            description = "Trials each of those sessions needs, at least",
+        },
+    },
+
+    evaluate = function(student, ctx)
+        local p = ctx.params
+        local fmt = trellis.format
+        local mastery = { sessions = p.mastery_sessions, percent = p.mastery_percent, min_trials = p.min_trials }
+        local iep = trellis.has_flag(student, "iep")
+        local menu_opts = {
+            count = iep and p.iep_options or p.options,
+            min_modalities = p.min_modalities,
+            recent_work = p.recent_work,
+        }
+
+        local out = {}
+        for _, skill in ipairs(student.skills) do
+            if not trellis.is_mastered(skill, ctx.ladders, mastery) then
+                local options, info = trellis.menu.choose(student, skill.id, ctx.catalog, menu_opts)
+                if #options > 0 then
+                    local why = {}
+                    if #info.preferred > 0 then
+                        why[#why + 1] = "prefers " .. fmt.list(info.preferred)
+                    end
+                    if #info.left_out > 0 then
+                        why[#why + 1] = "left out " .. fmt.list(info.left_out) .. ", used in recent work"
+                    end
+                    local reason = string.format("%s in %s for %s",
+                        fmt.count(#options, "option"), fmt.count(#info.modalities, "modality", "modalities"),
+                        skill.id)
+                    if #why > 0 then
+                        reason = reason .. " (" .. table.concat(why, "; ") .. ")"
+                    end
+                    out[#out + 1] = {
+                        skill = skill.id,
+                        kind = "choices",
+                        action = "offer",
+                        options = options,
+                        reason = reason,
+                        evidence = {
+                            count = menu_opts.count,
+                            iep = iep,
+                            modalities = #info.modalities > 0 and info.modalities or nil,
+                            left_out = #info.left_out > 0 and info.left_out or nil,
+                            preferred = #info.preferred > 0 and info.preferred or nil,
+                        },
+                    }
+                end
+            end
+        end
+        return out
+    end,
+}
