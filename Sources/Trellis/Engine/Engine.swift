@@ -74,10 +74,22 @@ public final class Engine: Sendable {
         let outcomes = OutcomeSlots(count: entries.count)
         let finished = FinishedCounter()
         let work: @Sendable (Int) -> Void = { worker in
-            // The pack loaded once already, so a runner cannot fail here.
-            guard let runner = try? self.makeRunner(context: roster.context) else { return }
+            let runner: RuleRunner?
+            let setupFailure: String?
+            do throws(RulePackError) {
+                runner = try self.makeRunner(context: roster.context)
+                setupFailure = nil
+            } catch {
+                // The pack loaded once already; only running out of memory gets here.
+                runner = nil
+                setupFailure = error.description
+            }
             for index in stride(from: worker, to: entries.count, by: workers) {
-                outcomes[index] = Self.outcome(of: entries[index], runner: runner)
+                if let runner {
+                    outcomes[index] = Self.outcome(of: entries[index], runner: runner)
+                } else {
+                    outcomes[index] = Self.unevaluated(entries[index], because: setupFailure ?? "the rules could not be loaded")
+                }
                 if let progress { progress(finished.increment()) }
             }
         }
@@ -96,14 +108,25 @@ public final class Engine: Sendable {
 
     /// Evaluates one student with the class-level fields of `context`.
     public func evaluate(_ student: Student, context: ClassContext) -> StudentResult {
-        guard let runner = try? makeRunner(context: context) else { return StudentResult(student: student.id) }
-        return Self.result(for: student, runner: runner)
+        do throws(RulePackError) {
+            return Self.result(for: student, runner: try makeRunner(context: context))
+        } catch {
+            return StudentResult(student: student.id, errors: [TrellisIssue(kind: .ruleError, student: student.id, message: error.description)])
+        }
     }
 
     func makeRunner(context: ClassContext) throws(RulePackError) -> RuleRunner {
         let runner = try RuleRunner(pack: pack, limits: limits)
         runner.prepare(context: context, parameterValues: parameterValues)
         return runner
+    }
+
+    private static func unevaluated(_ entry: RosterEntry, because reason: String) -> StudentOutcome {
+        switch entry {
+        case .student(let student):
+            .evaluated(StudentResult(student: student.id, errors: [TrellisIssue(kind: .ruleError, student: student.id, message: reason)]))
+        case .invalid(let id, let issues): .skipped(studentID: id, issues: issues)
+        }
     }
 
     private static func outcome(of entry: RosterEntry, runner: RuleRunner) -> StudentOutcome {
@@ -116,7 +139,16 @@ public final class Engine: Sendable {
     private static func result(for student: Student, runner: RuleRunner) -> StudentResult {
         let outcomes = runner.evaluate(student)
         let (winners, overridden) = ConflictResolver.resolve(outcomes.recommendations)
-        return StudentResult(student: student.id, recommendations: winners, overridden: overridden, notes: outcomes.notes, errors: outcomes.errors)
+        // A teacher reads a student's recommendations skill by skill, in the record's order:
+        // the prompt, then the stage, then the menu.
+        var skillOrder: [String: Int] = [:]
+        for (index, skill) in student.skills.enumerated() { skillOrder[skill.id] = index }
+        let kindOrder = ["prompt": 0, "scaffold": 1, "choices": 3]
+        func sortKey(_ item: (offset: Int, element: Recommendation)) -> (Int, Int, Int) {
+            (item.element.skill.flatMap { skillOrder[$0] } ?? Int.max, kindOrder[item.element.kind] ?? 2, item.offset)
+        }
+        let ordered = winners.enumerated().sorted { sortKey($0) < sortKey($1) }.map(\.element)
+        return StudentResult(student: student.id, recommendations: ordered, overridden: overridden, notes: outcomes.notes, errors: outcomes.errors)
     }
 }
 
