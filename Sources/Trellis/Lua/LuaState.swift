@@ -41,6 +41,8 @@ public struct RuleLimits: Sendable, Hashable {
 final class LuaState {
     let state: OpaquePointer
     private let control: UnsafeMutablePointer<TrellisControl>
+    /// Every chunk name loaded, to restore paths that Lua shortens to 60 characters.
+    private var chunkNames: [String] = []
 
     /// The stack slot of the message handler, pushed once at creation.
     static let messageHandlerSlot: Int32 = 1
@@ -198,8 +200,10 @@ final class LuaState {
         let status = source.withUTF8 { bytes in
             bytes.withMemoryRebound(to: CChar.self) { trellis_loadtext(state, $0.baseAddress, $0.count, "@" + chunkName) }
         }
+        chunkNames.append(chunkName)
         guard status == LUA_OK else {
-            let failure = LuaFailure.fromMessage(string(at: -1) ?? "could not compile", kind: status == LUA_ERRMEM ? .memoryLimit : .syntax)
+            var failure = LuaFailure.fromMessage(string(at: -1) ?? "could not compile", kind: status == LUA_ERRMEM ? .memoryLimit : .syntax)
+            failure.location = failure.location.map(fullLocation)
             pop()
             throw failure
         }
@@ -233,7 +237,7 @@ final class LuaState {
             let traceback = string(at: -1)
             pop()
             failure = LuaFailure.fromMessage(message, kind: .runtime)
-            failure.location = failure.location ?? location
+            failure.location = (failure.location ?? location).map(fullLocation)
             failure.traceback = traceback
         } else {
             failure = LuaFailure.fromMessage(string(at: -1) ?? "error in error handling", kind: .runtime)
@@ -242,6 +246,14 @@ final class LuaState {
             throw limitFailure(budgetSpent: budgetSpent, location: failure.location)
         }
         throw failure
+    }
+
+    /// Lua shortens a long chunk name in messages to `...` and its last 56 characters.
+    private func fullLocation(_ location: String) -> String {
+        guard location.hasPrefix("..."), let colon = location.lastIndex(of: ":") else { return location }
+        let tail = location[location.index(location.startIndex, offsetBy: 3)..<colon]
+        guard let name = chunkNames.first(where: { $0.hasSuffix(tail) }) else { return location }
+        return name + location[colon...]
     }
 
     private func limitFailure(budgetSpent: Bool, location: String?) -> LuaFailure {

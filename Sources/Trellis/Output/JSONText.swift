@@ -1,7 +1,7 @@
 /// JSON text for output: strings escaped per RFC 8259, numbers without needless decimals.
 enum JSONText {
     static func quoted(_ string: String) -> String {
-        var output = "\""
+        var output = ""
         appendQuoted(string, to: &output)
         return output
     }

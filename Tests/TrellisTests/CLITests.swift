@@ -1,0 +1,218 @@
+import Foundation
+import Testing
+
+/// `trellis evaluate` end to end: the built binary on the example class, in every format.
+@Suite(.serialized)
+struct CLITests {
+    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let exampleClass = packageRoot.appending(path: "examples/class-3b.json").path
+
+    struct Run {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    /// The `trellis` binary that `swift build` put beside this test bundle.
+    static var binary: URL {
+        let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appending(path: "trellis")
+        if FileManager.default.isExecutableFile(atPath: beside.path) { return beside }
+        return packageRoot.appending(path: ".build/debug/trellis")
+    }
+
+    func trellis(_ arguments: [String], stdin: Data? = nil, in directory: URL? = nil) throws -> Run {
+        let process = Process()
+        process.executableURL = Self.binary
+        process.arguments = arguments
+        if let directory { process.currentDirectoryURL = directory }
+        let output = Pipe()
+        let errors = Pipe()
+        let input = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        process.standardInput = input
+        try process.run()
+        if let stdin { input.fileHandleForWriting.write(stdin) }
+        try input.fileHandleForWriting.close()
+        let outData = output.fileHandleForReading.readDataToEndOfFile()
+        let errData = errors.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Run(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
+    }
+
+    func json(_ text: String) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+    }
+
+    func recommendation(_ document: [String: Any], student: String, skill: String, kind: String) throws -> [String: Any] {
+        let results = try #require(document["results"] as? [[String: Any]])
+        let result = try #require(results.first { $0["student"] as? String == student })
+        let recommendations = try #require(result["recommendations"] as? [[String: Any]])
+        return try #require(recommendations.first { $0["skill"] as? String == skill && $0["kind"] as? String == kind })
+    }
+
+    func temporaryFolder() throws -> URL {
+        let folder = FileManager.default.temporaryDirectory.appending(path: "trellis-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        return folder
+    }
+
+    @Test func jsonOutputFollowsTheContract() throws {
+        let run = try trellis(["evaluate", "--format", "json", Self.exampleClass])
+        #expect(run.status == 0, "\(run.stderr)")
+        let document = try json(run.stdout)
+        #expect(document["trellis"] as? Int == 1)
+        #expect(document["as_of"] as? String == "2026-11-20")
+        #expect((document["errors"] as? [Any])?.isEmpty == true)
+        let results = try #require(document["results"] as? [[String: Any]])
+        #expect(results.map { $0["student"] as? String ?? "" } == (101...116).map { "s-\($0)" })
+        let fade = try recommendation(document, student: "s-101", skill: "hand-washing", kind: "prompt")
+        #expect(fade["action"] as? String == "fade")
+        #expect(fade["from"] as? String == "gestural")
+        #expect(fade["to"] as? String == "verbal")
+        #expect(fade["rule"] as? String == "prompt-fading")
+        #expect(fade["priority"] as? Int == 50)
+        #expect(fade["reason"] as? String == "3 sessions in a row at gestural with at least 80% correct (90%, 90%, 100%)")
+        let stepBack = try recommendation(document, student: "s-110", skill: "fractions", kind: "scaffold")
+        #expect(stepBack["action"] as? String == "step_back")
+        #expect(stepBack["to"] as? String == "collaborative")
+        let menu = try recommendation(document, student: "s-101", skill: "fractions", kind: "choices")
+        #expect(menu["action"] as? String == "offer")
+        #expect((menu["options"] as? [[String: Any]])?.count == 2, "s-101 has an IEP: 2 options")
+        let summary = try #require(document["summary"] as? [String: Any])
+        #expect(summary["students"] as? Int == 16)
+        #expect(summary["failed"] as? Int == 0)
+        let total = results.reduce(0) { $0 + (($1["recommendations"] as? [Any])?.count ?? 0) }
+        #expect(summary["recommendations"] as? Int == total)
+    }
+
+    @Test func ndjsonOutputIsOneResultPerLineInInputOrder() throws {
+        let run = try trellis(["evaluate", "--format", "ndjson", Self.exampleClass])
+        #expect(run.status == 0)
+        let lines = run.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.count == 16)
+        let students = try lines.map { try json($0)["student"] as? String ?? "" }
+        #expect(students == (101...116).map { "s-\($0)" })
+    }
+
+    @Test func csvOutputIsOneRecommendationPerRow() throws {
+        let run = try trellis(["evaluate", "--format", "csv", Self.exampleClass])
+        #expect(run.status == 0)
+        let rows = run.stdout.split(separator: "\n").map(String.init)
+        #expect(rows.first == "student,skill,kind,action,from,to,options,rule,priority,reason")
+        #expect(rows.contains("s-101,hand-washing,prompt,fade,gestural,verbal,,prompt-fading,50,\"3 sessions in a row at gestural with at least 80% correct (90%, 90%, 100%)\""))
+        let jsonRun = try trellis(["evaluate", "--format", "json", Self.exampleClass])
+        let summary = try #require(try json(jsonRun.stdout)["summary"] as? [String: Any])
+        #expect(rows.count - 1 == summary["recommendations"] as? Int)
+    }
+
+    @Test func tableOutputIsReadable() throws {
+        let run = try trellis(["evaluate", "--format", "table", Self.exampleClass])
+        #expect(run.status == 0)
+        let lines = run.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.first?.hasPrefix("STUDENT  SKILL") == true)
+        #expect(lines.contains { $0.hasPrefix("s-101") && $0.contains("hand-washing") && $0.contains("gestural -> verbal") })
+        #expect(run.stdout.contains("16 students"))
+        #expect(!run.stdout.contains("Errors:"))
+    }
+
+    @Test func defaultFormatWhenNotATerminalIsJSON() throws {
+        let run = try trellis(["evaluate", Self.exampleClass])
+        #expect(run.status == 0)
+        #expect(try json(run.stdout)["trellis"] as? Int == 1)
+        #expect(run.stderr.contains("16 students"), "the summary line goes to standard error")
+    }
+
+    @Test func outputFileFormatFollowsItsExtension() throws {
+        let folder = try temporaryFolder()
+        let path = folder.appending(path: "out.csv").path
+        let run = try trellis(["evaluate", "--output", path, Self.exampleClass])
+        #expect(run.status == 0)
+        #expect(run.stdout.isEmpty)
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(text.hasPrefix("student,skill,kind"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["out.csv"], "no temporary file is left behind")
+    }
+
+    @Test func unusableInputLeavesAnEarlierOutputUntouched() throws {
+        let folder = try temporaryFolder()
+        let output = folder.appending(path: "out.json").path
+        try "previous".write(toFile: output, atomically: true, encoding: .utf8)
+        let broken = folder.appending(path: "broken.json").path
+        try "{\n  \"students\": [\n    {\"id\": \"a\",\n".write(toFile: broken, atomically: true, encoding: .utf8)
+        let run = try trellis(["evaluate", "--output", output, broken])
+        #expect(run.status == 2)
+        #expect(run.stderr.contains("broken.json:4:1"), "\(run.stderr)")
+        #expect(try String(contentsOfFile: output, encoding: .utf8) == "previous")
+    }
+
+    @Test func standardInputAndNDJSONWithAClassHeaderGiveTheSameResults() throws {
+        let reference = try trellis(["evaluate", "--format", "ndjson", Self.exampleClass])
+        let ndjson = try Data(contentsOf: Self.packageRoot.appending(path: "examples/students.ndjson"))
+        let header = Self.packageRoot.appending(path: "examples/class-header.json").path
+        let run = try trellis(["evaluate", "--format", "ndjson", "--class", header, "-"], stdin: ndjson)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout == reference.stdout)
+    }
+
+    @Test func aBadStudentIsReportedAndTheOthersAreEvaluated() throws {
+        let folder = try temporaryFolder()
+        let input = folder.appending(path: "class.json").path
+        try """
+            {"as_of": "2026-11-20", "students": [
+              {"id": "ok", "skills": [{"id": "x", "prompt_level": "verbal"}]},
+              {"id": "h-05", "skills": [{"id": "x", "sessions": [{"date": "2026-11-02", "trials": "ten"}]}]}
+            ]}
+            """.write(toFile: input, atomically: true, encoding: .utf8)
+        let run = try trellis(["evaluate", "--format", "json", input])
+        #expect(run.status == 1)
+        #expect(run.stderr.contains("class.json:3:87: students[1] (h-05).skills[0].sessions[0].trials: expected a number, got \"ten\""), "\(run.stderr)")
+        let document = try json(run.stdout)
+        #expect((document["results"] as? [[String: Any]])?.map { $0["student"] as? String } == ["ok"])
+        let errors = try #require(document["errors"] as? [[String: Any]])
+        #expect(errors.first?["student"] as? String == "h-05")
+        #expect(errors.first?["path"] as? String == "students[1] (h-05).skills[0].sessions[0].trials")
+    }
+
+    @Test func aBrokenRulePackIsUnusable() throws {
+        let folder = try temporaryFolder()
+        try "return { id = 'x', evaluate = function( end }".write(to: folder.appending(path: "bad.lua"), atomically: true, encoding: .utf8)
+        let run = try trellis(["evaluate", "--rules", folder.path, Self.exampleClass])
+        #expect(run.status == 2)
+        #expect(run.stderr.contains("\(folder.path)/bad.lua:1:"), "\(run.stderr)")
+    }
+
+    @Test func aParameterOverrideChangesTheDecision() throws {
+        let run = try trellis(["evaluate", "--format", "json", "--param", "prompt-fading.fade_percent=95", Self.exampleClass])
+        #expect(run.status == 0, "\(run.stderr)")
+        let hold = try recommendation(try json(run.stdout), student: "s-101", skill: "hand-washing", kind: "prompt")
+        #expect(hold["action"] as? String == "hold")
+        let bad = try trellis(["evaluate", "--param", "prompt-fading.fade_percent=150", Self.exampleClass])
+        #expect(bad.status == 2)
+        #expect(bad.stderr.contains("above the maximum 100"), "\(bad.stderr)")
+    }
+
+    @Test func theBundledRulesWorkFromAnyFolder() throws {
+        let run = try trellis(["evaluate", "--format", "json", Self.exampleClass], in: try temporaryFolder())
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(try recommendation(try json(run.stdout), student: "s-104", skill: "packing-backpack", kind: "prompt")["action"] as? String == "mastered")
+    }
+
+    @Test func aSchoolsOwnLadderIsUsed() throws {
+        let input = Self.packageRoot.appending(path: "examples/school-ladder.json").path
+        let run = try trellis(["evaluate", "--format", "json", input])
+        #expect(run.status == 0, "\(run.stderr)")
+        let document = try json(run.stdout)
+        let fade = try recommendation(document, student: "k-01", skill: "snack-prep", kind: "prompt")
+        #expect(fade["action"] as? String == "fade")
+        #expect(fade["from"] as? String == "model")
+        #expect(fade["to"] as? String == "verbal")
+        #expect(try recommendation(document, student: "k-02", skill: "snack-prep", kind: "prompt")["action"] as? String == "mastered")
+        #expect(try recommendation(document, student: "k-02", skill: "counting-coins", kind: "scaffold")["action"] as? String == "mastered")
+    }
+
+    @Test func usageErrorsExitWith64() throws {
+        let run = try trellis(["evaluate", "--format", "yaml", Self.exampleClass])
+        #expect(run.status == 64)
+    }
+}
