@@ -185,8 +185,8 @@ struct JSONScanner {
             guard offset < bytes.count, Self.isDigit(bytes[offset]) else { throw error("invalid number: no digit in the exponent", at: start) }
             while offset < bytes.count, Self.isDigit(bytes[offset]) { offset += 1 }
         }
+        if isInteger, let value = Self.integer(UnsafeBufferPointer(rebasing: bytes[start..<offset])) { return .integer(value) }
         let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<offset]), as: UTF8.self)
-        if isInteger, let value = Int64(text) { return .integer(value) }
         guard let value = Double(text), value.isFinite else { throw error("number out of range", at: start) }
         return .number(value)
     }
@@ -195,11 +195,16 @@ struct JSONScanner {
     mutating func readString() throws(JSONSyntaxError) -> String {
         try expect(UInt8(ascii: "\""), "'\"'")
         let start = offset
+        var highBits: UInt8 = 0
         while offset < bytes.count {
             let byte = bytes[offset]
+            highBits |= byte
             if byte == UInt8(ascii: "\"") {
                 let text = UnsafeBufferPointer(rebasing: bytes[start..<offset])
                 offset += 1
+                // ASCII needs no validation; the generic validating initializer costs more
+                // than the rest of the scan, so it is kept for text that needs it.
+                if highBits < 0x80 { return String(decoding: text, as: UTF8.self) }
                 guard let string = String(validating: text, as: UTF8.self) else {
                     throw error("invalid UTF-8 in a string", at: start)
                 }
@@ -394,6 +399,23 @@ struct JSONScanner {
     }
 
     // MARK: Helpers
+
+    /// A base-10 integer read straight off the bytes; nil when it overflows 64 bits.
+    private static func integer(_ digits: UnsafeBufferPointer<UInt8>) -> Int64? {
+        var index = 0
+        let negative = digits.first == UInt8(ascii: "-")
+        if negative { index = 1 }
+        var value: Int64 = 0
+        while index < digits.count {
+            let digit = Int64(digits[index] &- UInt8(ascii: "0"))
+            let (shifted, overflowA) = value.multipliedReportingOverflow(by: 10)
+            let (next, overflowB) = negative ? shifted.subtractingReportingOverflow(digit) : shifted.addingReportingOverflow(digit)
+            if overflowA || overflowB { return nil }
+            value = next
+            index += 1
+        }
+        return value
+    }
 
     private static func isDigit(_ byte: UInt8) -> Bool {
         byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")

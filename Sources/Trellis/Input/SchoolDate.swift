@@ -1,17 +1,19 @@
 /// Checks the dates of the contract: `YYYY-MM-DD`, optionally followed by an RFC 3339 time.
 enum SchoolDate {
     static func isValid(_ text: String) -> Bool {
-        let bytes = Array(text.utf8)
+        text.utf8.withContiguousStorageIfAvailable(isValid) ?? Array(text.utf8).withUnsafeBufferPointer(isValid)
+    }
+
+    private static func isValid(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         guard bytes.count >= 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"),
             let year = number(bytes, 0, 4), let month = number(bytes, 5, 2), let day = number(bytes, 8, 2),
             year >= 1, (1...12).contains(month), day >= 1, day <= daysIn(month: month, year: year)
         else { return false }
-        return bytes.count == 10 || isTime(bytes[10...])
+        return bytes.count == 10 || isTime(UnsafeBufferPointer(rebasing: bytes[10...]))
     }
 
     /// `THH:MM[:SS[.fraction]][Z|±HH:MM]`
-    private static func isTime(_ bytes: ArraySlice<UInt8>) -> Bool {
-        let time = Array(bytes)
+    private static func isTime(_ time: UnsafeBufferPointer<UInt8>) -> Bool {
         guard time.count >= 6, time[0] == UInt8(ascii: "T") || time[0] == UInt8(ascii: " "), time[3] == UInt8(ascii: ":"),
             let hour = number(time, 1, 2), let minute = number(time, 4, 2), hour < 24, minute < 60
         else { return false }
@@ -45,12 +47,12 @@ enum SchoolDate {
 
     private static func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
 
-    private static func number(_ bytes: [UInt8], _ start: Int, _ length: Int) -> Int? {
+    private static func number(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ length: Int) -> Int? {
         guard start + length <= bytes.count else { return nil }
         var value = 0
-        for byte in bytes[start..<start + length] {
-            guard isDigit(byte) else { return nil }
-            value = value * 10 + Int(byte - UInt8(ascii: "0"))
+        for position in start..<start + length {
+            guard isDigit(bytes[position]) else { return nil }
+            value = value * 10 + Int(bytes[position] - UInt8(ascii: "0"))
         }
         return value
     }

@@ -104,7 +104,7 @@ struct StudentDecoder {
             guard let session = try decodeSession(&reader) else { return }
             if let date = session.date {
                 // Dates compare as text: same-width ISO 8601 dates sort chronologically.
-                if let previous = previousDate, date.prefix(10) < previous.date.prefix(10) {
+                if let previous = previousDate, date.utf8.prefix(10).lexicographicallyPrecedes(previous.date.utf8.prefix(10)) {
                     reader.path.append(.key("date"))
                     reader.fail("\(date) comes before sessions[\(previous.index)] (\(previous.date)); sessions must be oldest first")
                     reader.path.removeLast()
@@ -119,17 +119,22 @@ struct StudentDecoder {
     private func decodeSession(_ reader: inout FieldReader) throws(JSONSyntaxError) -> Session? {
         let issuesBefore = reader.issues.count
         var session = Session()
-        var countOffsets: [String: Int] = [:]
+        var correctOffset = 0
+        var independentOffset = 0
         let isObject = try reader.object { (reader: inout FieldReader, key: String) throws(JSONSyntaxError) in
             switch key {
             case "date": session.date = try reader.date()
             case "prompt_level": session.promptLevel = try reader.level(on: ladders.prompt, named: "prompt")
             case "stage": session.stage = try reader.level(on: ladders.stage, named: "stage")
-            case "trials", "correct", "independent":
+            case "trials": session.trials = try reader.count()
+            case "correct":
                 reader.scanner.skipWhitespace()
-                countOffsets[key] = reader.scanner.offset
-                let value = try reader.count()
-                if key == "trials" { session.trials = value } else if key == "correct" { session.correct = value } else { session.independent = value }
+                correctOffset = reader.scanner.offset
+                session.correct = try reader.count()
+            case "independent":
+                reader.scanner.skipWhitespace()
+                independentOffset = reader.scanner.offset
+                session.independent = try reader.count()
             case "setting": session.setting = try reader.string()
             case "staff": session.staff = try reader.string()
             default: session.extra[key] = try reader.extra()
@@ -137,10 +142,10 @@ struct StudentDecoder {
         }
         guard isObject else { return nil }
         if let trials = session.trials {
-            for (key, value) in [("correct", session.correct), ("independent", session.independent)] {
+            for (key, value, offset) in [("correct", session.correct, correctOffset), ("independent", session.independent, independentOffset)] {
                 guard let value, value > trials else { continue }
                 reader.path.append(.key(key))
-                reader.fail("\(value) is more than trials (\(trials))", at: countOffsets[key])
+                reader.fail("\(value) is more than trials (\(trials))", at: offset)
                 reader.path.removeLast()
             }
         }

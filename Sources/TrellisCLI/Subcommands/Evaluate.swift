@@ -84,14 +84,16 @@ struct Evaluate: ParsableCommand {
             Terminal.printError("the input cannot be used:\n" + error.issues.map { "  \($0)" }.joined(separator: "\n"))
             throw Exit.unusableInput
         }
-        logger.debug("read \(roster.entries.count) student records")
+        logger.debug("read \(roster.entries.count) student records in \(Self.seconds(since: started))")
+        let evaluationStarted = Date()
 
         let progress = Terminal.isTerminal(STDERR_FILENO) && !quiet ? ProgressLine(total: roster.entries.count) : nil
         var onProgress: (@Sendable (Int) -> Void)?
         if let progress { onProgress = { progress.update($0) } }
         let report = engine.evaluate(roster, jobs: jobs, progress: onProgress)
         progress?.finish()
-
+        logger.debug("evaluated in \(Self.seconds(since: evaluationStarted))")
+        let renderingStarted = Date()
         let chosenFormat = resolvedFormat()
         let text = chosenFormat.render(report)
         if let output {
@@ -105,6 +107,8 @@ struct Evaluate: ParsableCommand {
             FileHandle.standardOutput.write(Data(text.utf8))
         }
 
+        logger.debug("rendered and wrote \(chosenFormat.rawValue) in \(Self.seconds(since: renderingStarted))")
+
         let tableOnScreen = chosenFormat == .table && output == nil
         if !tableOnScreen {
             for issue in report.issues { Terminal.printError(issue.description) }
@@ -113,6 +117,10 @@ struct Evaluate: ParsableCommand {
             Terminal.printLine(Summary.line(report.summary, seconds: Date().timeIntervalSince(started)))
         }
         if !report.isClean { throw Exit.evaluatedWithErrors }
+    }
+
+    private static func seconds(since start: Date) -> String {
+        String(format: "%.3f s", Date().timeIntervalSince(start))
     }
 
     private func resolvedFormat() -> ReportFormat {
