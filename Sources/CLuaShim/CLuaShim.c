@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* How often the count hook runs, in VM instructions. The budget is checked at this grain. */
 #define TRELLIS_HOOK_GRAIN 1000
@@ -49,6 +50,7 @@ lua_State *trellis_newstate(TrellisControl *control) {
     lua_State *L = lua_newstate(trellis_alloc, control);
     if (L == NULL) return NULL;
     *(TrellisControl **)lua_getextraspace(L) = control;
+    control->main_thread = L;
     lua_atpanic(L, trellis_panic);
     return L;
 }
@@ -59,6 +61,9 @@ static int open_libraries(lua_State *L) {
     luaL_requiref(L, LUA_TABLIBNAME, luaopen_table, 1);
     luaL_requiref(L, LUA_MATHLIBNAME, luaopen_math, 1);
     luaL_requiref(L, LUA_UTF8LIBNAME, luaopen_utf8, 1);
+    luaL_requiref(L, LUA_COLIBNAME, luaopen_coroutine, 1);
+    /* Only os.time, os.date, os.difftime and os.clock reach rules (see sandbox.lua). */
+    luaL_requiref(L, LUA_OSLIBNAME, luaopen_os, 1);
     lua_settop(L, 0);
     return 0;
 }
@@ -68,28 +73,45 @@ int trellis_open_rule_libraries(lua_State *L) {
     return lua_pcall(L, 0, 0, 0);
 }
 
-/* Once the budget is spent the hook fires on every instruction, so a rule that catches the
+static int64_t monotonic_ns(void) {
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (int64_t)now.tv_sec * 1000000000 + now.tv_nsec;
+}
+
+/* Once a limit is reached the hook fires on every instruction, so a rule that catches the
  * error with pcall (or in a coroutine) cannot run on: each next instruction fails again. */
-static void budget_hook(lua_State *L, lua_Debug *ar) {
+static void limit_hook(lua_State *L, lua_Debug *ar) {
     (void)ar;
     TrellisControl *control = control_of(L);
-    if (!control->budget_exhausted) {
-        control->instructions_left -= TRELLIS_HOOK_GRAIN;
-        if (control->instructions_left > 0) return;
-        control->budget_exhausted = 1;
-        lua_sethook(L, budget_hook, LUA_MASKCOUNT, 1);
+    if (!control->budget_exhausted && !control->deadline_passed) {
+        if (control->instruction_limit > 0) {
+            control->instructions_left -= TRELLIS_HOOK_GRAIN;
+            if (control->instructions_left <= 0) control->budget_exhausted = 1;
+        }
+        if (control->timeout_ns > 0 && monotonic_ns() > control->deadline_ns) control->deadline_passed = 1;
+        if (!control->budget_exhausted && !control->deadline_passed) return;
+        lua_sethook(L, limit_hook, LUA_MASKCOUNT, 1);
+        /* A coroutine that dies of the limit hands control back to the main thread, which
+         * must not run on either. */
+        if (L != control->main_thread) lua_sethook(control->main_thread, limit_hook, LUA_MASKCOUNT, 1);
     }
-    luaL_error(L, "instruction budget exceeded (%I instructions)", (lua_Integer)control->instruction_limit);
+    if (control->budget_exhausted) {
+        luaL_error(L, "instruction budget exceeded (%I instructions)", (lua_Integer)control->instruction_limit);
+    }
+    luaL_error(L, "time limit exceeded (%I ms)", (lua_Integer)(control->timeout_ns / 1000000));
 }
 
 void trellis_begin_guarded(lua_State *L) {
     TrellisControl *control = control_of(L);
     control->memory_exceeded = 0;
     control->budget_exhausted = 0;
+    control->deadline_passed = 0;
     control->instructions_left = control->instruction_limit;
     control->memory_enforced = control->memory_limit > 0;
-    if (control->instruction_limit > 0) {
-        lua_sethook(L, budget_hook, LUA_MASKCOUNT, TRELLIS_HOOK_GRAIN);
+    if (control->timeout_ns > 0) control->deadline_ns = monotonic_ns() + control->timeout_ns;
+    if (control->instruction_limit > 0 || control->timeout_ns > 0) {
+        lua_sethook(L, limit_hook, LUA_MASKCOUNT, TRELLIS_HOOK_GRAIN);
     }
 }
 
@@ -97,6 +119,78 @@ void trellis_end_guarded(lua_State *L) {
     TrellisControl *control = control_of(L);
     control->memory_enforced = 0;
     lua_sethook(L, NULL, 0, 0);
+}
+
+/* Read-only proxies. Each proxy is an empty table whose own metatable holds the real table as
+ * __index (so reads take the VM's fast path) and these shared functions. */
+
+static const char *const READONLY_MARK = "__trellis_readonly";
+
+static int readonly_newindex(lua_State *L) {
+    const char *key = lua_type(L, 2) == LUA_TSTRING ? lua_tostring(L, 2) : NULL;
+    luaL_where(L, 2);
+    if (key) {
+        lua_pushfstring(L, "cannot set field '%s': the student and ctx are read-only", key);
+    } else {
+        lua_pushfstring(L, "cannot set a %s key: the student and ctx are read-only", luaL_typename(L, 2));
+    }
+    lua_concat(L, 2);
+    return lua_error(L);
+}
+
+/* The real table behind the proxy at index 1, pushed. */
+static void push_backing(lua_State *L) {
+    if (!lua_getmetatable(L, 1)) luaL_error(L, "not a read-only proxy");
+    lua_getfield(L, -1, "__index");
+    lua_remove(L, -2);
+}
+
+static int readonly_len(lua_State *L) {
+    push_backing(L);
+    lua_pushinteger(L, (lua_Integer)lua_rawlen(L, -1));
+    return 1;
+}
+
+static int readonly_pairs(lua_State *L) {
+    lua_getglobal(L, "next");
+    push_backing(L);
+    lua_pushnil(L);
+    return 3;
+}
+
+void trellis_make_readonly(lua_State *L) {
+    lua_createtable(L, 0, 0);
+    lua_createtable(L, 0, 6);
+    lua_pushvalue(L, -3);
+    lua_setfield(L, -2, "__index");
+    lua_pushcfunction(L, readonly_newindex);
+    lua_setfield(L, -2, "__newindex");
+    lua_pushcfunction(L, readonly_len);
+    lua_setfield(L, -2, "__len");
+    lua_pushcfunction(L, readonly_pairs);
+    lua_setfield(L, -2, "__pairs");
+    lua_pushboolean(L, 0);
+    lua_setfield(L, -2, "__metatable");
+    lua_pushboolean(L, 1);
+    lua_setfield(L, -2, READONLY_MARK);
+    lua_setmetatable(L, -2);
+    lua_replace(L, -2);
+}
+
+void trellis_push_unwrapped(lua_State *L, int idx) {
+    idx = lua_absindex(L, idx);
+    if (lua_type(L, idx) == LUA_TTABLE && lua_getmetatable(L, idx)) {
+        lua_pushstring(L, READONLY_MARK);
+        if (lua_rawget(L, -2) == LUA_TBOOLEAN) {
+            lua_pop(L, 1);
+            lua_pushstring(L, "__index");
+            lua_rawget(L, -2);
+            lua_remove(L, -2);
+            return;
+        }
+        lua_pop(L, 2);
+    }
+    lua_pushvalue(L, idx);
 }
 
 static int tostring_of_first(lua_State *L) {
@@ -131,12 +225,13 @@ static void push_error_text(lua_State *L, int value) {
     lua_pushfstring(L, "error raised with a %s value", luaL_typename(L, value));
 }
 
-/* file:line of the innermost Lua function on the stack, or nil. */
+/* file:line of the innermost Lua function on the stack outside the engine's own chunks, or nil. */
 static void push_location(lua_State *L) {
     lua_Debug ar;
     for (int level = 1; lua_getstack(L, level, &ar); level++) {
         if (!lua_getinfo(L, "Sl", &ar)) continue;
         if (ar.currentline <= 0) continue;
+        if (strncmp(ar.source, "@trellis/", 9) == 0) continue;
         const char *source = ar.source[0] == '@' ? ar.source + 1 : ar.short_src;
         lua_pushfstring(L, "%s:%d", source, ar.currentline);
         return;

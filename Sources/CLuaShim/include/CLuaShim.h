@@ -29,12 +29,18 @@ typedef struct TrellisControl {
     int64_t instructions_left;
     int64_t instruction_limit; /* 0 means no budget */
     int budget_exhausted;      /* sticky until the next reset */
+    /* wall-clock deadline, checked by the same hook */
+    int64_t timeout_ns;        /* 0 means no deadline */
+    int64_t deadline_ns;       /* CLOCK_MONOTONIC */
+    int deadline_passed;       /* sticky until the next reset */
+    lua_State *main_thread;    /* set by trellis_newstate */
 } TrellisControl;
 
 /// Creates a state whose allocator and hook report to `control`. NULL when out of memory.
 lua_State *trellis_newstate(TrellisControl *control);
 
-/// Opens only the libraries a rule may use: base, string, table, math and utf8.
+/// Opens the libraries the sandbox draws from: base, string, table, math, utf8, coroutine and
+/// os (of which rules see only the clock and dates).
 /// Runs in protected mode; returns LUA_OK or an error status (message on the stack).
 int trellis_open_rule_libraries(lua_State *L);
 
@@ -45,8 +51,19 @@ void trellis_begin_guarded(lua_State *L);
 void trellis_end_guarded(lua_State *L);
 
 /// The message handler for lua_pcall: turns any error value into a table
-/// `{ message = string, location = "file:line" | nil, traceback = string }`.
+/// `{ message = string, location = "file:line" | nil, traceback = string }`. The location is
+/// that of the innermost function not in the engine's own Lua (chunks named `@trellis/...`),
+/// so an error inside a helper points at the rule's line that called it.
 int trellis_message_handler(lua_State *L);
+
+/// Replaces the table at the top of the stack with a read-only proxy of it: reads, `#`,
+/// `ipairs` and `pairs` see the table; writes raise an error naming the field. Nested tables
+/// must be proxies already (build bottom-up), so nothing writable is reachable.
+void trellis_make_readonly(lua_State *L);
+
+/// Pushes the table a read-only proxy at `idx` stands for, or the value itself when it is not
+/// a proxy. Never runs a metamethod.
+void trellis_push_unwrapped(lua_State *L, int idx);
 
 /// Runs a rule file's chunk in a fresh environment and returns the rule table it builds.
 /// Arguments: the chunk, the environment's metatable. For lua_pcall.

@@ -12,11 +12,22 @@ import Foundation
 /// let report = engine.evaluate(roster)
 /// ```
 public final class Engine: Sendable {
+    /// How rule code is isolated.
+    public enum Isolation: Sendable, Hashable {
+        /// Read-only input, fresh globals for every student, and the instruction, memory and
+        /// time limits. Always use this for rules you did not write.
+        case sandboxed
+        /// Plain tables, one run of each rule file, no limits: only to measure what the sandbox
+        /// costs, with trusted rules.
+        case unsandboxed
+    }
+
     /// The loaded rules, in pack order.
     public let rules: [RuleDefinition]
     /// The parameter values each rule runs with, by rule id and parameter name.
     public let parameterValues: [String: [String: JSONValue]]
     public let limits: RuleLimits
+    public let isolation: Isolation
     private let pack: RulePack
 
     /// Loads and checks a rule pack.
@@ -25,14 +36,19 @@ public final class Engine: Sendable {
     ///   - rulePack: the rules; the bundled pack by default.
     ///   - parameters: values that replace rules' defaults, by rule id and parameter name.
     ///   - limits: what rule code may spend per student.
+    ///   - isolation: `.sandboxed` unless you are measuring the sandbox.
     /// - Throws: every problem of the pack (syntax, missing `evaluate`, duplicate ids,
     ///   parameters that do not fit), each with its file and line.
-    public init(rulePack: RulePack = .bundled, parameters: [String: [String: JSONValue]] = [:], limits: RuleLimits = RuleLimits()) throws(RulePackError) {
-        let runner = try RuleRunner(pack: rulePack, limits: limits)
+    public init(
+        rulePack: RulePack = .bundled, parameters: [String: [String: JSONValue]] = [:], limits: RuleLimits = RuleLimits(),
+        isolation: Isolation = .sandboxed
+    ) throws(RulePackError) {
+        let runner = try RuleRunner(pack: rulePack, limits: limits, isolation: isolation)
         let definitions = runner.rules.map(\.definition)
         self.rules = definitions
         self.parameterValues = try Self.resolve(parameters, for: definitions)
         self.limits = limits
+        self.isolation = isolation
         self.pack = rulePack
     }
 
@@ -116,7 +132,7 @@ public final class Engine: Sendable {
     }
 
     func makeRunner(context: ClassContext) throws(RulePackError) -> RuleRunner {
-        let runner = try RuleRunner(pack: pack, limits: limits)
+        let runner = try RuleRunner(pack: pack, limits: limits, isolation: isolation)
         runner.prepare(context: context, parameterValues: parameterValues)
         return runner
     }

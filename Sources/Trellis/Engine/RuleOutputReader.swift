@@ -23,12 +23,13 @@ struct RuleOutputReader {
     private static let knownFields: Set<String> = ["skill", "kind", "action", "from", "to", "options", "reason", "evidence", "priority", "rule", "note"]
 
     func read(at index: Int32) throws(RuleOutputError) -> (recommendations: [Recommendation], notes: [RuleNote]) {
-        let list = lua_absindex(lua.state, index)
-        switch lua.type(at: list) {
+        switch lua.type(at: index) {
         case LUA_TNIL: return ([], [])
         case LUA_TTABLE: break
-        default: throw RuleOutputError(message: "evaluate must return a list of recommendations, not a \(typeName(at: list))")
+        default: throw RuleOutputError(message: "evaluate must return a list of recommendations, not a \(typeName(at: index))")
         }
+        let list = lua.pushUnwrapped(index)
+        defer { lua.pop() }
         let count = Int(lua_rawlen(lua.state, list))
         if count == 0 {
             let looksLikeOneRecommendation = lua.rawField("kind", of: list) != LUA_TNIL
@@ -42,8 +43,8 @@ struct RuleOutputReader {
         var notes: [RuleNote] = []
         for position in 1...count {
             lua_rawgeti(lua.state, list, lua_Integer(position))
-            defer { lua.pop() }
-            let item = lua.top
+            let item = lua.pushUnwrapped(-1)
+            defer { lua.pop(2) }
             guard lua.type(at: item) == LUA_TTABLE else {
                 throw RuleOutputError(message: "item \(position) of the returned list must be a table, not a \(typeName(at: item))")
             }
@@ -115,12 +116,13 @@ struct RuleOutputReader {
         defer { lua.pop() }
         if type == LUA_TNIL { return nil }
         guard type == LUA_TTABLE else { throw fail("options must be a list of catalog items") }
-        let list = lua.top
+        let list = lua.pushUnwrapped(-1)
+        defer { lua.pop() }
         var options: [MenuOption] = []
         for position in 0..<Int(lua_rawlen(lua.state, list)) {
             lua_rawgeti(lua.state, list, lua_Integer(position + 1))
-            defer { lua.pop() }
-            let option = lua.top
+            let option = lua.pushUnwrapped(-1)
+            defer { lua.pop(2) }
             guard lua.type(at: option) == LUA_TTABLE else { throw fail("options[\(position + 1)] must be a table with an id") }
             func field(_ key: String) -> String? {
                 lua.rawField(key, of: option)

@@ -39,7 +39,11 @@ public struct RulePack: Sendable, Hashable {
                 problems.append(TrellisIssue(kind: .invalidRule, message: "no such rule folder", location: directory))
                 continue
             }
-            let names = ((try? files.contentsOfDirectory(atPath: directory)) ?? []).filter { $0.hasSuffix(".lua") }.sorted()
+            let names = ((try? files.contentsOfDirectory(atPath: directory)) ?? []).filter { name in
+                var isFolder: ObjCBool = false
+                let path = directory.hasSuffix("/") ? directory + name : directory + "/" + name
+                return name.hasSuffix(".lua") && files.fileExists(atPath: path, isDirectory: &isFolder) && !isFolder.boolValue
+            }.sorted()
             if names.isEmpty {
                 problems.append(TrellisIssue(kind: .invalidRule, message: "the folder has no .lua rule files", location: directory))
             }

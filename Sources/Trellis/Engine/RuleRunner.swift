@@ -9,20 +9,25 @@ final class RuleRunner {
     private let lua: LuaState
     private(set) var rules: [LoadedRule] = []
     private let environmentMetatable: Int32
+    private let isolation: Engine.Isolation
     private var ladders = Ladders()
 
     struct LoadedRule {
         var definition: RuleDefinition
         /// The compiled chunk, in the registry.
         var chunk: Int32
+        /// The `evaluate` of the rule table built at load time, in the registry; used only
+        /// without the sandbox, where the file does not run again for each student.
+        var loadedEvaluate: Int32
         /// The rule's `ctx` table for the current class, in the registry.
         var context: Int32 = LUA_NOREF
     }
 
     /// Loads the engine's Lua and every rule; throws every problem found, each with file:line.
-    init(pack: RulePack, limits: RuleLimits) throws(RulePackError) {
+    init(pack: RulePack, limits: RuleLimits, isolation: Engine.Isolation = .sandboxed) throws(RulePackError) {
+        self.isolation = isolation
         do {
-            lua = try LuaState(limits: limits)
+            lua = isolation == .sandboxed ? try LuaState(limits: limits) : try LuaState(limits: .none, readOnlyInput: false)
             environmentMetatable = try Self.loadEngineLua(into: lua)
         } catch {
             throw RulePackError(issues: [TrellisIssue(kind: .invalidRule, message: "the engine's Lua failed to load: \(error.message)", location: error.location)])
@@ -53,7 +58,8 @@ final class RuleRunner {
         try lua.call(arguments: 0, results: 1, guarded: false)
         try lua.load(source("sandbox.lua"), chunkName: "trellis/sandbox.lua")
         lua_rotate(lua.state, -2, 1)
-        try lua.call(arguments: 1, results: 1, guarded: false)
+        lua_pushinteger(lua.state, lua_Integer(lua.limits.memoryBytes))
+        try lua.call(arguments: 2, results: 1, guarded: false)
         return lua.reference()
     }
 
@@ -131,7 +137,8 @@ final class RuleRunner {
         guard problems.isEmpty else {
             throw RulePackError(issues: problems.map { TrellisIssue(kind: .invalidRule, rule: id, message: $0, location: source.path) })
         }
-        return LoadedRule(definition: definition, chunk: chunk)
+        lua.rawField("evaluate", of: table)
+        return LoadedRule(definition: definition, chunk: chunk, loadedEvaluate: lua.reference())
     }
 
     private func typeName(at index: Int32) -> String {
@@ -205,9 +212,11 @@ final class RuleRunner {
             }
             lua_createtable(lua.state, 0, 1)
             lua.set("id", definition.id)
+            lua.seal()
             lua_setfield(lua.state, -2, "rule")
             lua.push(.object(parameterValues[definition.id] ?? [:]))
             lua_setfield(lua.state, -2, "params")
+            lua.seal()
             rules[index].context = lua.reference()
         }
     }
@@ -222,15 +231,12 @@ final class RuleRunner {
         let studentSlot = lua.top
         var outcomes = RuleOutcomes()
         for rule in rules {
-            trellis_pushcfunction(lua.state, trellis_run_rule)
-            lua.pushReference(rule.chunk)
-            lua.pushReference(environmentMetatable)
-            lua_pushvalue(lua.state, studentSlot)
-            lua.pushReference(rule.context)
             do {
-                try lua.call(arguments: 4, results: 1, guarded: true)
+                try run(rule, studentSlot: studentSlot)
             } catch {
                 outcomes.errors.append(issue(for: error, rule: rule.definition, student: student.id))
+                // What the rule piled up must not count against the next rule.
+                if error.kind == .memoryLimit { lua.collectGarbage() }
                 continue
             }
             defer { lua.pop() }
@@ -246,9 +252,29 @@ final class RuleRunner {
         return outcomes
     }
 
+    /// Calls the rule for the student at `studentSlot`, leaving its result on the stack.
+    private func run(_ rule: LoadedRule, studentSlot: Int32) throws(LuaFailure) {
+        switch isolation {
+        case .sandboxed:
+            // The file runs afresh in a new environment, then its evaluate; all inside one
+            // protected C call, under the limits.
+            trellis_pushcfunction(lua.state, trellis_run_rule)
+            lua.pushReference(rule.chunk)
+            lua.pushReference(environmentMetatable)
+            lua_pushvalue(lua.state, studentSlot)
+            lua.pushReference(rule.context)
+            try lua.call(arguments: 4, results: 1, guarded: true)
+        case .unsandboxed:
+            lua.pushReference(rule.loadedEvaluate)
+            lua_pushvalue(lua.state, studentSlot)
+            lua.pushReference(rule.context)
+            try lua.call(arguments: 2, results: 1, guarded: false)
+        }
+    }
+
     private func issue(for failure: LuaFailure, rule: RuleDefinition, student: String) -> TrellisIssue {
         let kind: TrellisIssue.Kind = switch failure.kind {
-        case .memoryLimit, .instructionLimit: .ruleLimit
+        case .memoryLimit, .instructionLimit, .timeLimit: .ruleLimit
         case .runtime, .syntax: .ruleError
         }
         return TrellisIssue(kind: kind, student: student, rule: rule.id, message: failure.message, location: failure.location ?? rule.path)

@@ -80,9 +80,11 @@ struct ClassContextDecoder {
         let issuesBefore = reader.issues.count
         var levels: [String] = []
         try reader.array { (reader: inout FieldReader) throws(JSONSyntaxError) in
+            reader.scanner.skipWhitespace()
+            let levelStart = reader.scanner.offset
             if let level = try reader.requiredString() {
                 if levels.contains(level) {
-                    reader.fail("level \(JSONValue.string(level).briefDescription) appears twice")
+                    reader.fail("level \(JSONValue.string(level).briefDescription) appears twice", at: levelStart)
                 }
                 levels.append(level)
             }

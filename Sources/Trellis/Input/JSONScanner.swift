@@ -241,7 +241,9 @@ struct JSONScanner {
                 case UInt8(ascii: "r"): buffer.append(0x0D)
                 case UInt8(ascii: "t"): buffer.append(0x09)
                 case UInt8(ascii: "u"): try appendUnicodeEscape(to: &buffer)
-                default: throw error("invalid escape '\\\(Self.describe(byte: escape))'", at: offset - 2)
+                default:
+                    let shown = escape >= 0x20 && escape < 0x7F ? String(Character(Unicode.Scalar(escape))) : "0x" + String(escape, radix: 16)
+                    throw error("invalid escape '\\\(shown)'", at: offset - 2)
                 }
             default:
                 if byte < 0x20 { throw error("unescaped control character in a string") }
@@ -318,20 +320,21 @@ struct JSONScanner {
         }
     }
 
-    /// Skips the next value without building it.
+    /// Skips the next value without building it, checking its syntax as `readValue` does.
     mutating func skipValue() throws(JSONSyntaxError) {
-        var depth = 0
+        // One entry per open container: true for an object (a key comes after each comma).
+        var open: [Bool] = []
         repeat {
             switch try peekKind() {
             case .object:
                 if try beginObject() {
-                    depth += 1
+                    open.append(true)
                     _ = try readKey()
                     continue
                 }
             case .array:
                 if try beginArray() {
-                    depth += 1
+                    open.append(false)
                     continue
                 }
             case .string: try skipString()
@@ -340,38 +343,15 @@ struct JSONScanner {
             case .null: try readNull()
             }
             // A value ended: close every container it completes.
-            while depth > 0 {
-                skipWhitespace()
-                guard offset < bytes.count else { throw error("unexpected end of input") }
-                let byte = bytes[offset]
-                if byte == UInt8(ascii: ",") {
-                    offset += 1
-                    if try isInsideObject() { _ = try readKey() }
+            while let isObject = open.last {
+                let more = isObject ? try nextMember() : try nextElement()
+                if more {
+                    if isObject { _ = try readKey() }
                     break
                 }
-                if byte == UInt8(ascii: "}") || byte == UInt8(ascii: "]") {
-                    offset += 1
-                    depth -= 1
-                    continue
-                }
-                throw error("expected ',' or a closing bracket, found \(Self.describe(byte: byte))")
+                open.removeLast()
             }
-        } while depth > 0
-    }
-
-    /// Whether the `,` just consumed separates object members (a key follows) or array elements.
-    private mutating func isInsideObject() throws(JSONSyntaxError) -> Bool {
-        skipWhitespace()
-        guard offset < bytes.count else { throw error("unexpected end of input") }
-        return bytes[offset] == UInt8(ascii: "\"") && looksLikeKey()
-    }
-
-    /// A string followed by `:` is a key.
-    private func looksLikeKey() -> Bool {
-        var scan = self
-        guard (try? scan.skipString()) != nil else { return false }
-        scan.skipWhitespace()
-        return scan.offset < bytes.count && bytes[scan.offset] == UInt8(ascii: ":")
+        } while !open.isEmpty
     }
 
     private mutating func skipString() throws(JSONSyntaxError) {

@@ -101,12 +101,13 @@ struct StudentDecoder {
         var index = 0
         try reader.array { (reader: inout FieldReader) throws(JSONSyntaxError) in
             defer { index += 1 }
-            guard let session = try decodeSession(&reader) else { return }
+            var dateOffset = 0
+            guard let session = try decodeSession(&reader, dateOffset: &dateOffset) else { return }
             if let date = session.date {
                 // Dates compare as text: same-width ISO 8601 dates sort chronologically.
                 if let previous = previousDate, date.utf8.prefix(10).lexicographicallyPrecedes(previous.date.utf8.prefix(10)) {
                     reader.path.append(.key("date"))
-                    reader.fail("\(date) comes before sessions[\(previous.index)] (\(previous.date)); sessions must be oldest first")
+                    reader.fail("\(date) comes before sessions[\(previous.index)] (\(previous.date)); sessions must be oldest first", at: dateOffset)
                     reader.path.removeLast()
                 }
                 previousDate = (index, date)
@@ -116,14 +117,18 @@ struct StudentDecoder {
         return sessions
     }
 
-    private func decodeSession(_ reader: inout FieldReader) throws(JSONSyntaxError) -> Session? {
+    /// Reads a session; `dateOffset` is where its date's value starts, for an order error.
+    private func decodeSession(_ reader: inout FieldReader, dateOffset: inout Int) throws(JSONSyntaxError) -> Session? {
         let issuesBefore = reader.issues.count
         var session = Session()
         var correctOffset = 0
         var independentOffset = 0
         let isObject = try reader.object { (reader: inout FieldReader, key: String) throws(JSONSyntaxError) in
             switch key {
-            case "date": session.date = try reader.date()
+            case "date":
+                reader.scanner.skipWhitespace()
+                dateOffset = reader.scanner.offset
+                session.date = try reader.date()
             case "prompt_level": session.promptLevel = try reader.level(on: ladders.prompt, named: "prompt")
             case "stage": session.stage = try reader.level(on: ladders.stage, named: "stage")
             case "trials": session.trials = try reader.count()

@@ -1,7 +1,8 @@
 import CLuaShim
 
 /// The contract's input as Lua tables, shaped as the rule API documents them: JSON field
-/// names, lists always present (empty when the input has none), absent values nil.
+/// names, lists always present (empty when the input has none), absent values nil. In a
+/// sandboxed state every table is a read-only proxy, sealed bottom-up.
 extension LuaState {
     /// Pushes one student's table. Built once per student and handed to every rule.
     func push(_ student: Student) {
@@ -12,6 +13,7 @@ extension LuaState {
         lua_createtable(state, 0, 1)
         set("modalities", student.preferredModalities)
         set(extra: student.preferenceExtra)
+        seal()
         lua_setfield(state, -2, "preferences")
         pushList(student.skills) { push($0) }
         lua_setfield(state, -2, "skills")
@@ -20,6 +22,7 @@ extension LuaState {
         pushList(student.selfAssessments) { push($0) }
         lua_setfield(state, -2, "self_assessments")
         set(extra: student.extra)
+        seal()
     }
 
     func push(_ skill: Skill) {
@@ -31,6 +34,7 @@ extension LuaState {
         pushList(skill.sessions) { push($0) }
         lua_setfield(state, -2, "sessions")
         set(extra: skill.extra)
+        seal()
     }
 
     func push(_ session: Session) {
@@ -44,6 +48,7 @@ extension LuaState {
         set("setting", session.setting)
         set("staff", session.staff)
         set(extra: session.extra)
+        seal()
     }
 
     func push(_ item: WorkItem) {
@@ -55,6 +60,7 @@ extension LuaState {
         set("due", item.due)
         set("modality", item.modality)
         set(extra: item.extra)
+        seal()
     }
 
     func push(_ assessment: SelfAssessment) {
@@ -63,6 +69,7 @@ extension LuaState {
         set("skill", assessment.skill)
         set("rating", assessment.rating?.rawValue)
         set(extra: assessment.extra)
+        seal()
     }
 
     func push(_ item: CatalogItem) {
@@ -73,6 +80,7 @@ extension LuaState {
         set("modality", item.modality)
         set("skills", item.skills)
         set(extra: item.extra)
+        seal()
     }
 
     func push(_ info: ClassInfo) {
@@ -81,12 +89,14 @@ extension LuaState {
         set("title", info.title)
         set("staff", info.staff)
         set(extra: info.extra)
+        seal()
     }
 
     func push(_ ladders: Ladders) {
         let all = ladders.all
         lua_createtable(state, 0, Int32(clamping: all.count))
         for (name, levels) in all { set(name, levels) }
+        seal()
     }
 
     /// Pushes `elements` as a Lua sequence, each pushed by `pushElement`.
@@ -96,5 +106,6 @@ extension LuaState {
             pushElement(element)
             lua_rawseti(state, -2, lua_Integer(index + 1))
         }
+        seal()
     }
 }

@@ -27,8 +27,12 @@ extension LuaState {
             guard depth < Self.maximumValueDepth else {
                 throw LuaValueError(path: path, message: "nested more than \(Self.maximumValueDepth) levels deep (a table that contains itself?)")
             }
-            guard lua_checkstack(state, 4) != 0 else { throw LuaValueError(path: path, message: "too deeply nested") }
-            return try tableValue(at: absolute, path: path, depth: depth)
+            guard lua_checkstack(state, 6) != 0 else { throw LuaValueError(path: path, message: "too deeply nested") }
+            // A rule may hand back input it received (a session, a catalog item): read the
+            // table behind the read-only proxy.
+            let table = pushUnwrapped(absolute)
+            defer { pop() }
+            return try tableValue(at: table, path: path, depth: depth)
         default:
             throw LuaValueError(path: path, message: "a \(String(cString: lua_typename(state, lua_type(state, absolute)))) has no JSON form")
         }

@@ -9,6 +9,8 @@ struct LuaFailure: Error {
         case memoryLimit
         /// The code ran past its instruction budget.
         case instructionLimit
+        /// The code ran past its wall-clock deadline.
+        case timeLimit
         /// The chunk does not compile.
         case syntax
     }
@@ -20,17 +22,24 @@ struct LuaFailure: Error {
     var traceback: String?
 }
 
-/// The limits rule code runs under. Zero means no limit.
+/// What one rule may spend on one student (and on loading). Zero means no limit.
 public struct RuleLimits: Sendable, Hashable {
-    /// VM instructions one rule may run for one student (and for loading a rule).
+    /// Lua VM instructions, counted by a hook that `pcall` and coroutines cannot escape.
     public var instructions: Int64
     /// Bytes of Lua memory the state may hold while rule code runs.
     public var memoryBytes: Int
+    /// Wall-clock milliseconds.
+    public var milliseconds: Int
 
-    public init(instructions: Int64 = 10_000_000, memoryBytes: Int = 64 << 20) {
+    /// The defaults: 10 million instructions, 64 MB, one second.
+    public init(instructions: Int64 = 10_000_000, memoryBytes: Int = 64 << 20, milliseconds: Int = 1000) {
         self.instructions = instructions
         self.memoryBytes = memoryBytes
+        self.milliseconds = milliseconds
     }
+
+    /// No limits at all.
+    public static let none = RuleLimits(instructions: 0, memoryBytes: 0, milliseconds: 0)
 }
 
 /// One Lua state with the engine's allocator, budget hook and message handler.
@@ -44,14 +53,22 @@ final class LuaState {
     /// Every chunk name loaded, to restore paths that Lua shortens to 60 characters.
     private var chunkNames: [String] = []
 
+    /// Whether input tables are pushed as read-only proxies.
+    let readOnlyInput: Bool
+
+    /// Chunk names of the engine's own Lua start with this; errors point past them.
+    static let engineChunkPrefix = "trellis/"
+
     /// The stack slot of the message handler, pushed once at creation.
     static let messageHandlerSlot: Int32 = 1
 
-    init(limits: RuleLimits) throws(LuaFailure) {
+    init(limits: RuleLimits, readOnlyInput: Bool = true) throws(LuaFailure) {
+        self.readOnlyInput = readOnlyInput
         control = UnsafeMutablePointer<TrellisControl>.allocate(capacity: 1)
         control.initialize(to: TrellisControl())
         control.pointee.memory_limit = limits.memoryBytes
         control.pointee.instruction_limit = limits.instructions
+        control.pointee.timeout_ns = Int64(limits.milliseconds) * 1_000_000
         guard let state = trellis_newstate(control) else {
             control.deallocate()
             throw LuaFailure(kind: .memoryLimit, message: "could not create a Lua state: out of memory")
@@ -72,7 +89,9 @@ final class LuaState {
     }
 
     var limits: RuleLimits {
-        RuleLimits(instructions: control.pointee.instruction_limit, memoryBytes: control.pointee.memory_limit)
+        RuleLimits(
+            instructions: control.pointee.instruction_limit, memoryBytes: control.pointee.memory_limit,
+            milliseconds: Int(control.pointee.timeout_ns / 1_000_000))
     }
 
     /// Bytes the state holds now.
@@ -131,13 +150,27 @@ final class LuaState {
                 push(element)
                 lua_rawseti(state, -2, lua_Integer(index + 1))
             }
+            seal()
         case .object(let members):
             lua_createtable(state, 0, Int32(clamping: members.count))
             for (key, member) in members {
                 push(member)
                 lua_setfield(state, -2, key)
             }
+            seal()
         }
+    }
+
+    /// Makes the input table at the top of the stack read-only, when this state does that.
+    /// Call it after the table's nested tables were sealed: sealing goes bottom-up.
+    func seal() {
+        if readOnlyInput { trellis_make_readonly(state) }
+    }
+
+    /// Pushes the table behind a read-only proxy (or the value itself) and returns its index.
+    func pushUnwrapped(_ index: Int32) -> Int32 {
+        trellis_push_unwrapped(state, index)
+        return top
     }
 
     /// Pushes a list of strings as a Lua sequence.
@@ -147,6 +180,7 @@ final class LuaState {
             push(string)
             lua_rawseti(state, -2, lua_Integer(index + 1))
         }
+        seal()
     }
 
     /// Sets `table[key] = value` on the table at the top of the stack; nil values are left out.
@@ -215,13 +249,12 @@ final class LuaState {
         if guarded { trellis_begin_guarded(state) }
         let status = trellis_pcall(state, arguments, results, Self.messageHandlerSlot)
         if guarded { trellis_end_guarded(state) }
-        let budgetSpent = control.pointee.budget_exhausted != 0
-        let memoryRefused = control.pointee.memory_exceeded != 0
+        let limitReached = limitReached()
         if status == LUA_OK {
-            guard guarded, budgetSpent || memoryRefused else { return }
+            guard guarded, let limitReached else { return }
             // The rule caught the limit's error and carried on: it still failed.
             pop(results)
-            throw limitFailure(budgetSpent: budgetSpent, location: nil)
+            throw limitFailure(limitReached, location: nil)
         }
         defer { pop() }
         var failure: LuaFailure
@@ -237,13 +270,22 @@ final class LuaState {
             let traceback = string(at: -1)
             pop()
             failure = LuaFailure.fromMessage(message, kind: .runtime)
+            if let inEngine = failure.location, inEngine.hasPrefix(Self.engineChunkPrefix) {
+                // Raised inside the engine's Lua: name the rule's line. A helper's own line helps
+                // the author; the sandbox's wrappers around library functions do not.
+                if !inEngine.hasPrefix(Self.engineChunkPrefix + "sandbox.lua") { failure.message += " (in \(inEngine))" }
+                failure.location = location
+            }
             failure.location = (failure.location ?? location).map(fullLocation)
             failure.traceback = traceback
         } else {
             failure = LuaFailure.fromMessage(string(at: -1) ?? "error in error handling", kind: .runtime)
         }
-        if budgetSpent || memoryRefused || status == LUA_ERRMEM {
-            throw limitFailure(budgetSpent: budgetSpent, location: failure.location)
+        if let limitReached {
+            throw limitFailure(limitReached, location: failure.location)
+        }
+        if status == LUA_ERRMEM {
+            throw limitFailure(.memoryLimit, location: failure.location)
         }
         throw failure
     }
@@ -256,12 +298,21 @@ final class LuaState {
         return name + location[colon...]
     }
 
-    private func limitFailure(budgetSpent: Bool, location: String?) -> LuaFailure {
-        if budgetSpent {
-            return LuaFailure(kind: .instructionLimit, message: "ran more than \(control.pointee.instruction_limit) instructions", location: location)
+    /// The limit the last guarded call ran into, if any.
+    private func limitReached() -> LuaFailure.Kind? {
+        if control.pointee.budget_exhausted != 0 { return .instructionLimit }
+        if control.pointee.deadline_passed != 0 { return .timeLimit }
+        if control.pointee.memory_exceeded != 0 { return .memoryLimit }
+        return nil
+    }
+
+    private func limitFailure(_ kind: LuaFailure.Kind, location: String?) -> LuaFailure {
+        let message = switch kind {
+        case .instructionLimit: "ran more than \(control.pointee.instruction_limit) instructions"
+        case .timeLimit: "ran longer than \(control.pointee.timeout_ns / 1_000_000) ms"
+        default: "used more than \(JSONText.number(Double(control.pointee.memory_limit) / 1_048_576)) MB of memory"
         }
-        let megabytes = Double(control.pointee.memory_limit) / 1_048_576
-        return LuaFailure(kind: .memoryLimit, message: "used more than \(JSONText.number(megabytes)) MB", location: location)
+        return LuaFailure(kind: kind, message: message, location: location)
     }
 
     /// A full collection: rule garbage from one student must not count against the next.
