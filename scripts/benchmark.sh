@@ -46,3 +46,25 @@ class="$work/class-30.json"
 [[ -f $class ]] || $trellis generate --students 30 --seed 2 --format document -o "$class"
 read -r wall rss _ _ _ < <(measure $trellis evaluate --quiet --format json -o "$work/out.json" "$class")
 echo "| 30 students, one document, process start included | $cores | $wall | - | $rss | | | |"
+
+# The sandbox's cost: the bundled pack on the same roster with and without the sandbox, one
+# worker, the evaluation phase only, median of 7 alternating runs (this machine is noisy).
+roster="$work/roster-${sizes[0]}.ndjson"
+header="$work/header-${sizes[0]}.json"
+sandboxed=()
+unsandboxed=()
+for _ in 1 2 3 4 5 6 7; do
+    read -r _ _ _ evaluate _ < <(measure $trellis evaluate --quiet --jobs 1 --class "$header" -o "$work/out.ndjson" "$roster")
+    sandboxed+=("$evaluate")
+    read -r _ _ _ evaluate _ < <(measure $trellis evaluate --quiet --jobs 1 --unsafe-no-sandbox --class "$header" -o "$work/out.ndjson" "$roster")
+    unsandboxed+=("$evaluate")
+done
+median() { printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+with=$(median "${sandboxed[@]}")
+without=$(median "${unsandboxed[@]}")
+echo
+echo "| sandbox, ${sizes[0]} students, 1 worker | evaluate s (median of 7) |"
+echo "| --- | --- |"
+echo "| with the sandbox | $with |"
+echo "| without (--unsafe-no-sandbox) | $without |"
+echo "| cost | $(awk -v a="$with" -v b="$without" 'BEGIN { printf "%+.0f%%", (a / b - 1) * 100 }') |"

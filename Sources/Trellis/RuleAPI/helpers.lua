@@ -266,6 +266,33 @@ function trellis.is_mastered(skill, ladders, params)
     return mastered_on("prompt_level", ladders.prompt) or mastered_on("stage", ladders.stage)
 end
 
+--- The sessions that show a skill mastered on one ladder: the newest `params.sessions` sessions
+--- of the run at the skill's current `field` level, when that level is the last level of `ladder`
+--- and they all meet `params.percent` / `params.min_trials` (the criterion of `trellis.is_mastered`,
+--- for one ladder). Returns nil when the skill is not mastered on that ladder.
+---@param skill trellis.Skill
+---@param field "prompt_level"|"stage"
+---@param ladder trellis.Ladder
+---@param params { sessions: integer?, percent: number?, min_trials: integer? }? defaults 3, 80, 5
+---@return trellis.Session[]? sessions oldest first
+---@return string? level the last level of the ladder, when mastered
+function trellis.sessions.mastery_run(skill, field, ladder, params)
+    params = params or {}
+    local n, percent, min_trials = params.sessions or 3, params.percent or 80, params.min_trials or 5
+    local level = trellis.sessions.current_level(skill, field)
+    if not trellis.ladder.is_last(ladder, level) then
+        return nil
+    end
+    local run = trellis.sessions.at_level(skill, field, level)
+    local met = trellis.consecutive(run, n, function(s)
+        return trellis.meets(s, percent, min_trials)
+    end)
+    if not met then
+        return nil
+    end
+    return trellis.sessions.newest(run, n), level
+end
+
 ---------------------------------------------------------------------------------------------------
 -- Students and work
 ---------------------------------------------------------------------------------------------------
@@ -524,6 +551,116 @@ function trellis.menu.choose(student, skill_id, catalog, opts)
         end
     end
     return options, { modalities = modalities, left_out = left_out, preferred = honoured }
+end
+
+---------------------------------------------------------------------------------------------------
+-- Dates
+---------------------------------------------------------------------------------------------------
+
+-- Calendar arithmetic on the proleptic Gregorian calendar, as whole numbers only (no `os`): a date
+-- is turned into a day number, days are added or subtracted, and the number is turned back.
+-- After Howard Hinnant's days_from_civil / civil_from_days; `//` floors, so negative day numbers
+-- need no special case.
+
+trellis.date = {}
+
+local function is_leap(y)
+    return (y % 4 == 0 and y % 100 ~= 0) or y % 400 == 0
+end
+
+local function days_in_month(y, m)
+    if m == 2 then
+        return is_leap(y) and 29 or 28
+    elseif m == 4 or m == 6 or m == 9 or m == 11 then
+        return 30
+    end
+    return 31
+end
+
+-- Days since 1970-01-01 (negative before it).
+local function day_number(y, m, d)
+    y = m <= 2 and y - 1 or y
+    local era = y // 400
+    local year_of_era = y - era * 400
+    local day_of_year = (153 * ((m + 9) % 12) + 2) // 5 + d - 1
+    local day_of_era = year_of_era * 365 + year_of_era // 4 - year_of_era // 100 + day_of_year
+    return era * 146097 + day_of_era - 719468
+end
+
+-- The year, month and day of a day number.
+local function civil(days)
+    days = days + 719468
+    local era = days // 146097
+    local day_of_era = days - era * 146097
+    local year_of_era = (day_of_era - day_of_era // 1460 + day_of_era // 36524 - day_of_era // 146096) // 365
+    local day_of_year = day_of_era - (365 * year_of_era + year_of_era // 4 - year_of_era // 100)
+    local mp = (5 * day_of_year + 2) // 153
+    local d = day_of_year - (153 * mp + 2) // 5 + 1
+    local m = mp < 10 and mp + 3 or mp - 9
+    local y = year_of_era + era * 400
+    return m <= 2 and y + 1 or y, m, d
+end
+
+--- The year, month and day of a `YYYY-MM-DD` date (a real calendar day), or nil for anything else.
+--- A time after the date (`2026-11-17T09:30:00Z`, as the contract allows on its dates) is ignored:
+--- the date is the calendar day as written.
+---@param text any
+---@return integer? year
+---@return integer? month
+---@return integer? day
+function trellis.date.parse(text)
+    if type(text) ~= "string" then
+        return nil
+    end
+    local y, m, d, rest = string.match(text, "^(%d%d%d%d)%-(%d%d)%-(%d%d)(.*)$")
+    if y == nil or not (rest == "" or string.match(rest, "^[T ]%d%d:%d%d")) then
+        return nil
+    end
+    y, m, d = math.tointeger(tonumber(y)), math.tointeger(tonumber(m)), math.tointeger(tonumber(d))
+    if y < 1 or m < 1 or m > 12 or d < 1 or d > days_in_month(y, m) then
+        return nil
+    end
+    return y, m, d
+end
+
+--- Whether `text` is a `YYYY-MM-DD` date (optionally followed by a time), a real calendar day.
+---@param text any
+---@return boolean
+function trellis.date.is_date(text)
+    return trellis.date.parse(text) ~= nil
+end
+
+--- The number of days from date `a` to date `b`: positive when `b` is later, 0 on the same day,
+--- negative when `b` is earlier ("2026-11-13", "2026-11-20" -> 7). Nil when either is not a date.
+---@param a string YYYY-MM-DD
+---@param b string YYYY-MM-DD
+---@return integer?
+function trellis.date.days_between(a, b)
+    local ay, am, ad = trellis.date.parse(a)
+    local by, bm, bd = trellis.date.parse(b)
+    if ay == nil or by == nil then
+        return nil
+    end
+    return day_number(by, bm, bd) - day_number(ay, am, ad)
+end
+
+--- The date `n` days after `date` (before it when `n` is negative), as `YYYY-MM-DD`
+--- ("2026-11-20", -7 -> "2026-11-13"; "2028-02-28", 1 -> "2028-02-29"). Nil when `date` is not a
+--- date or `n` is not a whole number.
+---@param date string YYYY-MM-DD
+---@param n integer
+---@return string?
+function trellis.date.add_days(date, n)
+    local y, m, d = trellis.date.parse(date)
+    local days = math.type(n) and math.tointeger(n)
+    if y == nil or days == nil then
+        return nil
+    end
+    local ny, nm, nd = civil(day_number(y, m, d) + days)
+    if ny < 1 or ny > 9999 then
+        return nil
+    end
+    return string.format("%04d-%02d-%02d", ny, nm, nd)
 end
 
 ---------------------------------------------------------------------------------------------------

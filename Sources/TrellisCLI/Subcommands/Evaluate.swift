@@ -42,6 +42,12 @@ struct Evaluate: ParsableCommand {
     @Option(name: .customLong("max-memory"), help: "Megabytes of Lua memory a rule may use (0: no limit).")
     var maxMemoryMegabytes: Int = RuleLimits().memoryBytes >> 20
 
+    @Option(name: .customLong("max-time"), help: "Milliseconds one rule may run for one student (0: no limit).")
+    var maxMilliseconds: Int = RuleLimits().milliseconds
+
+    @Flag(name: .customLong("unsafe-no-sandbox"), help: .hidden)
+    var unsandboxed = false
+
     @Flag(name: .shortAndLong, help: "No summary on standard error.")
     var quiet = false
 
@@ -53,7 +59,7 @@ struct Evaluate: ParsableCommand {
 
     func validate() throws {
         guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
-        guard maxInstructions >= 0, maxMemoryMegabytes >= 0 else { throw ValidationError("limits must not be negative") }
+        guard maxInstructions >= 0, maxMemoryMegabytes >= 0, maxMilliseconds >= 0 else { throw ValidationError("limits must not be negative") }
         _ = try parsedParameters()
     }
 
@@ -69,8 +75,9 @@ struct Evaluate: ParsableCommand {
         let engine: Engine
         do {
             let pack = ruleDirectories.isEmpty ? RulePack.bundled : try RulePack(directories: ruleDirectories)
-            let limits = RuleLimits(instructions: maxInstructions, memoryBytes: maxMemoryMegabytes << 20)
-            engine = try Engine(rulePack: pack, parameters: try parsedParameters(), limits: limits)
+            let limits = RuleLimits(instructions: maxInstructions, memoryBytes: maxMemoryMegabytes << 20, milliseconds: maxMilliseconds)
+            // --unsafe-no-sandbox exists to measure what the sandbox costs; it is not in the help.
+            engine = try Engine(rulePack: pack, parameters: try parsedParameters(), limits: limits, isolation: unsandboxed ? .unsandboxed : .sandboxed)
         } catch let error as RulePackError {
             Terminal.printError("the rules cannot be used:\n" + error.issues.map { "  \($0)" }.joined(separator: "\n"))
             throw Exit.unusableInput

@@ -1,0 +1,11 @@
+-- Hostile rule: pattern-gmatch
+-- The blow-up through string.gmatch with captures.
+-- expect: kind=rule_error message~=string.gmatch: pattern line=9
+return {
+  id = "pattern-gmatch",
+  api = 1,
+  evaluate = function(student, ctx)
+    local s = string.rep("a", 150)
+    for a, b in string.gmatch(s, "(.-)(.-).-.-b") do end -- <== reported line
+  end,
+}
