@@ -24,11 +24,18 @@ static void *trellis_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
     }
     if (nsize > old && control->memory_enforced && control->memory_limit > 0) {
         size_t growth = nsize - old;
+        int is_retry = control->memory_pending && control->pending_block == ptr && control->pending_size == nsize;
         if (control->memory_used > control->memory_limit
             || growth > control->memory_limit - control->memory_used) {
-            control->memory_exceeded = 1;
+            /* Lua answers a refusal with a full collection and the same request again: only a
+             * request refused twice is over the cap. Garbage is not the rule's to pay for. */
+            if (is_retry) control->memory_exceeded = 1;
+            control->memory_pending = 1;
+            control->pending_block = ptr;
+            control->pending_size = nsize;
             return NULL;
         }
+        if (is_retry) control->memory_pending = 0;
     }
     void *block = realloc(ptr, nsize);
     if (block == NULL) {
@@ -79,32 +86,55 @@ static int64_t monotonic_ns(void) {
     return (int64_t)now.tv_sec * 1000000000 + now.tv_nsec;
 }
 
-/* Once a limit is reached the hook fires on every instruction, so a rule that catches the
- * error with pcall (or in a coroutine) cannot run on: each next instruction fails again. */
-static void limit_hook(lua_State *L, lua_Debug *ar) {
-    (void)ar;
-    TrellisControl *control = control_of(L);
-    if (!control->budget_exhausted && !control->deadline_passed) {
-        if (control->instruction_limit > 0) {
-            control->instructions_left -= TRELLIS_HOOK_GRAIN;
-            if (control->instructions_left <= 0) control->budget_exhausted = 1;
-        }
-        if (control->timeout_ns > 0 && monotonic_ns() > control->deadline_ns) control->deadline_passed = 1;
-        if (!control->budget_exhausted && !control->deadline_passed) return;
-        lua_sethook(L, limit_hook, LUA_MASKCOUNT, 1);
-        /* A coroutine that dies of the limit hands control back to the main thread, which
-         * must not run on either. */
-        if (L != control->main_thread) lua_sethook(control->main_thread, limit_hook, LUA_MASKCOUNT, 1);
+/* Counts one grain of instructions against the budget and checks the clock. */
+static void account(TrellisControl *control) {
+    if (control->budget_exhausted || control->deadline_passed) return;
+    if (control->instruction_limit > 0) {
+        control->instructions_left -= TRELLIS_HOOK_GRAIN;
+        if (control->instructions_left <= 0) control->budget_exhausted = 1;
     }
+    if (control->timeout_ns > 0 && monotonic_ns() > control->deadline_ns) control->deadline_passed = 1;
+}
+
+static void limit_hook(lua_State *L, lua_Debug *ar);
+
+/* Once a limit is reached the hook fires on every instruction, so a rule that catches the
+ * error with pcall (or in a coroutine) cannot run on: each next instruction fails again. A
+ * coroutine that dies of the limit hands control back to the main thread, which is stopped too. */
+static void enforce_limits(lua_State *L, TrellisControl *control) {
+    if (!control->budget_exhausted && !control->deadline_passed) return;
+    lua_sethook(L, limit_hook, LUA_MASKCOUNT, 1);
+    if (L != control->main_thread) lua_sethook(control->main_thread, limit_hook, LUA_MASKCOUNT, 1);
     if (control->budget_exhausted) {
         luaL_error(L, "instruction budget exceeded (%I instructions)", (lua_Integer)control->instruction_limit);
     }
     luaL_error(L, "time limit exceeded (%I ms)", (lua_Integer)(control->timeout_ns / 1000000));
 }
 
+static void limit_hook(lua_State *L, lua_Debug *ar) {
+    (void)ar;
+    TrellisControl *control = control_of(L);
+    account(control);
+    enforce_limits(L, control);
+}
+
+int trellis_limit_reached(lua_State *L) {
+    TrellisControl *control = control_of(L);
+    lua_pushboolean(L, control->budget_exhausted || control->deadline_passed || control->memory_exceeded);
+    return 1;
+}
+
+int trellis_charge_resume(lua_State *L) {
+    TrellisControl *control = control_of(L);
+    account(control);
+    enforce_limits(L, control);
+    return 0;
+}
+
 void trellis_begin_guarded(lua_State *L) {
     TrellisControl *control = control_of(L);
     control->memory_exceeded = 0;
+    control->memory_pending = 0;
     control->budget_exhausted = 0;
     control->deadline_passed = 0;
     control->instructions_left = control->instruction_limit;
@@ -122,13 +152,13 @@ void trellis_end_guarded(lua_State *L) {
 }
 
 /* Read-only proxies. Each proxy is an empty table whose own metatable holds the real table as
- * __index (so reads take the VM's fast path) and these shared functions. */
-
-static const char *const READONLY_MARK = "__trellis_readonly";
+ * __index (so reads take the VM's fast path) and these shared functions. A proxy is recognised by
+ * its __newindex being readonly_newindex: rules never see that function (the metatable is hidden),
+ * so they cannot forge a proxy. */
 
 static int readonly_newindex(lua_State *L) {
     const char *key = lua_type(L, 2) == LUA_TSTRING ? lua_tostring(L, 2) : NULL;
-    luaL_where(L, 2);
+    luaL_where(L, 1);
     if (key) {
         lua_pushfstring(L, "cannot set field '%s': the student and ctx are read-only", key);
     } else {
@@ -138,11 +168,30 @@ static int readonly_newindex(lua_State *L) {
     return lua_error(L);
 }
 
-/* The real table behind the proxy at index 1, pushed. */
+/* Pushes the real table behind the proxy at idx and returns 1, or pushes nothing and returns 0
+ * when the value is not one of the engine's proxies. Never runs a metamethod. */
+static int push_backing_of(lua_State *L, int idx) {
+    idx = lua_absindex(L, idx);
+    if (lua_type(L, idx) != LUA_TTABLE || !lua_getmetatable(L, idx)) return 0;
+    lua_pushliteral(L, "__newindex");
+    int is_proxy = lua_rawget(L, -2) == LUA_TFUNCTION && lua_tocfunction(L, -1) == readonly_newindex;
+    lua_pop(L, 1);
+    if (is_proxy) {
+        lua_pushliteral(L, "__index");
+        is_proxy = lua_rawget(L, -2) == LUA_TTABLE;
+        if (is_proxy) {
+            lua_remove(L, -2);
+            return 1;
+        }
+        lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+    return 0;
+}
+
+/* The real table behind the proxy at index 1, pushed; an error for anything else. */
 static void push_backing(lua_State *L) {
-    if (!lua_getmetatable(L, 1)) luaL_error(L, "not a read-only proxy");
-    lua_getfield(L, -1, "__index");
-    lua_remove(L, -2);
+    if (!push_backing_of(L, 1)) luaL_error(L, "not a read-only input table");
 }
 
 static int readonly_len(lua_State *L) {
@@ -151,16 +200,26 @@ static int readonly_len(lua_State *L) {
     return 1;
 }
 
-static int readonly_pairs(lua_State *L) {
-    lua_getglobal(L, "next");
+/* next() over the proxy's table, taking the proxy: the table itself never reaches the rule. */
+static int readonly_next(lua_State *L) {
+    lua_settop(L, 2);
     push_backing(L);
+    lua_pushvalue(L, 2);
+    if (lua_next(L, 3)) return 2;
+    lua_pushnil(L);
+    return 1;
+}
+
+static int readonly_pairs(lua_State *L) {
+    lua_pushcfunction(L, readonly_next);
+    lua_pushvalue(L, 1);
     lua_pushnil(L);
     return 3;
 }
 
 void trellis_make_readonly(lua_State *L) {
     lua_createtable(L, 0, 0);
-    lua_createtable(L, 0, 6);
+    lua_createtable(L, 0, 5);
     lua_pushvalue(L, -3);
     lua_setfield(L, -2, "__index");
     lua_pushcfunction(L, readonly_newindex);
@@ -171,26 +230,12 @@ void trellis_make_readonly(lua_State *L) {
     lua_setfield(L, -2, "__pairs");
     lua_pushboolean(L, 0);
     lua_setfield(L, -2, "__metatable");
-    lua_pushboolean(L, 1);
-    lua_setfield(L, -2, READONLY_MARK);
     lua_setmetatable(L, -2);
     lua_replace(L, -2);
 }
 
 void trellis_push_unwrapped(lua_State *L, int idx) {
-    idx = lua_absindex(L, idx);
-    if (lua_type(L, idx) == LUA_TTABLE && lua_getmetatable(L, idx)) {
-        lua_pushstring(L, READONLY_MARK);
-        if (lua_rawget(L, -2) == LUA_TBOOLEAN) {
-            lua_pop(L, 1);
-            lua_pushstring(L, "__index");
-            lua_rawget(L, -2);
-            lua_remove(L, -2);
-            return;
-        }
-        lua_pop(L, 2);
-    }
-    lua_pushvalue(L, idx);
+    if (!push_backing_of(L, idx)) lua_pushvalue(L, idx);
 }
 
 static int tostring_of_first(lua_State *L) {
@@ -282,5 +327,25 @@ int trellis_run_rule(lua_State *L) {
     lua_pushvalue(L, 3);
     lua_pushvalue(L, 4);
     lua_call(L, 2, 1);
+    return 1;
+}
+
+/* setmetatable as the base library has it, refusing __gc: a finalizer would run whenever the
+ * collector reaches it, during another student or outside every limit. In C, so that its errors
+ * read as the library's own. */
+int trellis_safe_setmetatable(lua_State *L) {
+    int type = lua_type(L, 2);
+    luaL_checktype(L, 1, LUA_TTABLE);
+    luaL_argexpected(L, type == LUA_TNIL || type == LUA_TTABLE, 2, "nil or table");
+    if (type == LUA_TTABLE) {
+        lua_pushliteral(L, "__gc");
+        if (lua_rawget(L, 2) != LUA_TNIL) {
+            return luaL_error(L, "__gc finalizers are not available to rules (they would run during another student)");
+        }
+        lua_pop(L, 1);
+    }
+    if (luaL_getmetafield(L, 1, "__metatable") != LUA_TNIL) return luaL_error(L, "cannot change a protected metatable");
+    lua_settop(L, 2);
+    lua_setmetatable(L, 1);
     return 1;
 }

@@ -32,7 +32,11 @@ struct CriteriaTests {
     }
 
     @Test func everyCriteriaFileHasCases() throws {
-        #expect(Set(Self.cases.map(\.file)) == ["choice-menu.json", "ladders.json", "prompt-fading.json", "scaffold-stage.json"])
+        #expect(
+            Set(Self.cases.map(\.file)) == [
+                "choice-menu.json", "generalization.json", "goal-reflection.json", "ladders.json", "maintenance-probe.json",
+                "prompt-dependence.json", "prompt-fading.json", "scaffold-stage.json", "self-assessment.json", "time-delay.json",
+            ])
         #expect(Self.cases.count >= 100)
     }
 

@@ -648,7 +648,7 @@ struct LuaBridgeTests {
                   dofile = type(dofile), loadfile = type(loadfile), debug = type(debug), package = type(package),
                   rawset = type(rawset), string_dump = type(string.dump), method_dump = type(("").dump),
                   string_metatable = tostring(getmetatable("")), env_metatable = tostring(getmetatable(_ENV)),
-                  collect = (pcall(collectgarbage, "collect")), count = type(collectgarbage("count")),
+                  collectgarbage = type(collectgarbage),
                   upper = ("abc"):upper(), rep = string.rep("ab", 2), floor = math.floor(2.5), concat = table.concat({ "a", "b" }, "-"),
                   utf8_len = utf8.len("é"), helpers = type(trellis.ladder.next),
                 }
@@ -662,7 +662,7 @@ struct LuaBridgeTests {
                 {"io": "nil", "os": "table", "os_execute": "nil", "os_getenv": "nil", "os_exit": "nil", "os_remove": "nil", "os_time": "function",
                  "random": "nil", "randomseed": "nil", "coroutine": "function", "require": "nil", "load": "nil", "loadstring": "nil", "dofile": "nil", "loadfile": "nil", "debug": "nil",
                  "package": "nil", "rawset": "nil", "string_dump": "nil", "method_dump": "nil", "string_metatable": "false", "env_metatable": "false",
-                 "collect": false, "count": "number", "upper": "ABC", "rep": "abab", "floor": 2, "concat": "a-b", "utf8_len": 1, "helpers": "function"}
+                 "collectgarbage": "nil", "upper": "ABC", "rep": "abab", "floor": 2, "concat": "a-b", "utf8_len": 1, "helpers": "function"}
                 """))
     }
 

@@ -407,17 +407,20 @@ struct RulePackLoadingTests {
 
     // MARK: The bundled pack
 
-    @Test("the bundled pack has the three bundled rules, as in rules/, and loads")
+    @Test("the bundled pack is every file of rules/, byte for byte, and loads")
     func bundled() throws {
         let bundled = RulePack.bundled
-        #expect(bundled.sources.map(\.path) == ["rules/choice-menu.lua", "rules/prompt-fading.lua", "rules/scaffold-stage.lua"])
         let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let onDiskNames = try FileManager.default.contentsOfDirectory(atPath: repository.appendingPathComponent("rules").path)
+            .filter { $0.hasSuffix(".lua") }.sorted()
+        #expect(bundled.sources.map(\.path) == onDiskNames.map { "rules/" + $0 })
+        #expect(Set(bundled.sources.map(\.path)).isSuperset(of: ["rules/choice-menu.lua", "rules/prompt-fading.lua", "rules/scaffold-stage.lua"]))
         for source in bundled.sources {
             let onDisk = try String(contentsOf: repository.appendingPathComponent(source.path), encoding: .utf8)
             #expect(source.source == onDisk, "\(source.path) differs from the file in rules/")
         }
         let engine = try Engine()
-        #expect(engine.rules.map(\.id) == ["choice-menu", "prompt-fading", "scaffold-stage"])
+        #expect(engine.rules.map(\.id) == onDiskNames.map { String($0.dropLast(4)) }, "each bundled rule's id is its file name")
         #expect(engine.rules.map(\.path) == bundled.sources.map(\.path))
         #expect(engine.rules.allSatisfy { $0.api == 1 && !($0.description ?? "").isEmpty })
         let fading = try #require(engine.rules.first { $0.id == "prompt-fading" })

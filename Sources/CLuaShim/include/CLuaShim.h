@@ -24,7 +24,10 @@ typedef struct TrellisControl {
     size_t memory_peak;
     size_t memory_limit;      /* bytes; 0 means no limit */
     int memory_enforced;      /* the limit applies only while rule code runs */
-    int memory_exceeded;      /* a request was refused since the last reset */
+    int memory_exceeded;      /* a request was refused even after Lua's emergency collection */
+    int memory_pending;       /* a request was refused once; Lua collects and asks again */
+    void *pending_block;      /* that request, to recognise the retry */
+    size_t pending_size;
     /* instruction budget */
     int64_t instructions_left;
     int64_t instruction_limit; /* 0 means no budget */
@@ -73,6 +76,18 @@ int trellis_load_rule(lua_State *L);
 /// Arguments: the chunk, the environment's metatable, the student, ctx; returns evaluate's
 /// first result. For lua_pcall, so that no Lua error crosses a Swift frame.
 int trellis_run_rule(lua_State *L);
+
+/// Charges one hook grain of instructions (and checks the deadline) before a coroutine runs:
+/// each coroutine starts with a fresh hook count, so one that runs fewer instructions than the
+/// grain would otherwise never be counted.
+int trellis_charge_resume(lua_State *L);
+
+/// Whether the running rule has reached a limit: for rules' own error handlers, which Lua
+/// runs inside the hook, where no hook can stop them.
+int trellis_limit_reached(lua_State *L);
+
+/// `setmetatable` for rules: the base library's, refusing metatables with `__gc`.
+int trellis_safe_setmetatable(lua_State *L);
 
 /* Macros and variadics, as functions. */
 

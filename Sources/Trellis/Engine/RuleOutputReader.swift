@@ -7,10 +7,18 @@ struct RuleOutputError: Error {
 
 /// Reads what `evaluate` returned (a list of recommendations and notes) with type checks and
 /// raw access only, so no metamethod of the rule's runs while Swift is on the stack.
-struct RuleOutputReader {
+final class RuleOutputReader {
     let lua: LuaState
     let rule: RuleDefinition
     let ladders: Ladders
+    /// Shared by all of one evaluation's output, so many small items cannot add up to too much.
+    private var budget = LuaState.outputBudget
+
+    init(lua: LuaState, rule: RuleDefinition, ladders: Ladders) {
+        self.lua = lua
+        self.rule = rule
+        self.ladders = ladders
+    }
 
     /// The actions the built-in kinds allow; custom kinds may use any action.
     static let actionsByKind: [String: [String]] = [
@@ -100,7 +108,7 @@ struct RuleOutputReader {
         var evidence: JSONValue?
         var extra: [String: JSONValue] = [:]
         do {
-            if lua.rawField("evidence", of: item) != LUA_TNIL { evidence = try lua.jsonValue(at: -1, path: "evidence") }
+            if lua.rawField("evidence", of: item) != LUA_TNIL { evidence = try lua.jsonValue(at: -1, path: "evidence", budget: &budget) }
             lua.pop()
             extra = try extraFields(of: item)
         } catch {
@@ -124,13 +132,16 @@ struct RuleOutputReader {
             let option = lua.pushUnwrapped(-1)
             defer { lua.pop(2) }
             guard lua.type(at: option) == LUA_TTABLE else { throw fail("options[\(position + 1)] must be a table with an id") }
-            func field(_ key: String) -> String? {
+            func field(_ key: String) throws(RuleOutputError) -> String? {
                 lua.rawField(key, of: option)
                 defer { lua.pop() }
-                return lua.string(at: -1)
+                guard let text = lua.string(at: -1) else { return nil }
+                budget -= text.utf8.count + 16
+                if budget < 0 { throw fail("options: the output is larger than \(LuaState.outputBudget >> 20) MB") }
+                return text
             }
-            guard let id = field("id") else { throw fail("options[\(position + 1)] needs an id (a string)") }
-            options.append(MenuOption(id: id, title: field("title"), modality: field("modality")))
+            guard let id = try field("id") else { throw fail("options[\(position + 1)] needs an id (a string)") }
+            options.append(MenuOption(id: id, title: try field("title"), modality: try field("modality")))
         }
         return options
     }
@@ -141,7 +152,7 @@ struct RuleOutputReader {
         while lua_next(lua.state, item) != 0 {
             if let key = lua.string(at: -2), !Self.knownFields.contains(key) {
                 do {
-                    extra[key] = try lua.jsonValue(at: -1, path: key)
+                    extra[key] = try lua.jsonValue(at: -1, path: key, budget: &budget)
                 } catch {
                     lua.pop(2)
                     throw error
@@ -157,8 +168,18 @@ struct RuleOutputReader {
         defer { lua.pop() }
         switch type {
         case LUA_TNIL: return nil
-        case LUA_TSTRING: return lua.string(at: -1)
+        case LUA_TSTRING:
+            try charge(Int(lua_rawlen(lua.state, -1)), position: position)
+            return lua.string(at: -1)
         default: throw RuleOutputError(message: "item \(position): \(key) must be a string, not a \(typeName(at: -1))")
+        }
+    }
+
+    /// Counts text against the output budget, with 16 bytes for the value itself.
+    private func charge(_ bytes: Int, position: Int) throws(RuleOutputError) {
+        budget -= bytes + 16
+        if budget < 0 {
+            throw RuleOutputError(message: "item \(position): the output is larger than \(LuaState.outputBudget >> 20) MB")
         }
     }
 

@@ -59,7 +59,10 @@ final class RuleRunner {
         try lua.load(source("sandbox.lua"), chunkName: "trellis/sandbox.lua")
         lua_rotate(lua.state, -2, 1)
         lua_pushinteger(lua.state, lua_Integer(lua.limits.memoryBytes))
-        try lua.call(arguments: 2, results: 1, guarded: false)
+        trellis_pushcfunction(lua.state, trellis_safe_setmetatable)
+        trellis_pushcfunction(lua.state, trellis_charge_resume)
+        trellis_pushcfunction(lua.state, trellis_limit_reached)
+        try lua.call(arguments: 5, results: 1, guarded: false)
         return lua.reference()
     }
 
@@ -148,7 +151,8 @@ final class RuleRunner {
     private func readParameters(at table: Int32, problems: inout [String]) -> [RuleParameter] {
         let value: JSONValue
         do {
-            value = try lua.jsonValue(at: table, path: "params")
+            var budget = LuaState.outputBudget
+            value = try lua.jsonValue(at: table, path: "params", budget: &budget)
         } catch {
             problems.append("\(error.path): \(error.message)")
             return []
@@ -231,6 +235,8 @@ final class RuleRunner {
         let studentSlot = lua.top
         var outcomes = RuleOutcomes()
         for rule in rules {
+            let ruleTop = lua.top
+            defer { lua.top = ruleTop }
             do {
                 try run(rule, studentSlot: studentSlot)
             } catch {
@@ -239,7 +245,6 @@ final class RuleRunner {
                 if error.kind == .memoryLimit { lua.collectGarbage() }
                 continue
             }
-            defer { lua.pop() }
             do {
                 let output = try RuleOutputReader(lua: lua, rule: rule.definition, ladders: ladders).read(at: lua.top)
                 outcomes.recommendations += output.recommendations

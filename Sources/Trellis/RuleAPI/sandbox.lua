@@ -1,10 +1,11 @@
 -- Builds the environment every rule runs in. Run once per Lua state, with the state's own
 -- globals (base, string, table, math, utf8, coroutine and os are opened). Receives the helper
--- library and the memory cap in bytes; returns the metatable of a rule's environment.
+-- library, the memory cap in bytes and the engine's setmetatable; returns the metatable of a
+-- rule's environment.
 --
 -- A rule gets fresh globals for every student: the engine makes a new table whose
 -- metatable is the one returned here, so reads fall through to the shared, read-only base.
-local helpers, memory_limit = ...
+local helpers, memory_limit, safe_setmetatable, charge_resume, limit_reached = ...
 
 local function read_only(name, library)
   return setmetatable({}, {
@@ -12,10 +13,23 @@ local function read_only(name, library)
     __newindex = function(_, key)
       error(string.format("%s is read-only: cannot set %s.%s", name, name, tostring(key)), 2)
     end,
-    __pairs = function() return next, library, nil end,
+    -- The iterator closes over the library: handing it out as pairs' state would let a rule
+    -- write to it.
+    __pairs = function()
+      return function(_, key) return next(library, key) end, nil, nil
+    end,
     __len = function() return #library end,
     __metatable = false,
   })
+end
+
+-- When a limit stops a rule, Lua calls xpcall's message handler from inside the hook, where
+-- hooks are off: a handler that loops would never be stopped. Past a limit it is not called.
+local function safe_xpcall(f, handler, ...)
+  return xpcall(f, function(message)
+    if limit_reached() then return message end
+    return handler(message)
+  end, ...)
 end
 
 -- The helper library and its sub-tables, read-only all the way down.
@@ -35,22 +49,119 @@ local function copy_without(library, left_out)
   return copy
 end
 
+-- table.move, insert and remove loop in C over a range or over #t, which a rule's own __len can
+-- make as large as it likes (and change between two calls); no hook runs inside. These ports of
+-- the library's functions (ltablib.c, Lua 5.4) loop in Lua, where every step is counted.
+local safe_table = copy_without(table, {})
+local sort, tointeger = table.sort, math.tointeger
+
+local function integer_argument(value, position, name, default)
+  if value == nil and default ~= nil then return default end
+  local number = tointeger(tonumber(value))
+  if number == nil then
+    error(string.format("bad argument #%d to '%s' (number has no integer representation)", position, name), 3)
+  end
+  return number
+end
+
+safe_table.move = function(a1, f, e, t, a2)
+  f = integer_argument(f, 2, "move")
+  e = integer_argument(e, 3, "move")
+  t = integer_argument(t, 4, "move")
+  local destination = a2 == nil and a1 or a2
+  if e >= f then
+    if not (f > 0 or e < math.maxinteger + f) then error("bad argument #3 to 'move' (too many elements to move)", 2) end
+    local n = e - f + 1
+    if t > math.maxinteger - n + 1 then error("bad argument #4 to 'move' (destination wrap around)", 2) end
+    if t > e or t <= f or destination ~= a1 then
+      for i = 0, n - 1 do destination[t + i] = a1[f + i] end
+    else
+      for i = n - 1, 0, -1 do destination[t + i] = a1[f + i] end
+    end
+  end
+  return destination
+end
+
+safe_table.insert = function(t, ...)
+  local count = select("#", ...)
+  local size = #t
+  if count == 1 then
+    t[size + 1] = ...
+    return
+  end
+  if count ~= 2 then error("wrong number of arguments to 'insert'", 2) end
+  local position, value = ...
+  position = integer_argument(position, 2, "insert")
+  if position < 1 or position > size + 1 then error("bad argument #2 to 'insert' (position out of bounds)", 2) end
+  for i = size + 1, position + 1, -1 do t[i] = t[i - 1] end
+  t[position] = value
+end
+
+safe_table.remove = function(t, position)
+  local size = #t
+  position = integer_argument(position, 2, "remove", size)
+  if position ~= size and (position < 1 or position > size + 1) then
+    error("bad argument #2 to 'remove' (position out of bounds)", 2)
+  end
+  local removed = t[position]
+  while position < size do
+    t[position] = t[position + 1]
+    position = position + 1
+  end
+  t[position] = nil
+  return removed
+end
+
+-- sort compares in C; a length it cannot finish on is refused. (A lying __len only brings it to
+-- nil elements, which it cannot compare, sooner.)
+local TABLE_SORT_LIMIT = 10000000
+safe_table.sort = function(t, ...)
+  local n = #t
+  if tointeger(n) and n > TABLE_SORT_LIMIT then
+    error(string.format("table.sort: %.0f elements are more than the %d a rule may sort", n, TABLE_SORT_LIMIT), 2)
+  end
+  return sort(t, ...)
+end
+
+-- Every coroutine starts with a fresh hook count, so one that runs fewer instructions than the
+-- hook's grain would never be counted: each resume is charged a grain up front.
+local safe_coroutine = copy_without(coroutine, {})
+local resume, wrap = coroutine.resume, coroutine.wrap
+safe_coroutine.resume = function(...)
+  charge_resume()
+  return resume(...)
+end
+safe_coroutine.wrap = function(f)
+  local resume_wrapped = wrap(f)
+  return function(...)
+    charge_resume()
+    return resume_wrapped(...)
+  end
+end
+
 -- string.dump would hand out bytecode, which load would otherwise accept.
 local safe_string = copy_without(string, { dump = true })
 
 -- The C functions below run without the instruction hook, so their cost is bounded before
--- they start. Lua's pattern matcher backtracks: a subject of n characters and q unbounded
--- quantifiers (* + -) can take about n^(q+1)/(q+1)! steps (n^q/q! anchored with ^), which is
--- measured at roughly 10^8 steps a second. A call whose bound is above PATTERN_STEPS is refused.
+-- they start. Lua's pattern matcher backtracks: a subject of n characters and q quantifiers
+-- (* + - ?) can take about C(n + q + 1, q + 1) steps (C(n + q, q) anchored with ^), measured at
+-- roughly 10^8 steps a second. A call whose bound is above PATTERN_STEPS is refused.
 local PATTERN_STEPS = 1e7
+-- Byte comparisons run at about 10^10 a second.
+local LITERAL_STEPS = 1e9
 
 local function quantifiers(pattern)
   local count, i, n = 0, 1, #pattern
   local byte = string.byte
   while i <= n do
     local c = byte(pattern, i)
-    if c == 37 then                                   -- %x, or %bxy
-      i = i + (byte(pattern, i + 1) == 98 and 4 or 2)
+    if c == 37 then                                   -- %x, or %bxy (which scans ahead)
+      if byte(pattern, i + 1) == 98 then
+        count = count + 1
+        i = i + 4
+      else
+        i = i + 2
+      end
     elseif c == 91 then                               -- [set]: skip to its closing ]
       i = i + 1
       if byte(pattern, i) == 94 then i = i + 1 end
@@ -60,32 +171,46 @@ local function quantifiers(pattern)
       end
       i = i + 1
     else
-      if i > 1 and (c == 42 or c == 43 or c == 45) then count = count + 1 end
+      -- * + - and ? after an item: ? is bounded, but k of them still backtrack 2^k ways.
+      if i > 1 and (c == 42 or c == 43 or c == 45 or c == 63) then count = count + 1 end
       i = i + 1
     end
   end
   return count
 end
 
-local function factorial(k)
-  local f = 1
-  for j = 2, k do f = f * j end
-  return f
+-- Ways to spread n characters over k repetitions: C(n + k, k), in floating point (it overflows
+-- integers long before it matters). About n^k/k! while k is small next to n.
+local function spreads(n, k)
+  local ways = 1.0
+  for j = 1, k do ways = ways * (n + j) / j end
+  return ways
 end
 
 local function check_pattern(name, subject, pattern, init, plain)
-  if plain or type(subject) ~= "string" or type(pattern) ~= "string" then return end
-  local q = quantifiers(pattern)
-  if q == 0 then return end
+  -- The library converts numbers to strings, so a number is a subject (and a pattern) too.
+  if type(subject) == "number" then subject = tostring(subject) end
+  if type(pattern) == "number" then pattern = tostring(pattern) end
+  if type(subject) ~= "string" or type(pattern) ~= "string" then return end
   local n = #subject
-  if math.type(init) == "integer" then
+  init = tointeger(tonumber(init))
+  if init then
     n = init > 0 and n - init + 1 or (init < 0 and math.min(-init, n) or n)
   end
-  local exponent = q + (pattern:sub(1, 1) == "^" and 0 or 1)
-  if n > 0 and n ^ exponent / factorial(exponent) > PATTERN_STEPS then
+  -- Comparing the pattern's text at every start: n * m byte comparisons, even for a plain find.
+  if n > 0 and (n + 1) * #pattern > LITERAL_STEPS then
+    error(string.format("string.%s: a pattern of %d characters is too costly on %d characters "
+      .. "(about %.0e comparisons; the limit is %.0e)", name, #pattern, n, (n + 1) * #pattern, LITERAL_STEPS), 3)
+  end
+  if plain then return end
+  local q = quantifiers(pattern)
+  if q == 0 then return end
+  -- ^ anchors find, match and gsub to one start; gmatch looks for every match anyway.
+  local anchored = name ~= "gmatch" and pattern:sub(1, 1) == "^"
+  local steps = spreads(n, q + (anchored and 0 or 1))
+  if n > 0 and steps > PATTERN_STEPS then
     error(string.format("string.%s: pattern %q with %d repetitions is too costly on %d characters "
-      .. "(it may backtrack about %.0e steps; the limit is %.0e)", name, pattern, q, n,
-      n ^ exponent / factorial(exponent), PATTERN_STEPS), 3)
+      .. "(it may backtrack about %.0e steps; the limit is %.0e)", name, pattern, q, n, steps, PATTERN_STEPS), 3)
   end
 end
 
@@ -123,8 +248,9 @@ safe_string.rep = function(...)
   return rep(...)
 end
 
--- rawset, io, debug, package, require, load, dofile and loadfile are left out (and most of
--- os): rawset would write through the read-only proxies that every rule shares.
+-- rawset, io, debug, package, require, load, dofile, loadfile and collectgarbage are left out
+-- (and most of os): rawset would write through the read-only proxies that every rule shares, and
+-- collectgarbage("count") would tell a rule how much garbage the students before it left.
 local base = {
   _VERSION = _VERSION,
   assert = assert,
@@ -138,22 +264,18 @@ local base = {
   rawget = rawget,
   rawlen = rawlen,
   select = select,
-  setmetatable = setmetatable,
+  setmetatable = safe_setmetatable,   -- refuses __gc (a finalizer would run during another student)
   tonumber = tonumber,
   tostring = tostring,
   type = type,
-  xpcall = xpcall,
-  collectgarbage = function(option)
-    if option == nil or option == "count" then return collectgarbage("count") end
-    error("collectgarbage: only \"count\" is available to rules", 2)
-  end,
+  xpcall = safe_xpcall,
   string = read_only("string", safe_string),
-  table = read_only("table", copy_without(table, {})),
+  table = read_only("table", safe_table),
   -- math.random's state would outlive a student: results would depend on who came before.
   math = read_only("math", copy_without(math, { random = true, randomseed = true })),
   utf8 = read_only("utf8", copy_without(utf8, {})),
   -- Coroutines inherit the instruction hook, so they cannot escape the budget.
-  coroutine = read_only("coroutine", copy_without(coroutine, {})),
+  coroutine = read_only("coroutine", safe_coroutine),
   -- A clock and dates only: no files, processes, environment or exit.
   os = read_only("os", { time = os.time, date = os.date, difftime = os.difftime, clock = os.clock }),
   trellis = deep_read_only("trellis", helpers),

@@ -1,6 +1,6 @@
 -- Hostile rule: collectgarbage-collect
 -- Forces a full collection with collectgarbage("collect").
--- expect: kind=rule_error message~=collectgarbage: only "count" is available to rules line=8
+-- expect: kind=rule_error message~=collectgarbage line=8
 return {
   id = "collectgarbage-collect",
   api = 1,

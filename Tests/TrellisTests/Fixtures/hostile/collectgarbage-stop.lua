@@ -1,6 +1,6 @@
 -- Hostile rule: collectgarbage-stop
 -- Stops the collector with collectgarbage("stop") so garbage piles up for later students.
--- expect: kind=rule_error message~=collectgarbage: only "count" is available to rules line=8
+-- expect: kind=rule_error message~=collectgarbage line=8
 return {
   id = "collectgarbage-stop",
   api = 1,

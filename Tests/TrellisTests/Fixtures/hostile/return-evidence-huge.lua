@@ -1,7 +1,7 @@
 -- Hostile rule: return-evidence-huge
--- Returns a large (but JSON-shaped) evidence list of 100,000 numbers: passed through, nothing else
--- affected.
--- expect: clean reason~=huge evidence
+-- Returns an evidence list of 100,000 numbers: more output than a rule may hand back for one
+-- student.
+-- expect: kind=invalid_recommendation message~=the output is larger than 1 MB
 return {
   id = "return-evidence-huge",
   api = 1,
