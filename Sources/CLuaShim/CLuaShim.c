@@ -317,16 +317,34 @@ int trellis_load_rule(lua_State *L) {
     return 1;
 }
 
-int trellis_run_rule(lua_State *L) {
+/* Runs the rule file afresh, then calls the function named by upvalue 1 with (input, ctx). */
+static int run_rule_function(lua_State *L) {
     lua_settop(L, 4);
     build_rule_table(L);
-    lua_pushliteral(L, "evaluate");
+    const char *name = lua_tostring(L, lua_upvalueindex(1));
+    lua_pushvalue(L, lua_upvalueindex(1));
     if (lua_rawget(L, -2) != LUA_TFUNCTION) {
-        luaL_error(L, "the rule table has no evaluate function");
+        luaL_error(L, "the rule table has no %s function", name);
     }
     lua_pushvalue(L, 3);
     lua_pushvalue(L, 4);
     lua_call(L, 2, 1);
+    return 1;
+}
+
+int trellis_run_rule(lua_State *L) {
+    lua_pushliteral(L, "evaluate");
+    lua_pushcclosure(L, run_rule_function, 1);
+    lua_insert(L, 1);
+    lua_call(L, lua_gettop(L) - 1, 1);
+    return 1;
+}
+
+int trellis_run_class_rule(lua_State *L) {
+    lua_pushliteral(L, "evaluate_class");
+    lua_pushcclosure(L, run_rule_function, 1);
+    lua_insert(L, 1);
+    lua_call(L, lua_gettop(L) - 1, 1);
     return 1;
 }
 

@@ -89,6 +89,10 @@ int trellis_limit_reached(lua_State *L);
 /// `setmetatable` for rules: the base library's, refusing metatables with `__gc`.
 int trellis_safe_setmetatable(lua_State *L);
 
+/// The same for a class: the file afresh, then `evaluate_class(class, ctx)`.
+/// Arguments: the chunk, the environment's metatable, the class table, ctx.
+int trellis_run_class_rule(lua_State *L);
+
 /* Macros and variadics, as functions. */
 
 static inline void trellis_pop(lua_State *L, int n) { lua_pop(L, n); }

@@ -114,7 +114,24 @@ public final class Engine: Sendable {
         } else {
             DispatchQueue.concurrentPerform(iterations: workers, execute: work)
         }
-        return EvaluationReport(asOf: roster.context.asOf, outcomes: outcomes.values)
+        let studentOutcomes = outcomes.values
+        return EvaluationReport(asOf: roster.context.asOf, outcomes: studentOutcomes, classResult: evaluateClass(roster, outcomes: studentOutcomes))
+    }
+
+    /// Class-level rules run once, after every student, over the evaluated students.
+    private func evaluateClass(_ roster: Roster, outcomes: [StudentOutcome]) -> ClassResult? {
+        guard rules.contains(where: \.evaluatesClass) else { return nil }
+        let students = roster.entries.compactMap { entry -> Student? in
+            if case .student(let student) = entry { student } else { nil }
+        }
+        let results = outcomes.compactMap { outcome -> StudentResult? in
+            if case .evaluated(let result) = outcome { result } else { nil }
+        }
+        do throws(RulePackError) {
+            return try makeRunner(context: roster.context).evaluateClass(students, results: results, info: roster.context.classInfo)
+        } catch {
+            return ClassResult(errors: [TrellisIssue(kind: .ruleError, message: error.description)])
+        }
     }
 
     /// Evaluates a class document built in Swift.

@@ -277,7 +277,81 @@ final class RuleRunner {
         }
     }
 
-    private func issue(for failure: LuaFailure, rule: RuleDefinition, student: String) -> TrellisIssue {
+    // MARK: The class
+
+    /// Runs every rule that has `evaluate_class`, once, over the evaluated students.
+    ///
+    /// The class table holds the class's fields, `students` (every evaluated student's table,
+    /// in input order) and `results` (each student's winning recommendations, by student id).
+    func evaluateClass(_ students: [Student], results: [StudentResult], info: ClassInfo?) -> ClassResult {
+        let classRules = rules.filter { $0.definition.evaluatesClass }
+        guard !classRules.isEmpty else { return ClassResult() }
+        let top = lua.top
+        defer { lua.top = top }
+        pushClass(students, results: results, info: info)
+        let classSlot = lua.top
+        var result = ClassResult()
+        for rule in classRules {
+            let ruleTop = lua.top
+            defer { lua.top = ruleTop }
+            trellis_pushcfunction(lua.state, trellis_run_class_rule)
+            lua.pushReference(rule.chunk)
+            lua.pushReference(environmentMetatable)
+            lua_pushvalue(lua.state, classSlot)
+            lua.pushReference(rule.context)
+            do {
+                try lua.call(arguments: 4, results: 1, guarded: true)
+            } catch {
+                result.errors.append(issue(for: error, rule: rule.definition, student: nil))
+                if error.kind == .memoryLimit { lua.collectGarbage() }
+                continue
+            }
+            do {
+                let output = try RuleOutputReader(lua: lua, rule: rule.definition, ladders: ladders).read(at: lua.top)
+                result.recommendations += output.recommendations
+                result.notes += output.notes
+            } catch {
+                result.errors.append(
+                    TrellisIssue(kind: .invalidRecommendation, rule: rule.definition.id, message: error.message, location: rule.definition.path))
+            }
+        }
+        return result
+    }
+
+    private func pushClass(_ students: [Student], results: [StudentResult], info: ClassInfo?) {
+        lua_createtable(lua.state, 0, 5)
+        if let info {
+            lua.set("id", info.id)
+            lua.set("title", info.title)
+            lua.set("staff", info.staff)
+            lua.set(extra: info.extra)
+        } else {
+            lua.set("staff", [String]())
+        }
+        lua.pushList(students) { lua.push($0) }
+        lua_setfield(lua.state, -2, "students")
+        lua_createtable(lua.state, 0, Int32(clamping: results.count))
+        for result in results {
+            lua.pushList(result.recommendations) { recommendation in
+                lua_createtable(lua.state, 0, 8)
+                lua.set("skill", recommendation.skill)
+                lua.set("kind", recommendation.kind)
+                lua.set("action", recommendation.action)
+                lua.set("from", recommendation.from)
+                lua.set("to", recommendation.to)
+                lua.set("rule", recommendation.rule)
+                lua.set("reason", recommendation.reason)
+                lua.set("priority", recommendation.priority)
+                lua.seal()
+            }
+            lua_setfield(lua.state, -2, result.student)
+        }
+        lua.seal()
+        lua_setfield(lua.state, -2, "results")
+        lua.seal()
+    }
+
+    private func issue(for failure: LuaFailure, rule: RuleDefinition, student: String?) -> TrellisIssue {
         let kind: TrellisIssue.Kind = switch failure.kind {
         case .memoryLimit, .instructionLimit, .timeLimit: .ruleLimit
         case .runtime, .syntax: .ruleError

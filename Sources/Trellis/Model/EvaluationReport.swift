@@ -93,6 +93,8 @@ public struct EvaluationSummary: Sendable, Hashable {
     public var errors: Int = 0
     /// Winning recommendations by `kind` and then `action`.
     public var byKindAndAction: [String: [String: Int]] = [:]
+    /// Recommendations of class-level rules.
+    public var classRecommendations: Int = 0
 
     public init() {}
 
@@ -115,17 +117,38 @@ public struct EvaluationSummary: Sendable, Hashable {
     }
 }
 
+/// What class-level rules (`evaluate_class`) decided, once the students were evaluated.
+public struct ClassResult: Sendable, Hashable {
+    /// Recommendations about the class, or naming students in a `student` or `students` field.
+    public var recommendations: [Recommendation]
+    public var notes: [RuleNote]
+    public var errors: [TrellisIssue]
+
+    public init(recommendations: [Recommendation] = [], notes: [RuleNote] = [], errors: [TrellisIssue] = []) {
+        self.recommendations = recommendations
+        self.notes = notes
+        self.errors = errors
+    }
+}
+
 /// Everything a run decided, in input order.
 public struct EvaluationReport: Sendable, Hashable {
     public var asOf: String
     public var outcomes: [StudentOutcome]
+    /// The class-level rules' result; nil when the pack has none.
+    public var classResult: ClassResult?
     public var summary: EvaluationSummary
 
-    public init(asOf: String, outcomes: [StudentOutcome]) {
+    public init(asOf: String, outcomes: [StudentOutcome], classResult: ClassResult? = nil) {
         self.asOf = asOf
         self.outcomes = outcomes
+        self.classResult = classResult
         var summary = EvaluationSummary()
         for outcome in outcomes { summary.add(outcome) }
+        if let classResult {
+            summary.classRecommendations = classResult.recommendations.count
+            summary.errors += classResult.errors.count
+        }
         self.summary = summary
     }
 
@@ -143,16 +166,17 @@ public struct EvaluationReport: Sendable, Hashable {
         }
     }
 
-    /// Every issue of the run, skipped students and failed rules, in input order.
+    /// Every issue of the run, skipped students and failed rules, in input order, then the
+    /// class-level rules' errors.
     public var issues: [TrellisIssue] {
         outcomes.flatMap { outcome -> [TrellisIssue] in
             switch outcome {
             case .evaluated(let result): result.errors
             case .skipped(_, let issues): issues
             }
-        }
+        } + (classResult?.errors ?? [])
     }
 
     /// True when every student was evaluated and no rule failed.
-    public var isClean: Bool { summary.failed == 0 }
+    public var isClean: Bool { summary.failed == 0 && (classResult?.errors.isEmpty ?? true) }
 }

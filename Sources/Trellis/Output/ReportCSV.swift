@@ -17,6 +17,10 @@ enum ReportCSV {
                     try writer.write(row: row(result.student, recommendation))
                 }
             }
+            // Class-level rows name their student when they have one.
+            for recommendation in report.classResult?.recommendations ?? [] {
+                try writer.write(row: row(recommendation.extra["student"]?.stringValue ?? "", recommendation))
+            }
         } catch {
             // Writing to memory does not fail; should it, the rows so far are still returned.
         }

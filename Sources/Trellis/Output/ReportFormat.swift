@@ -24,7 +24,7 @@ public enum ReportFormat: String, Sendable, CaseIterable {
     public func render(_ report: EvaluationReport) -> String {
         switch self {
         case .json: ReportJSON.document(report)
-        case .ndjson: report.outcomes.map(ReportJSON.line).joined()
+        case .ndjson: report.outcomes.map(ReportJSON.line).joined() + (report.classResult.map(ReportJSON.classLine) ?? "")
         case .csv: ReportCSV.render(report)
         case .table: ReportTable.render(report)
         }

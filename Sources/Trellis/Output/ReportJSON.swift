@@ -17,6 +17,10 @@ enum ReportJSON {
         writer.beginArray()
         for issue in report.inputIssues { write(issue, to: &writer) }
         writer.endArray()
+        if let classResult = report.classResult {
+            writer.key("class")
+            write(classResult, to: &writer)
+        }
         writer.key("summary")
         write(report.summary, to: &writer)
         writer.endObject()
@@ -46,6 +50,44 @@ enum ReportJSON {
         return writer.output + "\n"
     }
 
+    /// The class-level section: `{"recommendations": [...], "errors": [...], "notes": [...]}`.
+    static func write(_ result: ClassResult, to writer: inout JSONWriter) {
+        writer.beginObject()
+        writer.key("recommendations")
+        writer.beginArray()
+        for recommendation in result.recommendations { write(recommendation, to: &writer) }
+        writer.endArray()
+        writer.key("errors")
+        writer.beginArray()
+        for issue in result.errors { write(issue, to: &writer) }
+        writer.endArray()
+        if !result.notes.isEmpty {
+            writer.key("notes")
+            writer.beginArray()
+            for note in result.notes { write(note, to: &writer) }
+            writer.endArray()
+        }
+        writer.endObject()
+    }
+
+    /// The last line of an NDJSON report when the pack has class-level rules: `{"class": {...}}`.
+    static func classLine(_ result: ClassResult) -> String {
+        var writer = JSONWriter(pretty: false)
+        writer.beginObject()
+        writer.key("class")
+        write(result, to: &writer)
+        writer.endObject()
+        return writer.output + "\n"
+    }
+
+    static func write(_ note: RuleNote, to writer: inout JSONWriter) {
+        writer.beginObject()
+        writer.member("skill", note.skill)
+        writer.member("rule", note.rule)
+        writer.member("message", note.message)
+        writer.endObject()
+    }
+
     static func write(_ result: StudentResult, to writer: inout JSONWriter) {
         writer.beginObject()
         writer.member("student", result.student)
@@ -60,13 +102,7 @@ enum ReportJSON {
         if !result.notes.isEmpty {
             writer.key("notes")
             writer.beginArray()
-            for note in result.notes {
-                writer.beginObject()
-                writer.member("skill", note.skill)
-                writer.member("rule", note.rule)
-                writer.member("message", note.message)
-                writer.endObject()
-            }
+            for note in result.notes { write(note, to: &writer) }
             writer.endArray()
         }
         if !result.overridden.isEmpty {
@@ -128,6 +164,8 @@ enum ReportJSON {
             writer.key(name)
             writer.integer(value)
         }
+        writer.key("class_recommendations")
+        writer.integer(summary.classRecommendations)
         writer.key("by_kind")
         writer.value(.object(summary.byKindAndAction.mapValues { .object($0.mapValues { .integer(Int64($0)) }) }))
         writer.endObject()

@@ -13,6 +13,18 @@ enum ReportTable {
             }
             if result.recommendations.isEmpty { rows.append([result.student, "-", "-", "-", "-", "no recommendations"]) }
         }
+        if let classResult = report.classResult, !classResult.recommendations.isEmpty {
+            rows.append(["", "", "", "", "", ""])
+            rows.append(["CLASS", "SKILL", "KIND", "ACTION", "CHANGE", "REASON"])
+            for recommendation in classResult.recommendations {
+                let who = recommendation.extra["student"]?.stringValue
+                    ?? recommendation.extra["students"].flatMap { value -> String? in
+                        guard case .array(let ids) = value else { return nil }
+                        return ids.compactMap(\.stringValue).joined(separator: "+")
+                    } ?? "-"
+                rows.append([who, recommendation.skill ?? "-", recommendation.kind, recommendation.action, change(recommendation), recommendation.reason])
+            }
+        }
         var text = layout(rows)
         let issues = report.issues
         if !issues.isEmpty {
