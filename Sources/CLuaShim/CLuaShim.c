@@ -112,8 +112,13 @@ static void enforce_limits(lua_State *L, TrellisControl *control) {
 }
 
 static void limit_hook(lua_State *L, lua_Debug *ar) {
-    (void)ar;
     TrellisControl *control = control_of(L);
+    if (ar->event == LUA_HOOKLINE) {
+        if (control->line_callback && lua_getinfo(L, "S", ar)) {
+            control->line_callback(control->line_context, ar->source, ar->currentline);
+        }
+        return;
+    }
     account(control);
     enforce_limits(L, control);
 }
@@ -140,9 +145,9 @@ void trellis_begin_guarded(lua_State *L) {
     control->instructions_left = control->instruction_limit;
     control->memory_enforced = control->memory_limit > 0;
     if (control->timeout_ns > 0) control->deadline_ns = monotonic_ns() + control->timeout_ns;
-    if (control->instruction_limit > 0 || control->timeout_ns > 0) {
-        lua_sethook(L, limit_hook, LUA_MASKCOUNT, TRELLIS_HOOK_GRAIN);
-    }
+    int mask = control->instruction_limit > 0 || control->timeout_ns > 0 ? LUA_MASKCOUNT : 0;
+    if (control->line_callback) mask |= LUA_MASKLINE;
+    if (mask) lua_sethook(L, limit_hook, mask, TRELLIS_HOOK_GRAIN);
 }
 
 void trellis_end_guarded(lua_State *L) {

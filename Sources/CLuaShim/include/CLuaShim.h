@@ -37,6 +37,9 @@ typedef struct TrellisControl {
     int64_t deadline_ns;       /* CLOCK_MONOTONIC */
     int deadline_passed;       /* sticky until the next reset */
     lua_State *main_thread;    /* set by trellis_newstate */
+    /* coverage: when set, every line that rule code runs is reported (rule tests only) */
+    void (*line_callback)(void *context, const char *source, int line);
+    void *line_context;
 } TrellisControl;
 
 /// Creates a state whose allocator and hook report to `control`. NULL when out of memory.

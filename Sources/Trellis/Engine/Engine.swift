@@ -29,6 +29,7 @@ public final class Engine: Sendable {
     public let limits: RuleLimits
     public let isolation: Isolation
     private let pack: RulePack
+    private let coverage: CoverageRecorder?
 
     /// Loads and checks a rule pack.
     ///
@@ -37,19 +38,21 @@ public final class Engine: Sendable {
     ///   - parameters: values that replace rules' defaults, by rule id and parameter name.
     ///   - limits: what rule code may spend per student.
     ///   - isolation: `.sandboxed` unless you are measuring the sandbox.
+    ///   - coverage: records the lines of rule files that run (for rule tests).
     /// - Throws: every problem of the pack (syntax, missing `evaluate`, duplicate ids,
     ///   parameters that do not fit), each with its file and line.
     public init(
         rulePack: RulePack = .bundled, parameters: [String: [String: JSONValue]] = [:], limits: RuleLimits = RuleLimits(),
-        isolation: Isolation = .sandboxed
+        isolation: Isolation = .sandboxed, coverage: CoverageRecorder? = nil
     ) throws(RulePackError) {
-        let runner = try RuleRunner(pack: rulePack, limits: limits, isolation: isolation)
+        let runner = try RuleRunner(pack: rulePack, limits: limits, isolation: isolation, coverage: coverage)
         let definitions = runner.rules.map(\.definition)
         self.rules = definitions
         self.parameterValues = try Self.resolve(parameters, for: definitions)
         self.limits = limits
         self.isolation = isolation
         self.pack = rulePack
+        self.coverage = coverage
     }
 
     private static func resolve(_ overrides: [String: [String: JSONValue]], for rules: [RuleDefinition]) throws(RulePackError) -> [String: [String: JSONValue]] {
@@ -149,7 +152,7 @@ public final class Engine: Sendable {
     }
 
     func makeRunner(context: ClassContext) throws(RulePackError) -> RuleRunner {
-        let runner = try RuleRunner(pack: pack, limits: limits, isolation: isolation)
+        let runner = try RuleRunner(pack: pack, limits: limits, isolation: isolation, coverage: coverage)
         runner.prepare(context: context, parameterValues: parameterValues)
         return runner
     }

@@ -24,10 +24,11 @@ final class RuleRunner {
     }
 
     /// Loads the engine's Lua and every rule; throws every problem found, each with file:line.
-    init(pack: RulePack, limits: RuleLimits, isolation: Engine.Isolation = .sandboxed) throws(RulePackError) {
+    init(pack: RulePack, limits: RuleLimits, isolation: Engine.Isolation = .sandboxed, coverage: CoverageRecorder? = nil) throws(RulePackError) {
         self.isolation = isolation
         do {
             lua = isolation == .sandboxed ? try LuaState(limits: limits) : try LuaState(limits: .none, readOnlyInput: false)
+            if let coverage { lua.enableCoverage(coverage) }
             environmentMetatable = try Self.loadEngineLua(into: lua)
         } catch {
             throw RulePackError(issues: [TrellisIssue(kind: .invalidRule, message: "the engine's Lua failed to load: \(error.message)", location: error.location)])

@@ -82,6 +82,16 @@ final class LuaState {
         precondition(lua_gettop(state) == Self.messageHandlerSlot)
     }
 
+    /// Reports every line that rule code runs to `recorder` (for rule tests; it slows evaluation).
+    func enableCoverage(_ recorder: CoverageRecorder) {
+        coverage = recorder
+        control.pointee.line_callback = CoverageRecorder.lineCallback
+        control.pointee.line_context = Unmanaged.passUnretained(recorder).toOpaque()
+    }
+
+    /// Kept alive for as long as the hook may call it.
+    private var coverage: CoverageRecorder?
+
     deinit {
         lua_close(state)
         control.deinitialize(count: 1)

@@ -69,3 +69,12 @@ enum JSONText {
         }
     }
 }
+
+extension JSONValue {
+    /// The value as compact JSON text, object keys sorted.
+    public var jsonText: String {
+        var text = ""
+        JSONText.append(self, to: &text)
+        return text
+    }
+}

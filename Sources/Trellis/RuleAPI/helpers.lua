@@ -719,4 +719,73 @@ function trellis.format.count(n, noun, plural)
     return trellis.format.number(n) .. " " .. (n == 1 and noun or plural or noun .. "s")
 end
 
+---------------------------------------------------------------------------------------------------
+-- Class-level rules
+---------------------------------------------------------------------------------------------------
+
+-- For `evaluate_class(class, ctx)`: `class.students` is every evaluated student (input order) and
+-- `class.results[student_id]` the student's winning recommendations, each with `skill`, `kind`,
+-- `action`, `from`, `to`, `rule`, `reason` and `priority`.
+
+trellis.class = {}
+
+--- The skill ids of the students, each once, in order of first appearance (students in the given
+--- order, each student's skills in record order).
+---@param students table[]
+---@return string[]
+function trellis.class.skill_ids(students)
+    local ids, seen = {}, {}
+    for _, student in ipairs(students or {}) do
+        for _, skill in ipairs(student.skills or {}) do
+            if skill.id ~= nil and not seen[skill.id] then
+                seen[skill.id] = true
+                ids[#ids + 1] = skill.id
+            end
+        end
+    end
+    return ids
+end
+
+--- The student's skill with the given id (the first one in the record), or nil.
+---@param student table
+---@param skill_id string
+---@return trellis.Skill?
+function trellis.class.skill(student, skill_id)
+    for _, skill in ipairs(student.skills or {}) do
+        if skill.id == skill_id then
+            return skill
+        end
+    end
+    return nil
+end
+
+--- A student's results (winning recommendations) for a skill, in output order; with `action`,
+--- only those with that action. Empty when the class has no results for the student.
+---@param class table the `class` argument of evaluate_class
+---@param student_id string
+---@param skill_id string?
+---@param action string?
+---@return table[]
+function trellis.class.results(class, student_id, skill_id, action)
+    local out = {}
+    local results = class.results and class.results[student_id]
+    for _, result in ipairs(results or {}) do
+        if result.skill == skill_id and (action == nil or result.action == action) then
+            out[#out + 1] = result
+        end
+    end
+    return out
+end
+
+--- How a reason names a student: "Maya R. (s-101)" with a `name`, else the id "s-101".
+---@param student table
+---@return string
+function trellis.format.student(student)
+    local name = student.name
+    if type(name) == "string" and name ~= "" then
+        return string.format("%s (%s)", name, tostring(student.id))
+    end
+    return tostring(student.id)
+end
+
 return trellis

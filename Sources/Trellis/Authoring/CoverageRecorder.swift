@@ -1,0 +1,112 @@
+import CLuaShim
+import Foundation
+
+/// Records which lines of rule files run, for `trellis test --coverage`.
+///
+/// Shared by every Lua state of a test run; the line hook reports to it from whichever worker.
+public final class CoverageRecorder: @unchecked Sendable {
+    private var hits: [String: Set<Int>] = [:]
+    private let lock = NSLock()
+
+    public init() {}
+
+    func record(source: String, line: Int) {
+        lock.withLock { _ = hits[source, default: []].insert(line) }
+    }
+
+    /// The lines run so far, by rule file path.
+    public var linesRun: [String: Set<Int>] {
+        lock.withLock { hits }
+    }
+
+    /// The C callback the line hook calls, with this recorder as its context.
+    static let lineCallback: @convention(c) (UnsafeMutableRawPointer?, UnsafePointer<CChar>?, Int32) -> Void = { context, source, line in
+        guard let context, let source else { return }
+        let recorder = Unmanaged<CoverageRecorder>.fromOpaque(context).takeUnretainedValue()
+        var path = String(cString: source)
+        guard path.hasPrefix("@") else { return }
+        path.removeFirst()
+        recorder.record(source: path, line: Int(line))
+    }
+}
+
+/// What a rule file's tests ran, and what they never ran.
+public struct FileCoverage: Sendable, Hashable {
+    public var path: String
+    /// Lines that hold code, as the Lua compiler sees them.
+    public var executableLines: [Int]
+    public var linesRun: [Int]
+    public var linesNeverRun: [Int]
+
+    /// Covered executable lines, 0...100.
+    public var percent: Double {
+        executableLines.isEmpty ? 100 : Double(executableLines.count - linesNeverRun.count) * 100 / Double(executableLines.count)
+    }
+}
+
+enum ExecutableLines {
+    /// The lines of `source` that hold code: the lines `luac5.4 -l` lists instructions for,
+    /// over every function of the chunk (the Lua API shows only functions that exist at run time).
+    static func of(source: String, chunkName: String) throws -> [Int] {
+        let luac = ["/usr/bin/luac5.4", "/usr/local/bin/luac5.4", "/usr/bin/luac"].first { FileManager.default.isExecutableFile(atPath: $0) }
+        guard let luac else { throw CoverageError.compilerMissing }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: luac)
+        process.arguments = ["-l", "-p", "-"]
+        let input = Pipe()
+        let output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = Pipe()
+        try process.run()
+        input.fileHandleForWriting.write(Data(source.utf8))
+        try input.fileHandleForWriting.close()
+        let listing = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        var lines: Set<Int> = []
+        // Instruction lines read "\t12\t[34]\tOPCODE ...": the bracket holds the source line.
+        // VARARGPREP opens every main chunk and never raises a line event.
+        for row in listing.split(separator: "\n") where row.hasPrefix("\t") && !row.contains("VARARGPREP") {
+            guard let open = row.firstIndex(of: "["), let close = row[open...].firstIndex(of: "]"),
+                let line = Int(row[row.index(after: open)..<close])
+            else { continue }
+            lines.insert(line)
+        }
+        lines.remove(0)
+        return lines.sorted()
+    }
+
+    enum CoverageError: Error, CustomStringConvertible {
+        case compilerMissing
+        var description: String { "coverage needs luac5.4 (Debian's lua5.4 package) to know which lines hold code" }
+    }
+}
+
+extension CoverageRecorder {
+    /// Coverage of every file of `pack`: the lines that hold code, and which of them ran.
+    public func report(for pack: RulePack) throws -> [FileCoverage] {
+        let run = linesRun
+        return try pack.sources.map { source in
+            let executable = try ExecutableLines.of(source: source.source, chunkName: source.path)
+            let hit = run[source.path] ?? []
+            return FileCoverage(
+                path: source.path, executableLines: executable, linesRun: executable.filter(hit.contains),
+                linesNeverRun: executable.filter { !hit.contains($0) })
+        }
+    }
+}
+
+extension FileCoverage {
+    /// `12, 15-17`: the lines never run, with runs of lines joined.
+    public var neverRunDescription: String {
+        var parts: [String] = []
+        var index = 0
+        while index < linesNeverRun.count {
+            var end = index
+            while end + 1 < linesNeverRun.count, linesNeverRun[end + 1] == linesNeverRun[end] + 1 { end += 1 }
+            parts.append(end == index ? "\(linesNeverRun[index])" : "\(linesNeverRun[index])-\(linesNeverRun[end])")
+            index = end + 1
+        }
+        return parts.joined(separator: ", ")
+    }
+}

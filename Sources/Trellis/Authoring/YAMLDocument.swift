@@ -1,0 +1,75 @@
+import Yams
+
+/// A YAML file read as JSON values, remembering where each value stands, so that errors in a
+/// configuration or a rule test name the line a coordinator has to fix.
+struct YAMLDocument {
+    let value: JSONValue
+    /// `line:column` of each value, by its path (`rules.prompt-fading.params.fade_percent`,
+    /// `cases[2].expect[0]`); the root is "".
+    let marks: [String: String]
+    let fileName: String
+
+    /// A YAML syntax error, with its place.
+    struct SyntaxError: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    init(text: String, fileName: String) throws(SyntaxError) {
+        self.fileName = fileName
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: text)
+        } catch {
+            throw SyntaxError(description: "\(fileName): \(error)")
+        }
+        var marks: [String: String] = [:]
+        value = root.map { Self.convert($0, path: "", marks: &marks) } ?? .null
+        self.marks = marks
+    }
+
+    /// `file:line:column` of the value at `path`, or of its nearest parent that has one.
+    func location(of path: String) -> String {
+        var current = path
+        while true {
+            if let mark = marks[current] { return "\(fileName):\(mark)" }
+            guard let cut = current.lastIndex(where: { $0 == "." || $0 == "[" }) else { break }
+            current = String(current[..<cut])
+        }
+        return marks[""].map { "\(fileName):\($0)" } ?? fileName
+    }
+
+    private static func convert(_ node: Node, path: String, marks: inout [String: String]) -> JSONValue {
+        if let mark = node.mark { marks[path] = "\(mark.line):\(mark.column)" }
+        switch node {
+        case .scalar(let scalar): return resolve(scalar)
+        case .sequence(let sequence):
+            return .array(sequence.enumerated().map { index, element in convert(element, path: "\(path)[\(index)]", marks: &marks) })
+        case .mapping(let mapping):
+            var members: [String: JSONValue] = [:]
+            for (key, element) in mapping {
+                let name = key.scalar?.string ?? "\(key)"
+                members[name] = convert(element, path: path.isEmpty ? name : "\(path).\(name)", marks: &marks)
+            }
+            return .object(members)
+        case .alias: return .null
+        }
+    }
+
+    /// Plain scalars become null, booleans and numbers as YAML 1.2's core schema says; dates
+    /// stay text (the contract's dates are strings). Quoted scalars are always strings.
+    private static func resolve(_ scalar: Node.Scalar) -> JSONValue {
+        let text = scalar.string
+        guard scalar.style == .plain || scalar.style == .any else { return .string(text) }
+        switch text {
+        case "", "~", "null", "Null", "NULL": return .null
+        case "true", "True", "TRUE": return .bool(true)
+        case "false", "False", "FALSE": return .bool(false)
+        default: break
+        }
+        if let integer = Int64(text) { return .integer(integer) }
+        if text.first.map({ $0.isNumber || $0 == "-" || $0 == "." }) == true, let number = Double(text), number.isFinite {
+            return .number(number)
+        }
+        return .string(text)
+    }
+}

@@ -1,0 +1,47 @@
+import ArgumentParser
+import Trellis
+
+struct Rules: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "List the rules with their parameters and defaults.")
+
+    @Option(name: .customLong("rules"), help: ArgumentHelp("Rule folders instead of the bundled rules (repeatable).", valueName: "dir"))
+    var ruleDirectories: [String] = []
+
+    @Option(help: ArgumentHelp("text or json.", valueName: "format"))
+    var format: OutputStyle = .text
+
+    func run() throws {
+        let engine: Engine
+        do throws(RulePackError) {
+            let pack = ruleDirectories.isEmpty ? RulePack.bundled : try RulePack(directories: ruleDirectories)
+            engine = try Engine(rulePack: pack)
+        } catch {
+            Terminal.printError("the rules cannot be used:\n" + error.issues.map { "  \($0)" }.joined(separator: "\n"))
+            throw Exit.unusableInput
+        }
+        switch format {
+        case .json:
+            let rules = engine.rules.map { rule -> JSONValue in
+                .object([
+                    "id": .string(rule.id), "path": .string(rule.path), "description": rule.description.map(JSONValue.string) ?? .null,
+                    "priority": .number(rule.priority), "api": .integer(Int64(rule.api)), "class_level": .bool(rule.evaluatesClass),
+                    "params": .array(rule.parameters.map { parameter in
+                        .object([
+                            "name": .string(parameter.name), "type": .string(parameter.type.rawValue), "default": parameter.defaultValue,
+                            "min": parameter.minimum.map(JSONValue.number) ?? .null, "max": parameter.maximum.map(JSONValue.number) ?? .null,
+                            "description": parameter.description.map(JSONValue.string) ?? .null,
+                        ])
+                    }),
+                ])
+            }
+            print(JSONValue.array(rules).jsonText)
+        case .text:
+            for rule in engine.rules {
+                print("\(rule.id)  (priority \(Int(rule.priority))\(rule.evaluatesClass ? ", class-level" : ""), \(rule.path))")
+                if let description = rule.description { print("  \(description)") }
+                for parameter in rule.parameters { print("    " + parameter.summary) }
+                print("")
+            }
+        }
+    }
+}

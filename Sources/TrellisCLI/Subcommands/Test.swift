@@ -1,0 +1,108 @@
+import ArgumentParser
+import Foundation
+import Trellis
+
+struct Test: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the rule tests kept beside the rules (DIR/tests/*.yaml).",
+        discussion: "Exit codes: 0 every test passed; 1 a test failed or no test ran; 2 the rules or a test file cannot be used."
+    )
+
+    @Argument(help: ArgumentHelp("Rule folders; their tests are in DIR/tests.", valueName: "dir"))
+    var directories: [String] = ["rules"]
+
+    @Option(name: .customLong("run"), help: ArgumentHelp("Only the cases whose 'file: name' contains this text.", valueName: "pattern"))
+    var pattern: String?
+
+    @Option(help: ArgumentHelp("text or json.", valueName: "format"))
+    var format: OutputStyle = .text
+
+    @Flag(help: "Report, per rule file, the lines the tests ran and list those they never ran.")
+    var coverage = false
+
+    @Flag(name: .shortAndLong, help: "List passing cases too.")
+    var verbose = false
+
+    func run() throws {
+        let pack: RulePack
+        var cases: [RuleTestCase] = []
+        do {
+            pack = try RulePack(directories: directories)
+            for file in RuleTests.files(in: directories) { cases += try RuleTests.load(file: file) }
+        } catch let error as RulePackError {
+            Terminal.printError("the rules cannot be used:\n" + error.issues.map { "  \($0)" }.joined(separator: "\n"))
+            throw Exit.unusableInput
+        } catch let error as RuleTestError {
+            Terminal.printError(error.description)
+            throw Exit.unusableInput
+        }
+        if let pattern { cases = cases.filter { $0.fullName.contains(pattern) } }
+        let recorder = coverage ? CoverageRecorder() : nil
+        let results = RuleTests.run(cases, pack: pack, coverage: recorder)
+        var files: [FileCoverage] = []
+        if let recorder {
+            do {
+                files = try recorder.report(for: pack)
+            } catch {
+                Terminal.printError("\(error)")
+                throw Exit.unusableInput
+            }
+        }
+        let passed = results.filter(\.passed).count
+        let failed = results.count - passed
+        switch format {
+        case .json: print(json(results, coverage: files, passed: passed, failed: failed))
+        case .text: printText(results, coverage: files, passed: passed, failed: failed)
+        }
+        if results.isEmpty {
+            Terminal.printError("no test ran" + (pattern.map { " (none matches \"\($0)\")" } ?? ": add test files under \(directories.map { $0 + "/tests" }.joined(separator: ", "))"))
+            throw Exit.evaluatedWithErrors
+        }
+        if failed > 0 { throw Exit.evaluatedWithErrors }
+    }
+
+    private func printText(_ results: [RuleTestResult], coverage: [FileCoverage], passed: Int, failed: Int) {
+        for result in results {
+            if result.passed {
+                if verbose { print("PASS \(result.testCase.location): \(result.testCase.name)") }
+                continue
+            }
+            print("FAIL \(result.testCase.location): \(result.testCase.name)")
+            for failure in result.failures { print("  " + failure.replacingOccurrences(of: "\n", with: "\n  ")) }
+        }
+        if !coverage.isEmpty {
+            print("\nCoverage:")
+            for file in coverage {
+                let line = String(format: "  %@  %.1f%% (%d of %d lines)", file.path, file.percent, file.linesRun.count, file.executableLines.count)
+                print(line + (file.linesNeverRun.isEmpty ? "" : "\n    never run: \(file.neverRunDescription)"))
+            }
+        }
+        print("\(passed) passed, \(failed) failed")
+    }
+
+    private func json(_ results: [RuleTestResult], coverage: [FileCoverage], passed: Int, failed: Int) -> String {
+        var cases: [JSONValue] = []
+        for result in results {
+            cases.append(.object([
+                "file": .string(result.testCase.file), "location": .string(result.testCase.location), "name": .string(result.testCase.name),
+                "passed": .bool(result.passed), "failures": .array(result.failures.map(JSONValue.string)),
+            ]))
+        }
+        var root: [String: JSONValue] = ["cases": .array(cases), "passed": .integer(Int64(passed)), "failed": .integer(Int64(failed))]
+        if !coverage.isEmpty {
+            root["coverage"] = .array(coverage.map { file in
+                .object([
+                    "path": .string(file.path), "percent": .number(file.percent),
+                    "lines": .integer(Int64(file.executableLines.count)),
+                    "never_run": .array(file.linesNeverRun.map { .integer(Int64($0)) }),
+                ])
+            })
+        }
+        return JSONValue.object(root).jsonText
+    }
+}
+
+/// Text for people or JSON for tools.
+enum OutputStyle: String, ExpressibleByArgument, CaseIterable {
+    case text, json
+}
