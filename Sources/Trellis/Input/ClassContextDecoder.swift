@@ -7,8 +7,8 @@ struct ClassContextDecoder {
     static let documentKeys: Set<String> = ["trellis", "as_of", "class", "ladders", "catalog", "students"]
 
     /// Decodes the fields whose values start at the given offsets. Issues land in `reader`.
-    func decode(valueOffsets: [String: Int], reader: inout FieldReader, defaultAsOf: String) throws(JSONSyntaxError) -> ClassContext {
-        var context = ClassContext(asOf: defaultAsOf)
+    func decode(valueOffsets: [String: Int], reader: inout FieldReader, defaultAsOf: String, defaultLadders: Ladders) throws(JSONSyntaxError) -> ClassContext {
+        var context = ClassContext(asOf: defaultAsOf, ladders: defaultLadders)
         func at(_ key: String, _ body: (inout FieldReader) throws(JSONSyntaxError) -> Void) throws(JSONSyntaxError) {
             guard let offset = valueOffsets[key] else { return }
             reader.scanner.offset = offset

@@ -60,13 +60,15 @@ public enum RosterReader {
     /// - Parameters:
     ///   - header: the class-level fields for an NDJSON stream; ignored for a document.
     ///   - today: the `as_of` date when the input gives none.
+    ///   - ladders: the ladders when the input gives none (a school's configuration).
     public static func read(
-        _ bytes: [UInt8], sourceName: String, format: InputFormat = .auto, header: ClassContext? = nil, today: String = RosterReader.today()
+        _ bytes: [UInt8], sourceName: String, format: InputFormat = .auto, header: ClassContext? = nil, today: String = RosterReader.today(),
+        ladders: Ladders = Ladders()
     ) throws(InputError) -> Roster {
         let result: Result<Roster, InputError> = bytes.withUnsafeBufferPointer { buffer in
             let body = UnsafeBufferPointer(rebasing: buffer[byteOrderMarkLength(buffer)...])
             do throws(InputError) {
-                return .success(try read(body, sourceName: sourceName, format: format, header: header, today: today))
+                return .success(try read(body, sourceName: sourceName, format: format, header: header, today: today, ladders: ladders))
             } catch {
                 return .failure(error)
             }
@@ -75,12 +77,14 @@ public enum RosterReader {
     }
 
     /// Reads only the class-level fields of a document (a header for an NDJSON stream).
-    public static func readHeader(_ bytes: [UInt8], sourceName: String, today: String = RosterReader.today()) throws(InputError) -> ClassContext {
+    public static func readHeader(
+        _ bytes: [UInt8], sourceName: String, today: String = RosterReader.today(), ladders: Ladders = Ladders()
+    ) throws(InputError) -> ClassContext {
         let result: Result<ClassContext, InputError> = bytes.withUnsafeBufferPointer { buffer in
             let body = UnsafeBufferPointer(rebasing: buffer[byteOrderMarkLength(buffer)...])
             do throws(InputError) {
                 let top = try topLevelOffsets(body, sourceName: sourceName)
-                return .success(try context(body, offsets: top, sourceName: sourceName, today: today))
+                return .success(try context(body, offsets: top, sourceName: sourceName, today: today, ladders: ladders))
             } catch {
                 return .failure(error)
             }
@@ -97,23 +101,23 @@ public enum RosterReader {
     // MARK: Documents
 
     private static func read(
-        _ bytes: UnsafeBufferPointer<UInt8>, sourceName: String, format: InputFormat, header: ClassContext?, today: String
+        _ bytes: UnsafeBufferPointer<UInt8>, sourceName: String, format: InputFormat, header: ClassContext?, today: String, ladders: Ladders
     ) throws(InputError) -> Roster {
         guard bytes.contains(where: { !isWhitespace($0) }) else {
             throw InputError("the input is empty: expected a class document or one student per line", location: sourceName)
         }
         switch format {
         case .ndjson:
-            return readLines(bytes, sourceName: sourceName, context: header ?? ClassContext(asOf: today))
+            return readLines(bytes, sourceName: sourceName, context: header ?? ClassContext(asOf: today, ladders: ladders))
         case .document:
             let top = try topLevelOffsets(bytes, sourceName: sourceName)
-            return try readDocument(bytes, offsets: top, sourceName: sourceName, today: today)
+            return try readDocument(bytes, offsets: top, sourceName: sourceName, today: today, ladders: ladders)
         case .auto:
             if let keys = firstLineObjectKeys(bytes), ClassContextDecoder.documentKeys.isDisjoint(with: keys) {
-                return readLines(bytes, sourceName: sourceName, context: header ?? ClassContext(asOf: today))
+                return readLines(bytes, sourceName: sourceName, context: header ?? ClassContext(asOf: today, ladders: ladders))
             }
             let top = try topLevelOffsets(bytes, sourceName: sourceName)
-            return try readDocument(bytes, offsets: top, sourceName: sourceName, today: today)
+            return try readDocument(bytes, offsets: top, sourceName: sourceName, today: today, ladders: ladders)
         }
     }
 
@@ -172,12 +176,12 @@ public enum RosterReader {
     }
 
     private static func context(
-        _ bytes: UnsafeBufferPointer<UInt8>, offsets: [String: Int], sourceName: String, today: String
+        _ bytes: UnsafeBufferPointer<UInt8>, offsets: [String: Int], sourceName: String, today: String, ladders: Ladders
     ) throws(InputError) -> ClassContext {
         var reader = FieldReader(scanner: JSONScanner(bytes))
         let context: ClassContext
         do throws(JSONSyntaxError) {
-            context = try ClassContextDecoder().decode(valueOffsets: offsets, reader: &reader, defaultAsOf: today)
+            context = try ClassContextDecoder().decode(valueOffsets: offsets, reader: &reader, defaultAsOf: today, defaultLadders: ladders)
         } catch {
             throw syntaxError(error, in: bytes, sourceName: sourceName)
         }
@@ -188,9 +192,9 @@ public enum RosterReader {
     }
 
     private static func readDocument(
-        _ bytes: UnsafeBufferPointer<UInt8>, offsets: [String: Int], sourceName: String, today: String
+        _ bytes: UnsafeBufferPointer<UInt8>, offsets: [String: Int], sourceName: String, today: String, ladders: Ladders
     ) throws(InputError) -> Roster {
-        let context = try context(bytes, offsets: offsets, sourceName: sourceName, today: today)
+        let context = try context(bytes, offsets: offsets, sourceName: sourceName, today: today, ladders: ladders)
         guard let studentsOffset = offsets["students"] else {
             throw InputError("required field 'students' is missing", location: location(of: 0, in: bytes, sourceName: sourceName))
         }
