@@ -1,0 +1,83 @@
+/// Every rule's outcome for one student, and which recommendation won over which and why:
+/// what `trellis explain` shows.
+public struct Explanation: Sendable, Hashable {
+    public var student: String
+    public var asOf: String
+    /// One entry per rule, in pack order.
+    public var rules: [RuleOutcome]
+    /// When the student's record is invalid, why (and no rule ran).
+    public var inputIssues: [TrellisIssue]
+
+    /// What one rule did for the student.
+    public struct RuleOutcome: Sendable, Hashable {
+        public var rule: RuleDefinition
+        public var recommendations: [Decision]
+        public var notes: [RuleNote]
+        public var errors: [TrellisIssue]
+    }
+
+    /// A recommendation and its fate in conflict resolution.
+    public struct Decision: Sendable, Hashable {
+        public var recommendation: Recommendation
+        /// True when it is in the output.
+        public var won: Bool
+        /// The other side of the conflict: the losers when it won, the winner when it lost.
+        public var against: [Recommendation]
+        /// Why, in words: "priority 60 beats 50", "same priority 50: generalization sorts first".
+        public var why: String?
+    }
+}
+
+extension Engine {
+    /// Explains the decisions for one student of a roster; nil when no record has that id.
+    public func explain(student id: String, in roster: Roster) -> Explanation? {
+        for entry in roster.entries {
+            switch entry {
+            case .invalid(let studentID, let issues) where studentID == id:
+                return Explanation(student: id, asOf: roster.context.asOf, rules: [], inputIssues: issues)
+            case .student(let student) where student.id == id:
+                return explain(student, context: roster.context)
+            default: continue
+            }
+        }
+        return nil
+    }
+
+    private func explain(_ student: Student, context: ClassContext) -> Explanation {
+        let outcomes: RuleOutcomes
+        do throws(RulePackError) {
+            outcomes = try makeRunner(context: context).evaluate(student)
+        } catch {
+            return Explanation(student: student.id, asOf: context.asOf, rules: [], inputIssues: error.issues)
+        }
+        let (_, overridden) = ConflictResolver.resolve(outcomes.recommendations)
+        let losers = Set(overridden.map(\.recommendation))
+        let ruleOrder = rules.map(\.id)
+        return Explanation(
+            student: student.id, asOf: context.asOf,
+            rules: rules.map { rule in
+                let mine = outcomes.recommendations.filter { $0.rule == rule.id }
+                let decisions = mine.map { recommendation -> Explanation.Decision in
+                    if losers.contains(recommendation) {
+                        let winnerRule = overridden.first { $0.recommendation == recommendation }?.overriddenBy
+                        let winner = outcomes.recommendations.first { $0.rule == winnerRule && $0.skill == recommendation.skill && $0.kind == recommendation.kind && !losers.contains($0) }
+                        return .init(recommendation: recommendation, won: false, against: winner.map { [$0] } ?? [], why: winner.map { Self.why($0, over: recommendation) })
+                    }
+                    let beaten = overridden.filter { $0.overriddenBy == rule.id && $0.recommendation.skill == recommendation.skill && $0.recommendation.kind == recommendation.kind }
+                        .map(\.recommendation)
+                    return .init(recommendation: recommendation, won: true, against: beaten, why: beaten.first.map { Self.why(recommendation, over: $0) })
+                }
+                return Explanation.RuleOutcome(
+                    rule: rule, recommendations: decisions, notes: outcomes.notes.filter { $0.rule == rule.id },
+                    errors: outcomes.errors.filter { $0.rule == rule.id })
+            }.sorted { (ruleOrder.firstIndex(of: $0.rule.id) ?? 0) < (ruleOrder.firstIndex(of: $1.rule.id) ?? 0) },
+            inputIssues: [])
+    }
+
+    private static func why(_ winner: Recommendation, over loser: Recommendation) -> String {
+        if winner.priority != loser.priority {
+            return "priority \(JSONText.number(winner.priority)) beats \(JSONText.number(loser.priority))"
+        }
+        return "same priority \(JSONText.number(winner.priority)): \(winner.rule) sorts before \(loser.rule)"
+    }
+}

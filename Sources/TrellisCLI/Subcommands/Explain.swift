@@ -1,0 +1,117 @@
+import ArgumentParser
+import Foundation
+import Trellis
+
+struct Explain: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show, for one student, every rule's outcome, the evidence it used, and which recommendation won over which.",
+        discussion: "Exit codes: 0 explained; 1 no student has that id, or its record is invalid; 2 the input or the rules cannot be used."
+    )
+
+    @Option(help: ArgumentHelp("The student's id.", valueName: "id"))
+    var student: String
+
+    @Option(name: .customLong("rules"), help: ArgumentHelp("Rule folders instead of the bundled rules (repeatable).", valueName: "dir"))
+    var ruleDirectories: [String] = []
+
+    @Option(name: .customLong("config"), help: ArgumentHelp("A school's configuration (YAML).", valueName: "file"))
+    var configuration: String?
+
+    @Option(help: ArgumentHelp("text or json.", valueName: "format"))
+    var format: OutputStyle = .text
+
+    @Argument(help: ArgumentHelp("The class document.", valueName: "input"))
+    var input: String
+
+    func run() throws {
+        let engine: Engine
+        let roster: Roster
+        do {
+            var pack = ruleDirectories.isEmpty ? RulePack.bundled : try RulePack(directories: ruleDirectories)
+            var parameters: [String: [String: JSONValue]] = [:]
+            let settings = try configuration.map { try Configuration(contentsOf: $0) }
+            if let settings { (pack, parameters) = try settings.resolve(against: try Engine(rulePack: pack).rules, pack: pack) }
+            engine = try Engine(rulePack: pack, parameters: parameters, limits: settings?.limits ?? RuleLimits())
+            guard let data = FileManager.default.contents(atPath: input) else {
+                throw InputError(issues: [TrellisIssue(kind: .invalidInput, message: "cannot read the file", location: input)])
+            }
+            roster = try RosterReader.read(Array(data), sourceName: input, ladders: settings?.ladders ?? Ladders())
+        } catch let error as RulePackError {
+            Terminal.printError("the rules cannot be used:\n" + error.issues.map { "  \($0)" }.joined(separator: "\n"))
+            throw Exit.unusableInput
+        } catch let error as ConfigurationError {
+            Terminal.printError("the configuration cannot be used:\n" + error.description)
+            throw Exit.unusableInput
+        } catch let error as InputError {
+            Terminal.printError("the input cannot be used:\n" + error.description)
+            throw Exit.unusableInput
+        }
+        guard let explanation = engine.explain(student: student, in: roster) else {
+            Terminal.printError("no student has the id \(student) in \(input)")
+            throw Exit.evaluatedWithErrors
+        }
+        switch format {
+        case .text: print(ExplanationText.render(explanation), terminator: "")
+        case .json: print(ExplanationText.json(explanation).jsonText)
+        }
+        if !explanation.inputIssues.isEmpty { throw Exit.evaluatedWithErrors }
+    }
+}
+
+enum ExplanationText {
+    static func render(_ explanation: Explanation) -> String {
+        var text = "\(explanation.student), as of \(explanation.asOf)\n"
+        if !explanation.inputIssues.isEmpty {
+            text += "\nThe record is invalid, so no rule ran:\n" + explanation.inputIssues.map { "  \($0)\n" }.joined()
+            return text
+        }
+        for outcome in explanation.rules {
+            text += "\n\(outcome.rule.id)  (priority \(Int(outcome.rule.priority)), \(outcome.rule.path))\n"
+            for decision in outcome.recommendations {
+                let recommendation = decision.recommendation
+                var change = recommendation.from.map { $0 + (recommendation.to.map { " -> " + $0 } ?? "") } ?? recommendation.to.map { "-> " + $0 } ?? ""
+                if let options = recommendation.options { change = options.map(\.id).joined(separator: ", ") }
+                let fate: String
+                if decision.won {
+                    fate = decision.against.isEmpty ? "chosen" : "chosen over " + decision.against.map { "\($0.rule) (\($0.action))" }.joined(separator: ", ") + ": " + (decision.why ?? "")
+                } else {
+                    fate = "overridden by " + decision.against.map { "\($0.rule) (\($0.action))" }.joined(separator: ", ") + ": " + (decision.why ?? "")
+                }
+                text += "  \(recommendation.skill ?? "-")  \(recommendation.kind) \(recommendation.action)  \(change)  [\(fate)]\n"
+                text += "    why: \(recommendation.reason)\n"
+                if let evidence = recommendation.evidence { text += "    evidence: \(evidence.jsonText)\n" }
+            }
+            for note in outcome.notes { text += "  \(note.skill ?? "-")  decided nothing: \(note.message)\n" }
+            for error in outcome.errors { text += "  FAILED: \(error.message) (\(error.location ?? outcome.rule.path))\n" }
+            if outcome.recommendations.isEmpty && outcome.notes.isEmpty && outcome.errors.isEmpty { text += "  nothing for this student\n" }
+        }
+        return text
+    }
+
+    static func json(_ explanation: Explanation) -> JSONValue {
+        .object([
+            "student": .string(explanation.student), "as_of": .string(explanation.asOf),
+            "errors": .array(explanation.inputIssues.map { .string($0.description) }),
+            "rules": .array(explanation.rules.map { outcome in
+                .object([
+                    "id": .string(outcome.rule.id), "priority": .number(outcome.rule.priority),
+                    "recommendations": .array(outcome.recommendations.map { decision in
+                        var fields: [String: JSONValue] = [
+                            "skill": decision.recommendation.skill.map(JSONValue.string) ?? .null, "kind": .string(decision.recommendation.kind),
+                            "action": .string(decision.recommendation.action), "reason": .string(decision.recommendation.reason),
+                            "status": .string(decision.won ? "won" : "overridden"),
+                            "against": .array(decision.against.map { .object(["rule": .string($0.rule), "action": .string($0.action)]) }),
+                        ]
+                        fields["from"] = decision.recommendation.from.map(JSONValue.string)
+                        fields["to"] = decision.recommendation.to.map(JSONValue.string)
+                        fields["evidence"] = decision.recommendation.evidence
+                        fields["why"] = decision.why.map(JSONValue.string)
+                        return .object(fields)
+                    }),
+                    "notes": .array(outcome.notes.map { .object(["skill": $0.skill.map(JSONValue.string) ?? .null, "message": .string($0.message)]) }),
+                    "errors": .array(outcome.errors.map { .object(["message": .string($0.message), "location": $0.location.map(JSONValue.string) ?? .null]) }),
+                ])
+            }),
+        ])
+    }
+}
