@@ -90,9 +90,11 @@ struct CLITests {
         let run = try trellis(["evaluate", "--format", "ndjson", Self.exampleClass])
         #expect(run.status == 0)
         let lines = run.stdout.split(separator: "\n").map(String.init)
-        #expect(lines.count == 16)
-        let students = try lines.map { try json($0)["student"] as? String ?? "" }
+        // One line per student, then the class-level rules' line.
+        #expect(lines.count == 17)
+        let students = try lines.dropLast().map { try json($0)["student"] as? String ?? "" }
         #expect(students == (101...116).map { "s-\($0)" })
+        #expect(try json(try #require(lines.last))["class"] is [String: Any])
     }
 
     @Test func csvOutputIsOneRecommendationPerRow() throws {
@@ -103,14 +105,15 @@ struct CLITests {
         #expect(rows.contains("s-101,hand-washing,prompt,fade,gestural,verbal,,prompt-fading,50,\"3 sessions in a row at gestural with at least 80% correct (90%, 90%, 100%)\""))
         let jsonRun = try trellis(["evaluate", "--format", "json", Self.exampleClass])
         let summary = try #require(try json(jsonRun.stdout)["summary"] as? [String: Any])
-        #expect(rows.count - 1 == summary["recommendations"] as? Int)
+        let total = try #require(summary["recommendations"] as? Int) + (try #require(summary["class_recommendations"] as? Int))
+        #expect(rows.count - 1 == total)
     }
 
     @Test func tableOutputIsReadable() throws {
         let run = try trellis(["evaluate", "--format", "table", Self.exampleClass])
         #expect(run.status == 0)
         let lines = run.stdout.split(separator: "\n").map(String.init)
-        #expect(lines.first?.hasPrefix("STUDENT  SKILL") == true)
+        #expect(lines.first?.split(separator: " ").map(String.init) == ["STUDENT", "SKILL", "KIND", "ACTION", "CHANGE", "REASON"])
         #expect(lines.contains { $0.hasPrefix("s-101") && $0.contains("hand-washing") && $0.contains("gestural -> verbal") })
         #expect(run.stdout.contains("16 students"))
         #expect(!run.stdout.contains("Errors:"))

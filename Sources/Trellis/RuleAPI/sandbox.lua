@@ -112,15 +112,15 @@ safe_table.remove = function(t, position)
   return removed
 end
 
--- sort compares in C; a length it cannot finish on is refused. (A lying __len only brings it to
--- nil elements, which it cannot compare, sooner.)
-local TABLE_SORT_LIMIT = 10000000
-safe_table.sort = function(t, ...)
+-- sort runs in C and reads and writes through a table's metamethods, which may be C functions
+-- too: a table with a metatable is sorted as a plain copy, made and written back in Lua.
+safe_table.sort = function(t, comparator)
+  if type(t) == "table" and getmetatable(t) == nil then return sort(t, comparator) end
   local n = #t
-  if tointeger(n) and n > TABLE_SORT_LIMIT then
-    error(string.format("table.sort: %.0f elements are more than the %d a rule may sort", n, TABLE_SORT_LIMIT), 2)
-  end
-  return sort(t, ...)
+  local copy = {}
+  for i = 1, n do copy[i] = t[i] end
+  sort(copy, comparator)
+  for i = 1, n do t[i] = copy[i] end
 end
 
 -- Every coroutine starts with a fresh hook count, so one that runs fewer instructions than the
@@ -144,9 +144,10 @@ local safe_string = copy_without(string, { dump = true })
 
 -- The C functions below run without the instruction hook, so their cost is bounded before
 -- they start. Lua's pattern matcher backtracks: a subject of n characters and q quantifiers
--- (* + - ?) can take about C(n + q + 1, q + 1) steps (C(n + q, q) anchored with ^), measured at
--- roughly 10^8 steps a second. A call whose bound is above PATTERN_STEPS is refused.
-local PATTERN_STEPS = 1e7
+-- (* + - ?) can try about C(n + q + 1, q + 1) placements (C(n + q, q) anchored with ^), each
+-- comparing up to the pattern's length m again; measured at roughly 10^8 to 10^9 comparisons a
+-- second. A call whose bound C(...) * m is above PATTERN_STEPS is refused.
+local PATTERN_STEPS = 1e8
 -- Byte comparisons run at about 10^10 a second.
 local LITERAL_STEPS = 1e9
 
@@ -207,7 +208,8 @@ local function check_pattern(name, subject, pattern, init, plain)
   if q == 0 then return end
   -- ^ anchors find, match and gsub to one start; gmatch looks for every match anyway.
   local anchored = name ~= "gmatch" and pattern:sub(1, 1) == "^"
-  local steps = spreads(n, q + (anchored and 0 or 1))
+  -- Every way of placing the repetitions compares the rest of the pattern again.
+  local steps = spreads(n, q + (anchored and 0 or 1)) * #pattern
   if n > 0 and steps > PATTERN_STEPS then
     error(string.format("string.%s: pattern %q with %d repetitions is too costly on %d characters "
       .. "(it may backtrack about %.0e steps; the limit is %.0e)", name, pattern, q, n, steps, PATTERN_STEPS), 3)
@@ -237,7 +239,8 @@ end
 safe_string.rep = function(...)
   local s, n, sep = ...
   local kind = type(s)
-  if (kind == "string" or kind == "number") and math.type(n) and n > 0 then
+  n = tointeger(tonumber(n))
+  if (kind == "string" or kind == "number") and n and n > 0 then
     local unit = #tostring(s) + ((type(sep) == "string" or type(sep) == "number") and #tostring(sep) or 0)
     if unit == 0 then return "" end
     if memory_limit > 0 and unit * n > memory_limit then
