@@ -25,8 +25,10 @@ static void *trellis_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
     if (nsize > old && control->memory_enforced && control->memory_limit > 0) {
         size_t growth = nsize - old;
         int is_retry = control->memory_pending && control->pending_block == ptr && control->pending_size == nsize;
-        if (control->memory_used > control->memory_limit
-            || growth > control->memory_limit - control->memory_used) {
+        /* The cap is on what rule code adds: the class table or a large student the engine
+         * built before the call does not count against it. */
+        size_t ceiling = control->memory_baseline + control->memory_limit;
+        if (control->memory_used > ceiling || growth > ceiling - control->memory_used) {
             /* Lua answers a refusal with a full collection and the same request again: only a
              * request refused twice is over the cap. Garbage is not the rule's to pay for. */
             if (is_retry) control->memory_exceeded = 1;
@@ -144,6 +146,7 @@ void trellis_begin_guarded(lua_State *L) {
     control->deadline_passed = 0;
     control->instructions_left = control->instruction_limit;
     control->memory_enforced = control->memory_limit > 0;
+    control->memory_baseline = control->memory_used;
     if (control->timeout_ns > 0) control->deadline_ns = monotonic_ns() + control->timeout_ns;
     int mask = control->instruction_limit > 0 || control->timeout_ns > 0 ? LUA_MASKCOUNT : 0;
     if (control->line_callback) mask |= LUA_MASKLINE;

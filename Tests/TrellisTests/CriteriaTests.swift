@@ -7,6 +7,11 @@ import Testing
 /// Each case in `Fixtures/criteria/*.json` is a small class document, optional parameter
 /// overrides, the recommendations expected (matched on the fields given) and those that must
 /// be absent. Changing any default threshold of a bundled rule fails at least one case.
+///
+/// An expectation with `"scope": "class"` is matched against the class-level rules' output
+/// (`report.classResult`): `student` and `students` compare with the recommendation's extra
+/// `student` field and `students` list, `skills` with its `skills` list, `message` and
+/// `message_contains` with its `message`; with `note_contains` it matches the class-level notes.
 struct CriteriaTests {
     struct Case: Sendable, CustomTestStringConvertible {
         let file: String
@@ -36,6 +41,7 @@ struct CriteriaTests {
             Set(Self.cases.map(\.file)) == [
                 "choice-menu.json", "generalization.json", "goal-reflection.json", "ladders.json", "maintenance-probe.json",
                 "prompt-dependence.json", "prompt-fading.json", "scaffold-stage.json", "self-assessment.json", "time-delay.json",
+                "study-buddies.json", "weekly-focus.json", "independent-work.json",
             ])
         #expect(Self.cases.count >= 100)
     }
@@ -65,6 +71,9 @@ struct CriteriaTests {
 
     /// Recommendations and notes flattened to comparable fields.
     private func candidates(for expectation: [String: Any], in report: EvaluationReport) -> [[String: Any]] {
+        if expectation["scope"] as? String == "class" {
+            return classCandidates(for: expectation, in: report)
+        }
         if expectation["note_contains"] != nil {
             return report.results.flatMap { result in
                 result.notes.map { note -> [String: Any] in
@@ -87,9 +96,43 @@ struct CriteriaTests {
         }
     }
 
+    /// The class-level recommendations (or, for `note_contains`, notes) flattened to comparable
+    /// fields, with the extra fields class-level rules use.
+    private func classCandidates(for expectation: [String: Any], in report: EvaluationReport) -> [[String: Any]] {
+        let result = report.classResult ?? ClassResult()
+        if expectation["note_contains"] != nil {
+            return result.notes.map { note -> [String: Any] in
+                ["scope": "class", "skill": note.skill as Any, "rule": note.rule, "note": note.message]
+            }
+        }
+        return result.recommendations.map { recommendation -> [String: Any] in
+            var fields: [String: Any] = [
+                "scope": "class", "kind": recommendation.kind, "action": recommendation.action, "rule": recommendation.rule,
+                "priority": recommendation.priority, "reason": recommendation.reason,
+            ]
+            fields["skill"] = recommendation.skill
+            fields["from"] = recommendation.from
+            fields["to"] = recommendation.to
+            fields["options"] = recommendation.options?.map(\.id)
+            fields["student"] = recommendation.extra["student"]?.stringValue
+            fields["message"] = recommendation.extra["message"]?.stringValue
+            for key in ["students", "skills"] {
+                if case .array(let items) = recommendation.extra[key] { fields[key] = items.map { $0.stringValue ?? "\($0)" } }
+            }
+            return fields
+        }
+    }
+
     private func matchesAll(_ expectation: [String: Any], _ candidate: [String: Any]) -> Bool {
         expectation.allSatisfy { key, expected in
             switch key {
+            case "scope":
+                return true
+            case "message_contains":
+                return (candidate["message"] as? String)?.contains(expected as? String ?? "\u{0}") ?? false
+            case "students", "skills":
+                if expected is NSNull { return candidate[key] == nil }
+                return (candidate[key] as? [String]) == (expected as? [String])
             case "reason_contains":
                 return (candidate["reason"] as? String)?.contains(expected as? String ?? "\u{0}") ?? false
             case "note_contains":
@@ -106,9 +149,15 @@ struct CriteriaTests {
     }
 
     private func describe(_ report: EvaluationReport) -> String {
-        report.results.flatMap { result in
+        let students = report.results.flatMap { result in
             result.recommendations.map { "\(result.student)/\($0.skill ?? "-")/\($0.kind)/\($0.action) \($0.from ?? "")->\($0.to ?? ""): \($0.reason)" }
-        }.joined(separator: "\n")
+        }
+        let classLevel = (report.classResult?.recommendations ?? []).map { recommendation -> String in
+            let extra = recommendation.extra.keys.sorted().map { "\($0)=\(recommendation.extra[$0].map { "\($0)" } ?? "")" }.joined(separator: " ")
+            return "class/\(recommendation.skill ?? "-")/\(recommendation.kind)/\(recommendation.action) [\(extra)]: \(recommendation.reason)"
+        }
+        let classNotes = (report.classResult?.notes ?? []).map { "class note/\($0.rule)/\($0.skill ?? "-"): \($0.message)" }
+        return (students + classLevel + classNotes).joined(separator: "\n")
     }
 
     private func jsonValue(_ value: Any) throws -> JSONValue {

@@ -8,9 +8,10 @@ import Testing
 // pattern-matching and C-level blow-ups, finalizers). Each file says what it attacks and carries
 // one machine-readable expectation line:
 //
-//   -- expect: kind=<issue kind>[|<issue kind>] [message~=<substring>] [line=<n>]
+//   -- expect: kind=<issue kind>[|<issue kind>] [max_message=<n>] [message~=<substring>] [line=<n>]
 //        a runtime failure: every student gets exactly this one error from the rule, at
-//        "<file>:<n>" when line= is given; the witness rule's result is exactly as without it
+//        "<file>:<n>" when line= is given, its message at most max_message characters when
+//        given; the witness rule's result is exactly as without it
 //   -- expect: load_error [message~=<substring>] [line=<n>]
 //        Engine(rulePack:) throws, naming the file (and line)
 //   -- expect: clean [reason~=<substring>]
@@ -26,7 +27,7 @@ import Testing
 
 /// What a hostile script must do to the engine.
 enum HostileExpectation: Sendable, Hashable {
-    case runtime(kinds: [TrellisIssue.Kind], message: String?, line: Int?)
+    case runtime(kinds: [TrellisIssue.Kind], message: String?, line: Int?, maxMessage: Int?)
     case loadError(message: String?, line: Int?)
     case clean(reason: String?)
 
@@ -34,6 +35,11 @@ enum HostileExpectation: Sendable, Hashable {
     init?(parsing text: String) {
         var rest = text.trimmingCharacters(in: .whitespaces)
         var line: Int?
+        var maxMessage: Int?
+        if let range = rest.range(of: #"\s+max_message=\d+"#, options: .regularExpression) {
+            maxMessage = Int(rest[range].split(separator: "=").last ?? "")
+            rest.removeSubrange(range)
+        }
         if let range = rest.range(of: #"\s+line=\d+$"#, options: .regularExpression) {
             line = Int(rest[range].split(separator: "=").last ?? "")
             rest = String(rest[..<range.lowerBound])
@@ -44,15 +50,16 @@ enum HostileExpectation: Sendable, Hashable {
         }
         let head = rest.prefix { !$0.isWhitespace }
         if head == "clean" {
-            guard line == nil else { return nil }
+            guard line == nil, maxMessage == nil else { return nil }
             self = .clean(reason: value(after: "reason~="))
         } else if head == "load_error" {
+            guard maxMessage == nil else { return nil }
             self = .loadError(message: value(after: "message~="), line: line)
         } else if head.hasPrefix("kind=") {
             let names = head.dropFirst("kind=".count).split(separator: "|")
             let kinds = names.compactMap { TrellisIssue.Kind(rawValue: String($0)) }
             guard !kinds.isEmpty, kinds.count == names.count else { return nil }
-            self = .runtime(kinds: kinds, message: value(after: "message~="), line: line)
+            self = .runtime(kinds: kinds, message: value(after: "message~="), line: line, maxMessage: maxMessage)
         } else {
             return nil
         }
@@ -258,7 +265,7 @@ private func check(_ script: HostileScript) -> [String] {
             problems.append("\(id): the witness's recommendation changed.\n  without the hostile rule: \(before.recommendations)\n  with it: \(witnessNow)")
         }
         switch expectation {
-        case .runtime(let kinds, let message, let line):
+        case .runtime(let kinds, let message, let line, let maxMessage):
             if result.errors.count != 1 {
                 problems.append("\(id): expected exactly one error (from \(script.stem)), got \(result.errors.count): \(result.errors.map(\.description))")
             }
@@ -271,7 +278,10 @@ private func check(_ script: HostileScript) -> [String] {
             }
             if issue.student != id { problems.append("\(id): the error names student \(issue.student ?? "nil")") }
             if let message, !issue.message.contains(message) {
-                problems.append("\(id): message \"\(issue.message)\" does not contain \"\(message)\"")
+                problems.append("\(id): message \"\(issue.message.prefix(2000))\" does not contain \"\(message)\"")
+            }
+            if let maxMessage, issue.message.count > maxMessage {
+                problems.append("\(id): the message has \(issue.message.count) characters, more than \(maxMessage): \"\(issue.message.prefix(200))...\"")
             }
             let location = issue.location ?? "nil"
             if let line {
@@ -310,6 +320,11 @@ private func check(_ script: HostileScript) -> [String] {
     return problems
 }
 
+/// At most 4,000 characters of a problem's text: a hostile rule's output can be megabytes long.
+private func abbreviated(_ text: String) -> String {
+    text.count <= 4000 ? text : "\(text.prefix(4000))... (\(text.count) characters in all)"
+}
+
 // MARK: - Tests
 
 @Suite("Hostile rules")
@@ -330,9 +345,8 @@ struct HostileRuleTests {
         .timeLimit(.minutes(1)), arguments: HostileScript.all())
     func hostileRule(_ script: HostileScript) async {
         let problems = await runWatched(seconds: Hostile.hangSeconds) { check(script) }
-        print("DEBUGCASE \(script.stem) \(problems.map { "\($0)" } ?? "hang")")
         if let problems {
-            for problem in problems { Issue.record("\(script.stem): \(problem)") }
+            for problem in problems { Issue.record("\(script.stem): \(abbreviated(problem))") }
         } else {
             Issue.record(
                 "\(script.stem): the engine did not finish within \(Hostile.hangSeconds) s (3 students, a few runs): it hangs on this rule, where no limit stops it")

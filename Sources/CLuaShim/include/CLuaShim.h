@@ -22,7 +22,8 @@ typedef struct TrellisControl {
     /* allocator */
     size_t memory_used;
     size_t memory_peak;
-    size_t memory_limit;      /* bytes; 0 means no limit */
+    size_t memory_limit;      /* bytes rule code may add to what the state held when it started; 0: no limit */
+    size_t memory_baseline;   /* what the state held when the rule call started */
     int memory_enforced;      /* the limit applies only while rule code runs */
     int memory_exceeded;      /* a request was refused even after Lua's emergency collection */
     int memory_pending;       /* a request was refused once; Lua collects and asks again */

@@ -239,11 +239,9 @@ final class RuleRunner {
             let ruleTop = lua.top
             defer { lua.top = ruleTop }
             do {
-                try run(rule, studentSlot: studentSlot)
+                try runCollectingIfNeeded { () throws(LuaFailure) in try run(rule, studentSlot: studentSlot) }
             } catch {
                 outcomes.errors.append(issue(for: error, rule: rule.definition, student: student.id))
-                // What the rule piled up must not count against the next rule.
-                if error.kind == .memoryLimit { lua.collectGarbage() }
                 continue
             }
             do {
@@ -256,6 +254,28 @@ final class RuleRunner {
             }
         }
         return outcomes
+    }
+
+    /// Runs `call`; when it runs out of memory, collects everything and runs it once more.
+    ///
+    /// Lua's library buffers (`string.rep`, `table.concat`, `string.format`...) allocate
+    /// without Lua's emergency collection, so a refusal there can be caused by garbage that
+    /// earlier rules and students left. A second run on a collected heap decides on the rule's
+    /// own memory alone, so the outcome never depends on who came before.
+    private func runCollectingIfNeeded(_ call: () throws(LuaFailure) -> Void) throws(LuaFailure) {
+        let top = lua.top
+        do {
+            try call()
+        } catch where error.kind == .memoryLimit {
+            lua.top = top
+            lua.collectGarbage()
+            do {
+                try call()
+            } catch {
+                lua.collectGarbage()
+                throw error
+            }
+        }
     }
 
     /// Calls the rule for the student at `studentSlot`, leaving its result on the stack.
@@ -295,16 +315,17 @@ final class RuleRunner {
         for rule in classRules {
             let ruleTop = lua.top
             defer { lua.top = ruleTop }
-            trellis_pushcfunction(lua.state, trellis_run_class_rule)
-            lua.pushReference(rule.chunk)
-            lua.pushReference(environmentMetatable)
-            lua_pushvalue(lua.state, classSlot)
-            lua.pushReference(rule.context)
             do {
-                try lua.call(arguments: 4, results: 1, guarded: true)
+                try runCollectingIfNeeded { () throws(LuaFailure) in
+                    trellis_pushcfunction(lua.state, trellis_run_class_rule)
+                    lua.pushReference(rule.chunk)
+                    lua.pushReference(environmentMetatable)
+                    lua_pushvalue(lua.state, classSlot)
+                    lua.pushReference(rule.context)
+                    try lua.call(arguments: 4, results: 1, guarded: true)
+                }
             } catch {
                 result.errors.append(issue(for: error, rule: rule.definition, student: nil))
-                if error.kind == .memoryLimit { lua.collectGarbage() }
                 continue
             }
             do {

@@ -330,8 +330,16 @@ final class LuaState {
 }
 
 extension LuaFailure {
+    /// Longer messages are cut: an error is for reading, and a rule must not fill a report.
+    static let maximumMessageLength = 2000
+
     /// Splits Lua's `chunk:line: message` into the location and the message.
-    static func fromMessage(_ text: String, kind: Kind) -> LuaFailure {
+    static func fromMessage(_ fullText: String, kind: Kind) -> LuaFailure {
+        var text = fullText
+        if text.utf8.count > maximumMessageLength {
+            let kept = String(decoding: text.utf8.prefix(maximumMessageLength), as: UTF8.self)
+            text = kept + "... (\(fullText.utf8.count - kept.utf8.count) more bytes)"
+        }
         // Lua prefixes errors with "source:line: "; sources here are file paths.
         if let colon = text.firstRange(of: ": "), let lineColon = text[..<colon.lowerBound].lastIndex(of: ":") {
             let line = text[text.index(after: lineColon)..<colon.lowerBound]

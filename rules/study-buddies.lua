@@ -1,0 +1,219 @@
+-- Study buddies: for each skill, pair a student who has mastered it with a classmate who is stepping
+-- back on it, so that they practise it together (peer tutoring). A class-level rule: it runs once,
+-- after every student, over the students' data and results.
+--
+-- Who helps: a student whose result for the skill is `mastered` (kind prompt or scaffold), or who
+-- meets the mastery criterion at the last prompt level or the last stage (so a mastery that
+-- `generalization` holds back until it is shown elsewhere still counts: a buddy is another person).
+-- A student who is also stepping back on the skill (for example on the other ladder) does not help.
+-- Who is helped: a student with a `step_back` result for the skill (any kind).
+--
+-- Pairing is deterministic, in input order: the first student stepping back gets the first helper,
+-- the second the second, and so on. With max_pairs_per_student above 1, helpers are used again
+-- round by round (each round gives every student stepping back at most one more buddy, the
+-- helpers taken in turn), and no two students are paired twice on one skill. A student stepping
+-- back for whom no helper is left gets a note.
+--
+-- Defaults and where they come from:
+--   max_pairs_per_student = 1: one partner each, the dyad of classwide peer tutoring (Greenwood,
+--       C. R., Delquadri, J. C., & Hall, R. V. (1989). Longitudinal effects of classwide peer
+--       tutoring. Journal of Educational Psychology, 81(3), 371-383) and of Peer-Assisted Learning
+--       Strategies, where the teacher pairs a stronger with a weaker student (Fuchs, D., Fuchs,
+--       L. S., Mathes, P. G., & Simmons, D. C. (1997). Peer-Assisted Learning Strategies: making
+--       classrooms more responsive to diversity. American Educational Research Journal, 34(1),
+--       174-206).
+--   mastery_sessions = 3, mastery_percent = 80, min_trials = 5: the mastery criterion of the data
+--       contract, section 3 (the defaults of prompt-fading, scaffold-stage and generalization;
+--       change them together).
+
+local fmt = trellis.format
+
+local LADDERS = {
+    { field = "prompt_level", ladder = "prompt" },
+    { field = "stage", ladder = "stage" },
+}
+
+-- Kinds whose `mastered` result makes a student a helper.
+local MASTERED_KINDS = { prompt = true, scaffold = true }
+
+-- How the student shows the skill mastered: by a mastered result, or by the criterion at the last
+-- level of a ladder. Nil when neither.
+local function mastery(class, student, skill_id, ctx, criterion)
+    for _, result in ipairs(trellis.class.results(class, student.id, skill_id, "mastered")) do
+        if MASTERED_KINDS[result.kind] then
+            return { by = "result", level = result.from, rule = result.rule }
+        end
+    end
+    local skill = trellis.class.skill(student, skill_id)
+    if skill == nil then
+        return nil
+    end
+    for _, spec in ipairs(LADDERS) do
+        local shown, level = trellis.sessions.mastery_run(skill, spec.field, ctx.ladders[spec.ladder], criterion)
+        if shown then
+            return { by = "criterion", level = level, sessions = shown }
+        end
+    end
+    return nil
+end
+
+-- "s-101 has mastered hand-washing (independent)" or "s-101 meets the mastery criterion for ...".
+local function helper_text(helper, skill_id, p)
+    local m = helper.mastery
+    if m.by == "result" then
+        return string.format("%s has mastered %s%s", fmt.student(helper.student), skill_id,
+            m.level and (" (" .. m.level .. ")") or "")
+    end
+    return string.format("%s meets the mastery criterion for %s at %s (%s in a row with at least %s%% correct: %s)",
+        fmt.student(helper.student), skill_id, m.level, fmt.count(p.mastery_sessions, "session"),
+        fmt.number(p.mastery_percent), fmt.percents(m.sessions))
+end
+
+-- "s-107 is stepping back on it (gestural to model)".
+local function learner_text(learner)
+    local r = learner.result
+    local levels = (r.from and r.to) and string.format(" (%s to %s)", r.from, r.to) or ""
+    return string.format("%s is stepping back on it%s", fmt.student(learner.student), levels)
+end
+
+-- Pairs helpers with learners for one skill: rounds of one more buddy per learner, helpers taken in
+-- turn from where the last pairing left off. Returns the pairs and the learners left without one.
+local function pair(helpers, learners, max_pairs)
+    local pairs_made, load, partners = {}, {}, {}
+    local next_helper, capacity = 1, #helpers * max_pairs
+    for i = 1, #learners do
+        load[i], partners[i] = 0, {}
+    end
+    local helper_load = {}
+    for h = 1, #helpers do
+        helper_load[h] = 0
+    end
+    for round = 1, max_pairs do
+        for i = 1, #learners do
+            if capacity == 0 then
+                break
+            end
+            if load[i] == round - 1 then
+                for step = 0, #helpers - 1 do
+                    local h = (next_helper - 1 + step) % #helpers + 1
+                    if helper_load[h] < max_pairs and not partners[i][h] then
+                        pairs_made[#pairs_made + 1] = { helper = helpers[h], learner = learners[i] }
+                        helper_load[h], load[i], partners[i][h] = helper_load[h] + 1, load[i] + 1, true
+                        capacity = capacity - 1
+                        next_helper = h % #helpers + 1
+                        break
+                    end
+                end
+            end
+        end
+    end
+    local unpaired = {}
+    for i = 1, #learners do
+        if load[i] == 0 then
+            unpaired[#unpaired + 1] = learners[i]
+        end
+    end
+    return pairs_made, unpaired
+end
+
+local function names(list)
+    local out = {}
+    for i, entry in ipairs(list) do
+        out[i] = fmt.student(entry.student)
+    end
+    return out
+end
+
+return {
+    id = "study-buddies",
+    api = 1,
+    description = "Pair a student who has mastered a skill with a classmate stepping back on it",
+    priority = 50,
+    params = {
+        max_pairs_per_student = {
+            default = 1, type = "integer", min = 1, max = 10,
+            description = "Pairs a student may be in for one skill, as helper or as learner",
+        },
+        mastery_sessions = {
+            default = 3, type = "integer", min = 1, max = 20,
+            description = "Sessions in a row at the last prompt level or stage that count as mastered",
+        },
+        mastery_percent = {
+            default = 80, type = "number", min = 0, max = 100,
+            description = "Percent correct each of those sessions needs, at least",
+        },
+        min_trials = {
+            default = 5, type = "integer", min = 0, max = 1000,
+            description = "Trials each of those sessions needs, at least",
+        },
+    },
+
+    -- Study buddies are a class-level decision: nothing per student.
+    evaluate = function()
+        return nil
+    end,
+
+    evaluate_class = function(class, ctx)
+        local p = ctx.params
+        local criterion = { sessions = p.mastery_sessions, percent = p.mastery_percent, min_trials = p.min_trials }
+        local out = {}
+        for _, skill_id in ipairs(trellis.class.skill_ids(class.students)) do
+            local helpers, learners = {}, {}
+            for _, student in ipairs(class.students) do
+                local back = trellis.class.results(class, student.id, skill_id, "step_back")[1]
+                if back then
+                    learners[#learners + 1] = { student = student, result = back }
+                else
+                    local m = mastery(class, student, skill_id, ctx, criterion)
+                    if m then
+                        helpers[#helpers + 1] = { student = student, mastery = m }
+                    end
+                end
+            end
+            if #helpers > 0 and #learners > 0 then
+                local made, unpaired = pair(helpers, learners, p.max_pairs_per_student)
+                for _, buddies in ipairs(made) do
+                    local helper, learner = buddies.helper, buddies.learner
+                    out[#out + 1] = {
+                        skill = skill_id,
+                        kind = "buddies",
+                        action = "pair",
+                        students = { helper.student.id, learner.student.id },
+                        reason = string.format("%s and %s: pair them to practise %s together",
+                            helper_text(helper, skill_id, p), learner_text(learner), skill_id),
+                        evidence = {
+                            helper = {
+                                student = helper.student.id,
+                                level = helper.mastery.level,
+                                mastered_by = helper.mastery.by,
+                                rule = helper.mastery.rule,
+                                sessions = helper.mastery.sessions
+                                    and trellis.sessions.evidence(helper.mastery.sessions),
+                            },
+                            learner = {
+                                student = learner.student.id,
+                                from = learner.result.from,
+                                to = learner.result.to,
+                                rule = learner.result.rule,
+                            },
+                            max_pairs_per_student = p.max_pairs_per_student,
+                        },
+                    }
+                end
+                if #unpaired > 0 then
+                    out[#out + 1] = {
+                        skill = skill_id,
+                        note = string.format(
+                            "no study buddy left for %s on %s: %s who %s mastered it %s already in %s, the most "
+                            .. "per student (max_pairs_per_student)",
+                            fmt.list(names(unpaired)), skill_id,
+                            #helpers == 1 and "the 1 student" or ("all " .. #helpers .. " students"),
+                            #helpers == 1 and "has" or "have", #helpers == 1 and "is" or "are",
+                            fmt.count(p.max_pairs_per_student, "pair")),
+                    }
+                end
+            end
+        end
+        return out
+    end,
+}
