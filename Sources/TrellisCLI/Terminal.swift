@@ -23,6 +23,7 @@ enum Summary {
         }
         var parts = ["\(summary.students) students", "\(summary.recommendations) recommendations"]
         if !kinds.isEmpty { parts[1] += " (" + kinds.joined(separator: "; ") + ")" }
+        if summary.classRecommendations > 0 { parts.append("\(summary.classRecommendations) for the class") }
         parts.append("\(summary.errors) errors")
         if summary.skipped > 0 { parts.append("\(summary.skipped) skipped") }
         parts.append(String(format: "%.2f s", seconds))

@@ -31,7 +31,8 @@ enum ReportTable {
             text += "\nErrors:\n" + issues.map { "  " + $0.description }.joined(separator: "\n") + "\n"
         }
         let summary = report.summary
-        text += "\n\(summary.students) students, \(summary.recommendations) recommendations, \(summary.failed) with errors (as of \(report.asOf))\n"
+        let forClass = summary.classRecommendations > 0 ? ", \(summary.classRecommendations) for the class" : ""
+        text += "\n\(summary.students) students, \(summary.recommendations) recommendations\(forClass), \(summary.failed) with errors (as of \(report.asOf))\n"
         return text
     }
 
