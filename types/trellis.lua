@@ -57,7 +57,7 @@
 ---@class trellis.SelfAssessment
 ---@field date string?
 ---@field skill string?
----@field rating "green"|"yellow"|"red"?
+---@field rating? "green"|"yellow"|"red"
 ---@field [string] any any other field of the document
 
 ---@class trellis.Preferences
@@ -196,7 +196,7 @@
 ---@field priority number? higher wins a conflict for the same student, skill and kind; 0 when left out
 ---@field params table<string, trellis.ParamDeclaration|number|string|boolean|any[]>? declarations, or plain defaults
 ---@field evaluate fun(student: trellis.Student, ctx: trellis.Ctx): trellis.Output? called once per student
----@field evaluate_class (fun(class: trellis.Class, ctx: trellis.Ctx): trellis.Output?)? called once per run, after every student
+---@field evaluate_class? fun(class: trellis.Class, ctx: trellis.Ctx): trellis.Output? called once per run, after every student
 
 ---------------------------------------------------------------------------------------------------
 -- The helper library: the read-only global `trellis`

@@ -12,12 +12,13 @@ final class RuleOutputReader {
     let rule: RuleDefinition
     let ladders: Ladders
     /// Shared by all of one evaluation's output, so many small items cannot add up to too much.
-    private var budget = LuaState.outputBudget
+    private var budget: Int
 
-    init(lua: LuaState, rule: RuleDefinition, ladders: Ladders) {
+    init(lua: LuaState, rule: RuleDefinition, ladders: Ladders, budget: Int = LuaState.outputBudget) {
         self.lua = lua
         self.rule = rule
         self.ladders = ladders
+        self.budget = budget
     }
 
     /// The actions the built-in kinds allow; custom kinds may use any action.
@@ -137,7 +138,7 @@ final class RuleOutputReader {
                 defer { lua.pop() }
                 guard let text = lua.string(at: -1) else { return nil }
                 budget -= text.utf8.count + 16
-                if budget < 0 { throw fail("options: the output is larger than \(LuaState.outputBudget >> 20) MB") }
+                if budget < 0 { throw fail("options: the output is larger than \(LuaState.outputBudget >> 20) MB, the most a rule may return per student") }
                 return text
             }
             guard let id = try field("id") else { throw fail("options[\(position + 1)] needs an id (a string)") }
@@ -179,7 +180,7 @@ final class RuleOutputReader {
     private func charge(_ bytes: Int, position: Int) throws(RuleOutputError) {
         budget -= bytes + 16
         if budget < 0 {
-            throw RuleOutputError(message: "item \(position): the output is larger than \(LuaState.outputBudget >> 20) MB")
+            throw RuleOutputError(message: "item \(position): the output is larger than \(LuaState.outputBudget >> 20) MB, the most a rule may return per student")
         }
     }
 

@@ -304,6 +304,8 @@ final class RuleRunner {
     ///
     /// The class table holds the class's fields, `students` (every evaluated student's table,
     /// in input order) and `results` (each student's winning recommendations, by student id).
+    /// A class-level rule's instruction and time limits are the per-student ones times the
+    /// number of students, its memory cap a tenth of that.
     func evaluateClass(_ students: [Student], results: [StudentResult], info: ClassInfo?) -> ClassResult {
         let classRules = rules.filter { $0.definition.evaluatesClass }
         guard !classRules.isEmpty else { return ClassResult() }
@@ -316,20 +318,24 @@ final class RuleRunner {
             let ruleTop = lua.top
             defer { lua.top = ruleTop }
             do {
-                try runCollectingIfNeeded { () throws(LuaFailure) in
+                try lua.withLimitsScaled(by: students.count) { () throws(LuaFailure) in
+                    try runCollectingIfNeeded { () throws(LuaFailure) in
                     trellis_pushcfunction(lua.state, trellis_run_class_rule)
                     lua.pushReference(rule.chunk)
                     lua.pushReference(environmentMetatable)
                     lua_pushvalue(lua.state, classSlot)
                     lua.pushReference(rule.context)
                     try lua.call(arguments: 4, results: 1, guarded: true)
+                    }
                 }
             } catch {
                 result.errors.append(issue(for: error, rule: rule.definition, student: nil))
                 continue
             }
             do {
-                let output = try RuleOutputReader(lua: lua, rule: rule.definition, ladders: ladders).read(at: lua.top)
+                // A class-level rule may return as much per student as a rule for one student.
+                let budget = LuaState.outputBudget * max(1, students.count)
+                let output = try RuleOutputReader(lua: lua, rule: rule.definition, ladders: ladders, budget: budget).read(at: lua.top)
                 result.recommendations += output.recommendations
                 result.notes += output.notes
             } catch {
