@@ -25,7 +25,7 @@ struct AuthoringCLITests {
         #expect(badName.status == 64)
         let check = try cli.trellis(["check"], in: root)
         #expect(check.status == 0)
-        #expect(check.stdout.contains("1 rules are fine: needs-data"))
+        #expect(check.stdout.contains("1 rule is fine: needs-data"))
         let test = try cli.trellis(["test", "--coverage"], in: root)
         #expect(test.status == 0, "\(test.stdout)\(test.stderr)")
         #expect(test.stdout.contains("rules/needs-data.lua  100.0%"))

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import Trellis
 
 /// `trellis evaluate` end to end: the built binary on the example class, in every format.
 @Suite(.serialized)
@@ -246,5 +247,27 @@ struct ReadmeTests {
         let collects = results.flatMap { ($0["recommendations"] as? [[String: Any]] ?? []).filter { $0["kind"] as? String == "data" } }
         let before = (document["results"] as? [[String: Any]] ?? []).flatMap { ($0["recommendations"] as? [[String: Any]] ?? []).filter { $0["kind"] as? String == "data" } }
         #expect(collects.count > before.count)
+    }
+}
+
+/// Writing outputs whole or not at all, without harming what is not a regular file.
+struct AtomicFileTests {
+    @Test func aDeviceIsWrittenToNotReplaced() throws {
+        try AtomicFile.write("ignored\n", to: "/dev/null")
+        var status = stat()
+        #expect(stat("/dev/null", &status) == 0)
+        #expect(status.st_mode & S_IFMT == S_IFCHR, "/dev/null is still a character device")
+    }
+
+    @Test func aSymbolicLinkIsFollowed() throws {
+        let folder = FileManager.default.temporaryDirectory.appending(path: "trellis-atomic-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let real = folder.appending(path: "real.json")
+        let link = folder.appending(path: "link.json")
+        try "old".write(to: real, atomically: true, encoding: .utf8)
+        try FileManager.default.createSymbolicLink(at: link, withDestinationURL: real)
+        try AtomicFile.write("new", to: link.path)
+        #expect(try String(contentsOf: real, encoding: .utf8) == "new")
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: link.path) == real.path)
     }
 }

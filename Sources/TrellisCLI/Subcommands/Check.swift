@@ -18,7 +18,8 @@ struct Check: ParsableCommand {
             let pack = try RulePack(directories: directories)
             let settings = try configuration.map { try Configuration(contentsOf: $0) }
             let engine = try Engine(rulePack: pack, parameters: settings?.parameters(for: pack) ?? [:])
-            print("\(engine.rules.count) rules are fine: \(engine.rules.map(\.id).joined(separator: ", "))")
+            let count = engine.rules.count == 1 ? "1 rule is" : "\(engine.rules.count) rules are"
+            print("\(count) fine: \(engine.rules.map(\.id).joined(separator: ", "))")
         } catch let error as RulePackError {
             for issue in error.issues { print(issue.description) }
             Terminal.printError("\(error.issues.count) problem\(error.issues.count == 1 ? "" : "s") found")
