@@ -340,21 +340,18 @@ static int run_rule_function(lua_State *L) {
     return 1;
 }
 
-int trellis_run_rule(lua_State *L) {
-    lua_pushliteral(L, "evaluate");
+/* Calls run_rule_function with the function's name as its upvalue, on the arguments given. */
+static int run_named(lua_State *L, const char *name) {
+    lua_pushstring(L, name);
     lua_pushcclosure(L, run_rule_function, 1);
     lua_insert(L, 1);
     lua_call(L, lua_gettop(L) - 1, 1);
     return 1;
 }
 
-int trellis_run_class_rule(lua_State *L) {
-    lua_pushliteral(L, "evaluate_class");
-    lua_pushcclosure(L, run_rule_function, 1);
-    lua_insert(L, 1);
-    lua_call(L, lua_gettop(L) - 1, 1);
-    return 1;
-}
+int trellis_run_rule(lua_State *L) { return run_named(L, "evaluate"); }
+
+int trellis_run_class_rule(lua_State *L) { return run_named(L, "evaluate_class"); }
 
 /* setmetatable as the base library has it, refusing __gc: a finalizer would run whenever the
  * collector reaches it, during another student or outside every limit. In C, so that its errors

@@ -15,9 +15,6 @@ struct Evaluate: ParsableCommand {
             """
     )
 
-    @Option(name: .customLong("rules"), help: ArgumentHelp("A rule folder to use instead of the bundled rules (repeatable).", valueName: "dir"))
-    var ruleDirectories: [String] = []
-
     @Option(help: ArgumentHelp("json, ndjson, csv or table (default: table on a terminal, else from --output's extension, else json).", valueName: "format"))
     var format: ReportFormat?
 
@@ -30,26 +27,10 @@ struct Evaluate: ParsableCommand {
     @Option(name: .customLong("class"), help: ArgumentHelp("Class-level fields (as_of, ladders, catalog) for NDJSON input.", valueName: "file"))
     var classHeader: String?
 
-    @Option(name: .customLong("config"), help: ArgumentHelp("A school's configuration (YAML): rules on or off, parameters, ladders, limits.", valueName: "file"))
-    var configuration: String?
-
-    @Option(name: .customLong("param"), help: ArgumentHelp("Override a rule parameter: rule.name=value (repeatable).", valueName: "rule.name=value"))
-    var parameters: [String] = []
-
     @Option(name: .shortAndLong, help: "Workers, each with its own Lua state (default: the number of cores).")
     var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
 
-    @Option(name: .customLong("max-instructions"), help: "Lua instructions one rule may run for one student (0: no limit; default 10000000).")
-    var maxInstructions: Int64?
-
-    @Option(name: .customLong("max-memory"), help: "Megabytes of Lua memory a rule may use (0: no limit; default 64).")
-    var maxMemoryMegabytes: Int?
-
-    @Option(name: .customLong("max-time"), help: "Milliseconds one rule may run for one student (0: no limit; default 1000).")
-    var maxMilliseconds: Int?
-
-    @Flag(name: .customLong("unsafe-no-sandbox"), help: .hidden)
-    var unsandboxed = false
+    @OptionGroup var rules: RuleOptions
 
     @Flag(name: .shortAndLong, help: "No summary on standard error.")
     var quiet = false
@@ -62,8 +43,6 @@ struct Evaluate: ParsableCommand {
 
     func validate() throws {
         guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
-        guard (maxInstructions ?? 0) >= 0, (maxMemoryMegabytes ?? 0) >= 0, (maxMilliseconds ?? 0) >= 0 else { throw ValidationError("limits must not be negative") }
-        _ = try parsedParameters()
     }
 
     func run() throws {
@@ -75,27 +54,7 @@ struct Evaluate: ParsableCommand {
         let logger = Logger(label: "trellis")
         let started = Date()
 
-        let engine: Engine
-        var settings: Configuration?
-        do {
-            var pack = ruleDirectories.isEmpty ? RulePack.bundled : try RulePack(directories: ruleDirectories)
-            var parameters: [String: [String: JSONValue]] = [:]
-            settings = try configuration.map { try Configuration(contentsOf: $0) }
-            if let settings {
-                (pack, parameters) = try settings.resolve(against: try Engine(rulePack: pack).rules, pack: pack)
-            }
-            // --param wins over the configuration file.
-            for (rule, values) in try parsedParameters() { parameters[rule, default: [:]].merge(values) { $1 } }
-            let limits = limitsGiven(over: settings?.limits ?? RuleLimits())
-            // --unsafe-no-sandbox exists to measure what the sandbox costs; it is not in the help.
-            engine = try Engine(rulePack: pack, parameters: parameters, limits: limits, isolation: unsandboxed ? .unsandboxed : .sandboxed)
-        } catch let error as RulePackError {
-            Terminal.printError("the rules cannot be used:\n" + error.issues.map { "  \($0)" }.joined(separator: "\n"))
-            throw Exit.unusableInput
-        } catch let error as ConfigurationError {
-            Terminal.printError("the configuration cannot be used:\n" + error.issues.map { "  \($0)" }.joined(separator: "\n"))
-            throw Exit.unusableInput
-        }
+        let (engine, settings) = try rules.makeEngine()
         logger.debug("loaded \(engine.rules.count) rules: \(engine.rules.map(\.id).joined(separator: ", "))")
 
         let roster: Roster
@@ -140,15 +99,6 @@ struct Evaluate: ParsableCommand {
         if !report.isClean { throw Exit.evaluatedWithErrors }
     }
 
-    /// The limits: the command line's where given, else the configuration's, else the defaults.
-    private func limitsGiven(over base: RuleLimits) -> RuleLimits {
-        var limits = base
-        if let maxInstructions { limits.instructions = maxInstructions }
-        if let maxMemoryMegabytes { limits.memoryBytes = maxMemoryMegabytes << 20 }
-        if let maxMilliseconds { limits.milliseconds = maxMilliseconds }
-        return limits
-    }
-
     private static func seconds(since start: Date) -> String {
         String(format: "%.3f s", Date().timeIntervalSince(start))
     }
@@ -182,21 +132,6 @@ struct Evaluate: ParsableCommand {
             header = try RosterReader.readHeader(Array(data), sourceName: classHeader, ladders: ladders)
         }
         return try RosterReader.read(bytes, sourceName: name, format: format, header: header, ladders: ladders)
-    }
-
-    /// `--param rule.name=value`: the value is JSON when it parses as JSON, else a string.
-    private func parsedParameters() throws -> [String: [String: JSONValue]] {
-        var values: [String: [String: JSONValue]] = [:]
-        for assignment in parameters {
-            guard let equals = assignment.firstIndex(of: "="), let dot = assignment[..<equals].lastIndex(of: ".") else {
-                throw ValidationError("--param \(assignment): expected rule.name=value, such as prompt-fading.fade_percent=90")
-            }
-            let rule = String(assignment[..<dot])
-            let name = String(assignment[assignment.index(after: dot)..<equals])
-            let text = String(assignment[assignment.index(after: equals)...])
-            values[rule, default: [:]][name] = JSONValue(parsing: text) ?? .string(text)
-        }
-        return values
     }
 }
 

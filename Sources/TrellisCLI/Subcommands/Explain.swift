@@ -11,11 +11,7 @@ struct Explain: ParsableCommand {
     @Option(help: ArgumentHelp("The student's id.", valueName: "id"))
     var student: String
 
-    @Option(name: .customLong("rules"), help: ArgumentHelp("Rule folders instead of the bundled rules (repeatable).", valueName: "dir"))
-    var ruleDirectories: [String] = []
-
-    @Option(name: .customLong("config"), help: ArgumentHelp("A school's configuration (YAML).", valueName: "file"))
-    var configuration: String?
+    @OptionGroup var rules: RuleOptions
 
     @Option(help: ArgumentHelp("text or json.", valueName: "format"))
     var format: OutputStyle = .text
@@ -24,25 +20,14 @@ struct Explain: ParsableCommand {
     var input: String
 
     func run() throws {
-        let engine: Engine
+        let (engine, settings) = try rules.makeEngine()
         let roster: Roster
-        do {
-            var pack = ruleDirectories.isEmpty ? RulePack.bundled : try RulePack(directories: ruleDirectories)
-            var parameters: [String: [String: JSONValue]] = [:]
-            let settings = try configuration.map { try Configuration(contentsOf: $0) }
-            if let settings { (pack, parameters) = try settings.resolve(against: try Engine(rulePack: pack).rules, pack: pack) }
-            engine = try Engine(rulePack: pack, parameters: parameters, limits: settings?.limits ?? RuleLimits())
+        do throws(InputError) {
             guard let data = FileManager.default.contents(atPath: input) else {
                 throw InputError(issues: [TrellisIssue(kind: .invalidInput, message: "cannot read the file", location: input)])
             }
             roster = try RosterReader.read(Array(data), sourceName: input, ladders: settings?.ladders ?? Ladders())
-        } catch let error as RulePackError {
-            Terminal.printError("the rules cannot be used:\n" + error.issues.map { "  \($0)" }.joined(separator: "\n"))
-            throw Exit.unusableInput
-        } catch let error as ConfigurationError {
-            Terminal.printError("the configuration cannot be used:\n" + error.description)
-            throw Exit.unusableInput
-        } catch let error as InputError {
+        } catch {
             Terminal.printError("the input cannot be used:\n" + error.description)
             throw Exit.unusableInput
         }

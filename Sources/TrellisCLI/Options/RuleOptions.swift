@@ -1,0 +1,76 @@
+import ArgumentParser
+import Trellis
+
+/// The options that choose and configure the rules, shared by the commands that evaluate.
+struct RuleOptions: ParsableArguments {
+    @Option(name: .customLong("rules"), help: ArgumentHelp("A rule folder to use instead of the bundled rules (repeatable).", valueName: "dir"))
+    var directories: [String] = []
+
+    @Option(name: .customLong("config"), help: ArgumentHelp("A school's configuration (YAML): rules on or off, parameters, ladders, limits.", valueName: "file"))
+    var configuration: String?
+
+    @Option(name: .customLong("param"), help: ArgumentHelp("Override a rule parameter: rule.name=value (repeatable).", valueName: "rule.name=value"))
+    var parameters: [String] = []
+
+    @Option(name: .customLong("max-instructions"), help: "Lua instructions one rule may run for one student (0: no limit; default 10000000).")
+    var maxInstructions: Int64?
+
+    @Option(name: .customLong("max-memory"), help: "Megabytes of Lua memory a rule may use (0: no limit; default 64).")
+    var maxMemoryMegabytes: Int?
+
+    @Option(name: .customLong("max-time"), help: "Milliseconds one rule may run for one student (0: no limit; default 1000).")
+    var maxMilliseconds: Int?
+
+    // Exists to measure what the sandbox costs; not in the help.
+    @Flag(name: .customLong("unsafe-no-sandbox"), help: .hidden)
+    var unsandboxed = false
+
+    func validate() throws {
+        guard (maxInstructions ?? 0) >= 0, (maxMemoryMegabytes ?? 0) >= 0, (maxMilliseconds ?? 0) >= 0 else {
+            throw ValidationError("limits must not be negative")
+        }
+        _ = try parsedParameters()
+    }
+
+    /// The engine these options describe, and the configuration (for its ladders). Prints the
+    /// problems and exits with status 2 when the rules or the configuration cannot be used.
+    func makeEngine() throws -> (engine: Engine, configuration: Configuration?) {
+        do {
+            var pack = directories.isEmpty ? RulePack.bundled : try RulePack(directories: directories)
+            var parameters: [String: [String: JSONValue]] = [:]
+            let settings = try configuration.map { try Configuration(contentsOf: $0) }
+            if let settings {
+                (pack, parameters) = try settings.resolve(against: try Engine(rulePack: pack).rules, pack: pack)
+            }
+            // --param wins over the configuration file.
+            for (rule, values) in try parsedParameters() { parameters[rule, default: [:]].merge(values) { $1 } }
+            var limits = settings?.limits ?? RuleLimits()
+            if let maxInstructions { limits.instructions = maxInstructions }
+            if let maxMemoryMegabytes { limits.memoryBytes = maxMemoryMegabytes << 20 }
+            if let maxMilliseconds { limits.milliseconds = maxMilliseconds }
+            let engine = try Engine(rulePack: pack, parameters: parameters, limits: limits, isolation: unsandboxed ? .unsandboxed : .sandboxed)
+            return (engine, settings)
+        } catch let error as RulePackError {
+            Terminal.printError("the rules cannot be used:\n" + error.issues.map { "  \($0)" }.joined(separator: "\n"))
+            throw Exit.unusableInput
+        } catch let error as ConfigurationError {
+            Terminal.printError("the configuration cannot be used:\n" + error.issues.map { "  \($0)" }.joined(separator: "\n"))
+            throw Exit.unusableInput
+        }
+    }
+
+    /// `--param rule.name=value`: the value is JSON when it parses as JSON, else a string.
+    private func parsedParameters() throws -> [String: [String: JSONValue]] {
+        var values: [String: [String: JSONValue]] = [:]
+        for assignment in parameters {
+            guard let equals = assignment.firstIndex(of: "="), let dot = assignment[..<equals].lastIndex(of: ".") else {
+                throw ValidationError("--param \(assignment): expected rule.name=value, such as prompt-fading.fade_percent=90")
+            }
+            let rule = String(assignment[..<dot])
+            let name = String(assignment[assignment.index(after: dot)..<equals])
+            let text = String(assignment[assignment.index(after: equals)...])
+            values[rule, default: [:]][name] = JSONValue(parsing: text) ?? .string(text)
+        }
+        return values
+    }
+}
