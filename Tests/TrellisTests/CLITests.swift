@@ -271,3 +271,32 @@ struct AtomicFileTests {
         #expect(try FileManager.default.destinationOfSymbolicLink(atPath: link.path) == real.path)
     }
 }
+
+/// `trellis generate`: reproducible synthetic rosters that evaluate cleanly.
+@Suite(.serialized)
+struct GenerateTests {
+    let cli = CLITests()
+
+    @Test func theSameSeedGivesTheSameRosterAndItEvaluates() throws {
+        let folder = FileManager.default.temporaryDirectory.appending(path: "trellis-generate-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let header = folder.appending(path: "header.json").path
+        let first = try cli.trellis(["generate", "--students", "5", "--seed", "9", "--class", header])
+        let second = try cli.trellis(["generate", "--students", "5", "--seed", "9"])
+        let other = try cli.trellis(["generate", "--students", "5", "--seed", "10"])
+        #expect(first.status == 0)
+        #expect(first.stdout == second.stdout)
+        #expect(first.stdout != other.stdout)
+        #expect(first.stdout.split(separator: "\n").count == 5)
+        let roster = folder.appending(path: "roster.ndjson")
+        try first.stdout.write(to: roster, atomically: true, encoding: .utf8)
+        let run = try cli.trellis(["evaluate", "--format", "json", "--class", header, roster.path])
+        #expect(run.status == 0, "\(run.stderr)")
+        let results = try #require(try cli.json(run.stdout)["results"] as? [[String: Any]])
+        #expect(results.map { $0["student"] as? String } == (1...5).map { "st-\($0)" })
+        let document = try cli.trellis(["generate", "--students", "3", "--format", "document"])
+        let input = folder.appending(path: "class.json")
+        try document.stdout.write(to: input, atomically: true, encoding: .utf8)
+        #expect(try cli.trellis(["evaluate", "--format", "json", input.path]).status == 0)
+    }
+}
