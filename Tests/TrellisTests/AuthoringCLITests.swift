@@ -68,10 +68,10 @@ struct AuthoringCLITests {
         let run = try cli.trellis(["check"], in: root)
         #expect(run.status == 2)
         #expect(run.stdout.contains("rules/a.lua:1: <name> or '...' expected near 'end'"))
-        #expect(run.stdout.contains("rules/b.lua: rule b: priority must be a number, got a string"))
-        #expect(run.stdout.contains("rules/b.lua: rule b: rule API version 2 is not supported"))
+        #expect(run.stdout.contains("rules/b.lua:1: rule b: priority must be a number, got a string"))
+        #expect(run.stdout.contains("rules/b.lua:1: rule b: rule API version 2 is not supported"))
         #expect(run.stdout.contains("rules/b.lua: rule b: the rule table needs evaluate = function(student, ctx) ... end"))
-        #expect(run.stdout.contains("rules/d.lua: rule d: params.percent.default: 120 is above the maximum 100"))
+        #expect(run.stdout.contains("rules/d.lua:2: rule d: params.percent.default: 120 is above the maximum 100"))
         #expect(run.stderr.contains("5 problems found"))
     }
 

@@ -39,7 +39,9 @@ final class RuleRunner {
             do {
                 let rule = try load(source)
                 if let first = firstPathByID[rule.definition.id] {
-                    problems.append(TrellisIssue(kind: .invalidRule, rule: rule.definition.id, message: "duplicate rule id (also in \(first))", location: source.path))
+                    let line = SourceLines.line(assigning: "id", in: source.source)
+                    problems.append(
+                        TrellisIssue(kind: .invalidRule, rule: rule.definition.id, message: "duplicate rule id (also in \(first))", location: source.path + (line.map { ":\($0)" } ?? "")))
                     continue
                 }
                 firstPathByID[rule.definition.id] = source.path
@@ -96,18 +98,19 @@ final class RuleRunner {
         }
         lua.pop()
         var definition = RuleDefinition(id: id, path: source.path)
-        var problems: [String] = []
+        // Each problem with the field it is about, to point at the line that sets it.
+        var problems: [(message: String, field: String?)] = []
 
         switch lua.rawField("description", of: table) {
         case LUA_TNIL: break
         case LUA_TSTRING: definition.description = lua.string(at: -1)
-        default: problems.append("description must be a string")
+        default: problems.append(("description must be a string", "description"))
         }
         lua.pop()
         switch lua.rawField("priority", of: table) {
         case LUA_TNIL: break
         case LUA_TNUMBER: definition.priority = trellis_tonumber(lua.state, -1, nil)
-        default: problems.append("priority must be a number, got a \(typeName(at: -1))")
+        default: problems.append(("priority must be a number, got a \(typeName(at: -1))", "priority"))
         }
         lua.pop()
         switch lua.rawField("api", of: table) {
@@ -117,29 +120,32 @@ final class RuleRunner {
             if RuleAPI.supportedVersions.contains(version) {
                 definition.api = version
             } else {
-                problems.append("rule API version \(version) is not supported (this Trellis supports \(RuleAPI.versionList))")
+                problems.append(("rule API version \(version) is not supported (this Trellis supports \(RuleAPI.versionList))", "api"))
             }
-        default: problems.append("api must be a whole number, such as api = 1")
+        default: problems.append(("api must be a whole number, such as api = 1", "api"))
         }
         lua.pop()
         if lua.rawField("evaluate", of: table) != LUA_TFUNCTION {
-            problems.append("the rule table needs evaluate = function(student, ctx) ... end")
+            problems.append(("the rule table needs evaluate = function(student, ctx) ... end", nil))
         }
         lua.pop()
         switch lua.rawField("evaluate_class", of: table) {
         case LUA_TNIL: break
         case LUA_TFUNCTION: definition.evaluatesClass = true
-        default: problems.append("evaluate_class must be a function")
+        default: problems.append(("evaluate_class must be a function", "evaluate_class"))
         }
         lua.pop()
         switch lua.rawField("params", of: table) {
         case LUA_TNIL: break
         case LUA_TTABLE: definition.parameters = readParameters(at: lua.top, problems: &problems)
-        default: problems.append("params must be a table of name = default or name = { default = ..., type = ... }")
+        default: problems.append(("params must be a table of name = default or name = { default = ..., type = ... }", "params"))
         }
         lua.pop()
         guard problems.isEmpty else {
-            throw RulePackError(issues: problems.map { TrellisIssue(kind: .invalidRule, rule: id, message: $0, location: source.path) })
+            throw RulePackError(issues: problems.map { problem in
+                let line = problem.field.flatMap { SourceLines.line(assigning: $0, in: source.source) }
+                return TrellisIssue(kind: .invalidRule, rule: id, message: problem.message, location: source.path + (line.map { ":\($0)" } ?? ""))
+            })
         }
         lua.rawField("evaluate", of: table)
         return LoadedRule(definition: definition, chunk: chunk, loadedEvaluate: lua.reference())
@@ -149,17 +155,17 @@ final class RuleRunner {
         String(cString: lua_typename(lua.state, lua.type(at: index)))
     }
 
-    private func readParameters(at table: Int32, problems: inout [String]) -> [RuleParameter] {
+    private func readParameters(at table: Int32, problems: inout [(message: String, field: String?)]) -> [RuleParameter] {
         let value: JSONValue
         do {
             var budget = LuaState.outputBudget
             value = try lua.jsonValue(at: table, path: "params", budget: &budget)
         } catch {
-            problems.append("\(error.path): \(error.message)")
+            problems.append(("\(error.path): \(error.message)", "params"))
             return []
         }
         guard case .object(let members) = value else {
-            if value != .array([]) { problems.append("params must be a table of named parameters") }
+            if value != .array([]) { problems.append(("params must be a table of named parameters", "params")) }
             return []
         }
         var parameters: [RuleParameter] = []
@@ -169,20 +175,20 @@ final class RuleRunner {
                 let declaredType = fields["type"]?.stringValue
                 guard let type = declaredType.map(RuleParameter.ValueType.init(rawValue:)) ?? RuleParameter.inferredType(of: defaultValue) else {
                     let allowed = RuleParameter.ValueType.allCases.map(\.rawValue).joined(separator: ", ")
-                    problems.append("params.\(name).type must be one of \(allowed)")
+                    problems.append(("params.\(name).type must be one of \(allowed)", name))
                     continue
                 }
                 let parameter = RuleParameter(
                     name: name, defaultValue: defaultValue, type: type, minimum: fields["min"]?.doubleValue, maximum: fields["max"]?.doubleValue,
                     description: fields["description"]?.stringValue)
                 if let problem = parameter.problem(with: defaultValue) {
-                    problems.append("params.\(name).default: \(problem)")
+                    problems.append(("params.\(name).default: \(problem)", name))
                     continue
                 }
                 parameters.append(parameter)
             } else {
                 guard let type = RuleParameter.inferredType(of: declaration) else {
-                    problems.append("params.\(name): a default must be a number, string, boolean or list, or { default = ... }")
+                    problems.append(("params.\(name): a default must be a number, string, boolean or list, or { default = ... }", name))
                     continue
                 }
                 parameters.append(RuleParameter(name: name, defaultValue: declaration, type: type))
