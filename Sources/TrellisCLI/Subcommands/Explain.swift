@@ -13,10 +13,13 @@ struct Explain: ParsableCommand {
 
     @OptionGroup var rules: RuleOptions
 
+    @Option(name: .customLong("class"), help: ArgumentHelp("Class-level fields (as_of, ladders, catalog) for NDJSON input.", valueName: "file"))
+    var classHeader: String?
+
     @Option(help: ArgumentHelp("text or json.", valueName: "format"))
     var format: OutputStyle = .text
 
-    @Argument(help: ArgumentHelp("The class document.", valueName: "input"))
+    @Argument(help: ArgumentHelp("The class document, or an NDJSON roster with --class.", valueName: "input"))
     var input: String
 
     func run() throws {
@@ -26,7 +29,15 @@ struct Explain: ParsableCommand {
             guard let data = FileManager.default.contents(atPath: input) else {
                 throw InputError(issues: [TrellisIssue(kind: .invalidInput, message: "cannot read the file", location: input)])
             }
-            roster = try RosterReader.read(Array(data), sourceName: input, ladders: settings?.ladders ?? Ladders())
+            let ladders = settings?.ladders ?? Ladders()
+            var header: ClassContext?
+            if let classHeader {
+                guard let headerData = FileManager.default.contents(atPath: classHeader) else {
+                    throw InputError(issues: [TrellisIssue(kind: .invalidInput, message: "cannot read the class file", location: classHeader)])
+                }
+                header = try RosterReader.readHeader(Array(headerData), sourceName: classHeader, ladders: ladders)
+            }
+            roster = try RosterReader.read(Array(data), sourceName: input, header: header, ladders: ladders)
         } catch {
             Terminal.printError("the input cannot be used:\n" + error.description)
             throw Exit.unusableInput

@@ -4,7 +4,7 @@ import Trellis
 
 struct Test: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Run the rule tests kept beside the rules (DIR/tests/*.yaml).",
+        abstract: "Run the rule tests kept beside the rules (DIR/tests/*.yaml, *.yml or *.json).",
         discussion: "Exit codes: 0 every test passed; 1 a test failed or no test ran; 2 the rules or a test file cannot be used."
     )
 
