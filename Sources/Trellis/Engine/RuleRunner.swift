@@ -57,10 +57,8 @@ final class RuleRunner {
         func source(_ name: String) -> String {
             EmbeddedLua.engineSources.first { $0.name == name }?.source ?? ""
         }
-        try lua.load(source("helpers.lua"), chunkName: "trellis/helpers.lua")
-        try lua.call(arguments: 0, results: 1, guarded: false)
         try lua.load(source("sandbox.lua"), chunkName: "trellis/sandbox.lua")
-        lua_rotate(lua.state, -2, 1)
+        lua.push(source("helpers.lua"))
         lua_pushinteger(lua.state, lua_Integer(lua.limits.memoryBytes))
         trellis_pushcfunction(lua.state, trellis_safe_setmetatable)
         trellis_pushcfunction(lua.state, trellis_charge_resume)
@@ -366,6 +364,8 @@ final class RuleRunner {
         lua_setfield(lua.state, -2, "students")
         lua_createtable(lua.state, 0, Int32(clamping: results.count))
         for result in results {
+            // Student ids are data: pushed with their full bytes, never as C strings.
+            lua.push(result.student)
             lua.pushList(result.recommendations) { recommendation in
                 lua_createtable(lua.state, 0, 8)
                 lua.set("skill", recommendation.skill)
@@ -378,7 +378,7 @@ final class RuleRunner {
                 lua.set("priority", recommendation.priority)
                 lua.seal()
             }
-            lua_setfield(lua.state, -2, result.student)
+            lua_rawset(lua.state, -3)
         }
         lua.seal()
         lua_setfield(lua.state, -2, "results")

@@ -215,6 +215,17 @@ struct FieldReader {
 
     /// A field the contract does not name: kept whole for custom rules.
     mutating func extra() throws(JSONSyntaxError) -> JSONValue {
-        try scanner.readValue()
+        scanner.skipWhitespace()
+        let start = scanner.offset
+        let value = try scanner.readValue()
+        if value.depth > Self.maximumExtraDepth {
+            fail("nested more than \(Self.maximumExtraDepth) levels deep", at: start)
+            return .null
+        }
+        return value
     }
+
+    /// How deep a field beyond the contract may nest: rules read such fields as Lua tables,
+    /// and Lua's stack grows by one slot per level while they are built.
+    static let maximumExtraDepth = 32
 }

@@ -354,17 +354,41 @@ struct JSONScanner {
         } while !open.isEmpty
     }
 
+    /// Passes over a string with the checks `readString` makes (escapes, UTF-8), without
+    /// building it: skipped values must be as valid as read ones.
     private mutating func skipString() throws(JSONSyntaxError) {
         try expect(UInt8(ascii: "\""), "'\"'")
         let start = offset
+        var highBits: UInt8 = 0
         while offset < bytes.count {
-            switch bytes[offset] {
+            let byte = bytes[offset]
+            switch byte {
             case UInt8(ascii: "\""):
+                if highBits >= 0x80, String(validating: UnsafeBufferPointer(rebasing: bytes[start..<offset]), as: UTF8.self) == nil {
+                    throw error("invalid UTF-8 in a string", at: start)
+                }
                 offset += 1
                 return
-            case UInt8(ascii: "\\"): offset += 2
-            case let byte where byte < 0x20: throw error("unescaped control character in a string")
-            default: offset += 1
+            case UInt8(ascii: "\\"):
+                offset += 1
+                guard offset < bytes.count else { break }
+                let escape = bytes[offset]
+                offset += 1
+                switch escape {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"), UInt8(ascii: "n"),
+                    UInt8(ascii: "r"), UInt8(ascii: "t"):
+                    continue
+                case UInt8(ascii: "u"):
+                    var scratch: [UInt8] = []
+                    try appendUnicodeEscape(to: &scratch)
+                default:
+                    let shown = escape >= 0x20 && escape < 0x7F ? String(Character(Unicode.Scalar(escape))) : "0x" + String(escape, radix: 16)
+                    throw error("invalid escape '\\\(shown)'", at: offset - 2)
+                }
+            case let control where control < 0x20: throw error("unescaped control character in a string")
+            default:
+                highBits |= byte
+                offset += 1
             }
         }
         throw error("unterminated string", at: start - 1)

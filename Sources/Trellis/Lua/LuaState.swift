@@ -164,6 +164,11 @@ final class LuaState {
     func push(_ integer: Int) { lua_pushinteger(state, lua_Integer(integer)) }
 
     func push(_ value: JSONValue) {
+        // Input is at most 32 levels deep (FieldReader.maximumExtraDepth); grow the stack anyway.
+        guard lua_checkstack(state, 4) != 0 else {
+            lua_pushnil(state)
+            return
+        }
         switch value {
         case .null: lua_pushnil(state)
         case .bool(let flag): lua_pushboolean(state, flag ? 1 : 0)
@@ -180,8 +185,7 @@ final class LuaState {
         case .object(let members):
             lua_createtable(state, 0, Int32(clamping: members.count))
             for (key, member) in members {
-                push(member)
-                lua_setfield(state, -2, key)
+                setRaw(key, member)
             }
             seal()
         }
@@ -236,9 +240,17 @@ final class LuaState {
     /// Copies fields beyond the contract onto the table at the top of the stack.
     func set(extra: [String: JSONValue]) {
         for (key, value) in extra {
-            push(value)
-            lua_setfield(state, -2, key)
+            setRaw(key, value)
         }
+    }
+
+    /// Sets `table[key] = value` on the table at the top of the stack with the key's full bytes:
+    /// a key from the input may hold a NUL, which a C string would cut short (and so overwrite
+    /// a validated field such as `id`).
+    func setRaw(_ key: String, _ value: JSONValue) {
+        push(key)
+        push(value)
+        lua_rawset(state, -3)
     }
 
     // MARK: The registry

@@ -1,11 +1,11 @@
 -- Builds the environment every rule runs in. Run once per Lua state, with the state's own
 -- globals (base, string, table, math, utf8, coroutine and os are opened). Receives the helper
--- library, the memory cap in bytes and the engine's setmetatable; returns the metatable of a
--- rule's environment.
+-- library's source, the memory cap in bytes and the engine's C functions; returns the metatable
+-- of a rule's environment.
 --
 -- A rule gets fresh globals for every student: the engine makes a new table whose
 -- metatable is the one returned here, so reads fall through to the shared, read-only base.
-local helpers, memory_limit, safe_setmetatable, charge_resume, limit_reached = ...
+local helpers_source, memory_limit, safe_setmetatable, charge_resume, limit_reached = ...
 
 local function read_only(name, library)
   return setmetatable({}, {
@@ -112,6 +112,33 @@ safe_table.remove = function(t, position)
   return removed
 end
 
+-- concat and unpack read every element in C, through a table's __index (which may be a chain of
+-- 2,000 tables ending in a C function): the elements are copied out in Lua, where each step is
+-- counted, and the C function then works on a plain table whose size is real.
+local concat, unpack = table.concat, table.unpack
+safe_table.concat = function(list, separator, first, last)
+  first = integer_argument(first, 3, "concat", 1)
+  last = integer_argument(last, 4, "concat", #list)
+  local copy = {}
+  for i = first, last do
+    local value = list[i]
+    local kind = type(value)
+    if kind ~= "string" and kind ~= "number" then
+      error(string.format("invalid value (at index %d) in table for 'concat'", i), 2)
+    end
+    copy[#copy + 1] = value
+  end
+  return concat(copy, separator)
+end
+safe_table.unpack = function(list, first, last)
+  first = integer_argument(first, 2, "unpack", 1)
+  last = integer_argument(last, 3, "unpack", #list)
+  if last - first >= 1000000 then error("too many results to unpack", 2) end
+  local copy = {}
+  for i = first, last do copy[i - first + 1] = list[i] end
+  return unpack(copy, 1, last - first + 1)
+end
+
 -- sort runs in C and reads and writes through a table's metamethods, which may be C functions
 -- too: a table with a metatable is sorted as a plain copy, made and written back in Lua.
 safe_table.sort = function(t, comparator)
@@ -210,7 +237,7 @@ local function check_pattern(name, subject, pattern, init, plain)
   -- ^ anchors find, match and gsub to one start; gmatch looks for every match anyway.
   local anchored = name ~= "gmatch" and pattern:sub(1, 1) == "^"
   -- Every way of placing the repetitions compares the rest of the pattern again.
-  local steps = spreads(n, q + (anchored and 0 or 1)) * #pattern
+  local steps = spreads(n, q + (anchored and 0 or 1)) * math.max(#pattern, 1)
   if n > 0 and steps > PATTERN_STEPS then
     local shown = #pattern > 40 and pattern:sub(1, 37) .. "..." or pattern
     error(string.format("string.%s: pattern %q with %d repetitions is too costly on %d characters "
@@ -232,9 +259,15 @@ safe_string.gmatch = function(...)
   check_pattern("gmatch", ...)
   return gmatch(...)
 end
-safe_string.gsub = function(s, pattern, ...)
+safe_string.gsub = function(s, pattern, replacement, ...)
   check_pattern("gsub", s, pattern)
-  return gsub(s, pattern, ...)
+  -- A table replacement is read in C for every match, through any __index chain: look it up
+  -- from Lua instead, where each lookup is counted.
+  if type(replacement) == "table" then
+    local lookup = replacement
+    replacement = function(found) return lookup[found] end
+  end
+  return gsub(s, pattern, replacement, ...)
 end
 -- string.rep("", 1e15) would spin in C for hours, and a result larger than the memory cap is
 -- known to fail before a byte is copied.
@@ -283,7 +316,6 @@ local base = {
   coroutine = read_only("coroutine", safe_coroutine),
   -- A clock and dates only: no files, processes, environment or exit.
   os = read_only("os", { time = os.time, date = os.date, difftime = os.difftime, clock = os.clock }),
-  trellis = deep_read_only("trellis", helpers),
 }
 
 -- Every string shares one metatable whose __index is the real string library: point it at
@@ -291,5 +323,11 @@ local base = {
 local string_metatable = getmetatable("")
 string_metatable.__index = safe_string
 string_metatable.__metatable = false
+
+-- The helper library runs in the rules' own environment, so that it uses the same bounded
+-- library functions when a rule hands it a table of its own.
+local helper_environment = setmetatable({}, { __index = base })
+local helpers = assert(load(helpers_source, "@trellis/helpers.lua", "t", helper_environment))()
+base.trellis = deep_read_only("trellis", helpers)
 
 return { __index = read_only("the global environment", base), __metatable = false }

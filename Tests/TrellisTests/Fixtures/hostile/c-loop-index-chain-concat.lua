@@ -1,0 +1,12 @@
+-- Hostile rule: c-loop-index-chain-concat
+-- table.concat / string.gsub reading through a chain of 1,990 __index tables that ends in a C
+-- function (rawlen): each element read walks the chain in C, and the library's own loop runs no
+-- Lua instruction, so before the ports these ran 13-39 s per student with no error at all.
+-- expect: kind=rule_error|rule_limit
+return { id = "c-loop-index-chain-concat", evaluate = function(student, ctx)
+  local last = setmetatable({}, { __index = rawlen })
+  local t = last
+  for i = 1, 1990 do t = setmetatable({}, { __index = t }) end
+  local joined = table.concat(t, "", 1, 3000000)
+  return {{ note = "joined " .. #joined }}
+end }
