@@ -53,21 +53,27 @@ enum ReportJSON {
     /// The class-level section: `{"recommendations": [...], "errors": [...], "notes": [...]}`.
     static func write(_ result: ClassResult, to writer: inout JSONWriter) {
         writer.beginObject()
+        writeMembers(recommendations: result.recommendations, errors: result.errors, notes: result.notes, to: &writer)
+        writer.endObject()
+    }
+
+    /// `recommendations` and `errors` always, `notes` when there are any: shared by a student's
+    /// result and the class's.
+    private static func writeMembers(recommendations: [Recommendation], errors: [TrellisIssue], notes: [RuleNote], to writer: inout JSONWriter) {
         writer.key("recommendations")
         writer.beginArray()
-        for recommendation in result.recommendations { write(recommendation, to: &writer) }
+        for recommendation in recommendations { write(recommendation, to: &writer) }
         writer.endArray()
         writer.key("errors")
         writer.beginArray()
-        for issue in result.errors { write(issue, to: &writer) }
+        for issue in errors { write(issue, to: &writer) }
         writer.endArray()
-        if !result.notes.isEmpty {
+        if !notes.isEmpty {
             writer.key("notes")
             writer.beginArray()
-            for note in result.notes { write(note, to: &writer) }
+            for note in notes { write(note, to: &writer) }
             writer.endArray()
         }
-        writer.endObject()
     }
 
     /// The last line of an NDJSON report when the pack has class-level rules: `{"class": {...}}`.
@@ -91,20 +97,7 @@ enum ReportJSON {
     static func write(_ result: StudentResult, to writer: inout JSONWriter) {
         writer.beginObject()
         writer.member("student", result.student)
-        writer.key("recommendations")
-        writer.beginArray()
-        for recommendation in result.recommendations { write(recommendation, to: &writer) }
-        writer.endArray()
-        writer.key("errors")
-        writer.beginArray()
-        for issue in result.errors { write(issue, to: &writer) }
-        writer.endArray()
-        if !result.notes.isEmpty {
-            writer.key("notes")
-            writer.beginArray()
-            for note in result.notes { write(note, to: &writer) }
-            writer.endArray()
-        }
+        writeMembers(recommendations: result.recommendations, errors: result.errors, notes: result.notes, to: &writer)
         if !result.overridden.isEmpty {
             writer.key("overridden")
             writer.beginArray()
