@@ -240,22 +240,7 @@ final class RuleRunner {
         let studentSlot = lua.top
         var outcomes = RuleOutcomes()
         for rule in rules {
-            let ruleTop = lua.top
-            defer { lua.top = ruleTop }
-            do {
-                try runCollectingIfNeeded { () throws(LuaFailure) in try run(rule, studentSlot: studentSlot) }
-            } catch {
-                outcomes.errors.append(issue(for: error, rule: rule.definition, student: student.id))
-                continue
-            }
-            do {
-                let output = try RuleOutputReader(lua: lua, rule: rule.definition, ladders: ladders).read(at: lua.top)
-                outcomes.recommendations += output.recommendations
-                outcomes.notes += output.notes
-            } catch {
-                outcomes.errors.append(
-                    TrellisIssue(kind: .invalidRecommendation, student: student.id, rule: rule.definition.id, message: error.message, location: rule.definition.path))
-            }
+            collect(rule, student: student.id, into: &outcomes) { () throws(LuaFailure) in try run(rule, studentSlot: studentSlot) }
         }
         return outcomes
     }
@@ -282,18 +267,46 @@ final class RuleRunner {
         }
     }
 
+    /// Runs one rule through `call` and records what it returned, or how it failed; a memory
+    /// failure is tried once more on a collected heap.
+    private func collect(
+        _ rule: LoadedRule, student: String?, outputBudget: Int = LuaState.outputBudget, into outcomes: inout RuleOutcomes,
+        call: () throws(LuaFailure) -> Void
+    ) {
+        let top = lua.top
+        defer { lua.top = top }
+        do {
+            try runCollectingIfNeeded(call)
+        } catch {
+            outcomes.errors.append(issue(for: error, rule: rule.definition, student: student))
+            return
+        }
+        do {
+            let output = try RuleOutputReader(lua: lua, rule: rule.definition, ladders: ladders, budget: outputBudget).read(at: lua.top)
+            outcomes.recommendations += output.recommendations
+            outcomes.notes += output.notes
+        } catch {
+            outcomes.errors.append(
+                TrellisIssue(kind: .invalidRecommendation, student: student, rule: rule.definition.id, message: error.message, location: rule.definition.path))
+        }
+    }
+
+    /// The rule file runs afresh in a new environment, then the function `runner` names, on the
+    /// input at `inputSlot`: all inside one protected C call, under the limits.
+    private func callSandboxed(_ runner: lua_CFunction, rule: LoadedRule, inputSlot: Int32) throws(LuaFailure) {
+        trellis_pushcfunction(lua.state, runner)
+        lua.pushReference(rule.chunk)
+        lua.pushReference(environmentMetatable)
+        lua_pushvalue(lua.state, inputSlot)
+        lua.pushReference(rule.context)
+        try lua.call(arguments: 4, results: 1, guarded: true)
+    }
+
     /// Calls the rule for the student at `studentSlot`, leaving its result on the stack.
     private func run(_ rule: LoadedRule, studentSlot: Int32) throws(LuaFailure) {
         switch isolation {
         case .sandboxed:
-            // The file runs afresh in a new environment, then its evaluate; all inside one
-            // protected C call, under the limits.
-            trellis_pushcfunction(lua.state, trellis_run_rule)
-            lua.pushReference(rule.chunk)
-            lua.pushReference(environmentMetatable)
-            lua_pushvalue(lua.state, studentSlot)
-            lua.pushReference(rule.context)
-            try lua.call(arguments: 4, results: 1, guarded: true)
+            try callSandboxed(trellis_run_rule, rule: rule, inputSlot: studentSlot)
         case .unsandboxed:
             lua.pushReference(rule.loadedEvaluate)
             lua_pushvalue(lua.state, studentSlot)
@@ -317,37 +330,17 @@ final class RuleRunner {
         defer { lua.top = top }
         pushClass(students, results: results, info: info)
         let classSlot = lua.top
-        var result = ClassResult()
+        var outcomes = RuleOutcomes()
+        // A class-level rule may return as much per student as a rule for one student.
+        let budget = LuaState.outputBudget * max(1, students.count)
         for rule in classRules {
-            let ruleTop = lua.top
-            defer { lua.top = ruleTop }
-            do {
+            collect(rule, student: nil, outputBudget: budget, into: &outcomes) { () throws(LuaFailure) in
                 try lua.withLimitsScaled(by: students.count) { () throws(LuaFailure) in
-                    try runCollectingIfNeeded { () throws(LuaFailure) in
-                    trellis_pushcfunction(lua.state, trellis_run_class_rule)
-                    lua.pushReference(rule.chunk)
-                    lua.pushReference(environmentMetatable)
-                    lua_pushvalue(lua.state, classSlot)
-                    lua.pushReference(rule.context)
-                    try lua.call(arguments: 4, results: 1, guarded: true)
-                    }
+                    try callSandboxed(trellis_run_class_rule, rule: rule, inputSlot: classSlot)
                 }
-            } catch {
-                result.errors.append(issue(for: error, rule: rule.definition, student: nil))
-                continue
-            }
-            do {
-                // A class-level rule may return as much per student as a rule for one student.
-                let budget = LuaState.outputBudget * max(1, students.count)
-                let output = try RuleOutputReader(lua: lua, rule: rule.definition, ladders: ladders, budget: budget).read(at: lua.top)
-                result.recommendations += output.recommendations
-                result.notes += output.notes
-            } catch {
-                result.errors.append(
-                    TrellisIssue(kind: .invalidRecommendation, rule: rule.definition.id, message: error.message, location: rule.definition.path))
             }
         }
-        return result
+        return ClassResult(recommendations: outcomes.recommendations, notes: outcomes.notes, errors: outcomes.errors)
     }
 
     private func pushClass(_ students: [Student], results: [StudentResult], info: ClassInfo?) {
