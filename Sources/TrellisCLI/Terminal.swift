@@ -31,34 +31,68 @@ enum Summary {
     }
 }
 
-/// A progress bar on standard error: students done, rate and time left.
+/// A progress bar on standard error: students done, rate and time left. For a stream, the
+/// share done is that of the bytes read, when the input's size is known.
 final class ProgressLine: @unchecked Sendable {
-    private let total: Int
+    private let total: Int?
+    private let totalBytes: Int?
     private let started = Date()
     private var lastDrawn = Date.distantPast
+    private var drawn = false
     private let lock = NSLock()
 
     init(total: Int) {
         self.total = total
+        self.totalBytes = nil
+    }
+
+    init(totalBytes: Int?) {
+        self.total = nil
+        self.totalBytes = totalBytes
     }
 
     func update(_ done: Int) {
+        draw(students: done, fraction: total.map { $0 > 0 ? Double(done) / Double($0) : 1 }, force: done == total)
+    }
+
+    func update(_ progress: StreamProgress) {
+        let fraction = progress.totalBytes.map { $0 > 0 ? min(1, Double(progress.bytesRead) / Double($0)) : 1 }
+        draw(students: progress.students, fraction: fraction, force: false)
+    }
+
+    /// Erases the bar so that a message can be printed; the next update draws it again.
+    func clear() {
         lock.withLock {
-            let now = Date()
-            guard done == total || now.timeIntervalSince(lastDrawn) > 0.1 else { return }
-            lastDrawn = now
-            let elapsed = max(now.timeIntervalSince(started), 0.001)
-            let rate = Double(done) / elapsed
-            let remaining = rate > 0 ? Double(total - done) / rate : 0
-            let width = 30
-            let filled = total > 0 ? width * done / total : width
-            let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
-            let line = String(format: "\r[%@] %d/%d students  %.0f/s  ETA %.0fs ", bar, done, total, rate, remaining)
-            FileHandle.standardError.write(Data(line.utf8))
+            guard drawn else { return }
+            FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+            drawn = false
         }
     }
 
     func finish() {
-        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+        clear()
+    }
+
+    private func draw(students: Int, fraction: Double?, force: Bool) {
+        lock.withLock {
+            let now = Date()
+            guard force || now.timeIntervalSince(lastDrawn) > 0.1 else { return }
+            lastDrawn = now
+            drawn = true
+            let elapsed = max(now.timeIntervalSince(started), 0.001)
+            let rate = Double(students) / elapsed
+            var line = "\r"
+            if let fraction {
+                let width = 30
+                let filled = Int(Double(width) * fraction)
+                line += "[" + String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled) + "] "
+            }
+            line += "\(students)" + (total.map { "/\($0)" } ?? "") + " students"
+            line += String(format: "  %.0f/s", rate)
+            if let fraction, fraction > 0 {
+                line += String(format: "  ETA %.0fs ", elapsed / fraction - elapsed)
+            }
+            FileHandle.standardError.write(Data(line.utf8))
+        }
     }
 }

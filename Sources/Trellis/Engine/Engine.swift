@@ -123,15 +123,22 @@ public final class Engine: Sendable {
 
     /// Class-level rules run once, after every student, over the evaluated students.
     private func evaluateClass(_ roster: Roster, outcomes: [StudentOutcome]) -> ClassResult? {
-        guard rules.contains(where: \.evaluatesClass) else { return nil }
+        guard hasClassRules else { return nil }
         let students = roster.entries.compactMap { entry -> Student? in
             if case .student(let student) = entry { student } else { nil }
         }
         let results = outcomes.compactMap { outcome -> StudentResult? in
             if case .evaluated(let result) = outcome { result } else { nil }
         }
+        return evaluateClass(students: students, results: results, context: roster.context)
+    }
+
+    /// Whether any rule has `evaluate_class`.
+    var hasClassRules: Bool { rules.contains(where: \.evaluatesClass) }
+
+    func evaluateClass(students: [Student], results: [StudentResult], context: ClassContext) -> ClassResult {
         do throws(RulePackError) {
-            return try makeRunner(context: roster.context).evaluateClass(students, results: results, info: roster.context.classInfo)
+            return try makeRunner(context: context).evaluateClass(students, results: results, info: context.classInfo)
         } catch {
             return ClassResult(errors: [TrellisIssue(kind: .ruleError, message: error.description)])
         }
@@ -157,7 +164,7 @@ public final class Engine: Sendable {
         return runner
     }
 
-    private static func unevaluated(_ entry: RosterEntry, because reason: String) -> StudentOutcome {
+    static func unevaluated(_ entry: RosterEntry, because reason: String) -> StudentOutcome {
         switch entry {
         case .student(let student):
             .evaluated(StudentResult(student: student.id, errors: [TrellisIssue(kind: .ruleError, student: student.id, message: reason)]))
@@ -165,7 +172,7 @@ public final class Engine: Sendable {
         }
     }
 
-    private static func outcome(of entry: RosterEntry, runner: RuleRunner) -> StudentOutcome {
+    static func outcome(of entry: RosterEntry, runner: RuleRunner) -> StudentOutcome {
         switch entry {
         case .student(let student): .evaluated(result(for: student, runner: runner))
         case .invalid(let id, let issues): .skipped(studentID: id, issues: issues)

@@ -92,6 +92,17 @@ public enum RosterReader {
         return try result.get()
     }
 
+    /// Whether a stream that starts with `prefix` (which holds at least its first non-blank
+    /// line, or all of it) is NDJSON: its first line alone is a whole object without the
+    /// fields of a class document.
+    public static func startsLikeNDJSON(_ prefix: [UInt8]) -> Bool {
+        prefix.withUnsafeBufferPointer { buffer in
+            let body = UnsafeBufferPointer(rebasing: buffer[byteOrderMarkLength(buffer)...])
+            guard let keys = firstLineObjectKeys(body) else { return false }
+            return ClassContextDecoder.documentKeys.isDisjoint(with: keys)
+        }
+    }
+
     /// Today's date in the local time zone, `YYYY-MM-DD`.
     public static func today() -> String {
         let parts = Calendar.current.dateComponents([.year, .month, .day], from: Date())
@@ -259,14 +270,15 @@ public enum RosterReader {
             }
             let line = UnsafeBufferPointer(rebasing: bytes[lineStart..<lineEnd])
             guard line.contains(where: { !isWhitespace($0) }) else { continue }
-            entries.append(readLine(line, number: lineNumber, sourceName: sourceName, decoder: decoder, checker: &checker))
+            let entry = readLine(line, number: lineNumber, sourceName: sourceName, decoder: decoder)
+            entries.append(checker.check(entry, line: lineNumber, sourceName: sourceName))
         }
         return Roster(context: context, entries: entries)
     }
 
-    private static func readLine(
-        _ line: UnsafeBufferPointer<UInt8>, number: Int, sourceName: String, decoder: StudentDecoder, checker: inout DuplicateChecker
-    ) -> RosterEntry {
+    /// One NDJSON line as a roster entry. Duplicate ids are the caller's to check, in input
+    /// order (`DuplicateChecker`), since lines may be read in parallel.
+    static func readLine(_ line: UnsafeBufferPointer<UInt8>, number: Int, sourceName: String, decoder: StudentDecoder) -> RosterEntry {
         func where_(_ offset: Int) -> String {
             "\(sourceName):\(number):\(JSONScanner.lineAndColumn(of: offset, in: line).column)"
         }
@@ -275,11 +287,8 @@ public enum RosterReader {
             let (student, id) = try decoder.decode(&reader)
             try reader.scanner.expectEnd()
             let prefix = "line \(number)" + (id.map { " (\($0))" } ?? "")
-            var issues = reader.issues.map {
+            let issues = reader.issues.map {
                 TrellisIssue(kind: .invalidStudent, student: id, message: $0.message, location: where_($0.offset), path: $0.render(after: prefix))
-            }
-            if let id, let duplicate = checker.check(id: id, label: "line \(number)") {
-                issues.append(TrellisIssue(kind: .invalidStudent, student: id, message: duplicate, location: where_(0), path: prefix + ".id"))
             }
             if let student, issues.isEmpty { return .student(student) }
             return .invalid(studentID: id, issues: issues)
@@ -290,18 +299,34 @@ public enum RosterReader {
         }
     }
 
-    // MARK: Helpers
-
-    private struct DuplicateChecker {
+    /// Remembers the student ids of NDJSON lines, in input order, and turns a repeated id into
+    /// an invalid entry that names the line of its first use.
+    struct DuplicateChecker {
         private var firstSeen: [String: String] = [:]
 
-        /// A message when `id` was seen before; remembers it otherwise.
+        /// A message when `id` was seen before; remembers it (as `label`) otherwise.
         mutating func check(id: String, label: String) -> String? {
             if let first = firstSeen[id] { return "duplicate student id \(JSONValue.string(id).briefDescription), first at \(first)" }
             firstSeen[id] = label
             return nil
         }
+
+        mutating func check(_ entry: RosterEntry, line: Int, sourceName: String) -> RosterEntry {
+            let id: String?
+            var issues: [TrellisIssue] = []
+            switch entry {
+            case .student(let student): id = student.id
+            case .invalid(let studentID, let existing):
+                id = studentID
+                issues = existing
+            }
+            guard let id, let duplicate = check(id: id, label: "line \(line)") else { return entry }
+            issues.append(TrellisIssue(kind: .invalidStudent, student: id, message: duplicate, location: "\(sourceName):\(line):1", path: "line \(line) (\(id)).id"))
+            return .invalid(studentID: id, issues: issues)
+        }
     }
+
+    // MARK: Helpers
 
     private static func issue(
         _ field: FieldIssue, prefix: String, studentID: String?, kind: TrellisIssue.Kind, bytes: UnsafeBufferPointer<UInt8>, sourceName: String

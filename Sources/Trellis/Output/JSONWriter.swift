@@ -11,6 +11,13 @@ struct JSONWriter {
         self.pretty = pretty
     }
 
+    /// The text written since the last call, handed over so that a long document can be
+    /// written out in pieces; the writer keeps its place in the document.
+    mutating func takeOutput() -> String {
+        defer { output = "" }
+        return output
+    }
+
     private mutating func beginValue() {
         if afterKey {
             afterKey = false

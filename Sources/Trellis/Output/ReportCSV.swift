@@ -10,16 +10,26 @@ enum ReportCSV {
     static func render(_ report: EvaluationReport) -> String {
         var text = ""
         append(header, to: &text)
-        for result in report.results {
-            for recommendation in result.recommendations {
-                append(row(result.student, recommendation), to: &text)
-            }
+        for result in report.results { appendRows(of: result, to: &text) }
+        if let classResult = report.classResult { appendRows(of: classResult, to: &text) }
+        return text
+    }
+
+    static func appendHeader(to text: inout String) {
+        append(header, to: &text)
+    }
+
+    static func appendRows(of result: StudentResult, to text: inout String) {
+        for recommendation in result.recommendations {
+            append(row(result.student, recommendation), to: &text)
         }
-        // Class-level rows name their student when they have one.
-        for recommendation in report.classResult?.recommendations ?? [] {
+    }
+
+    /// Class-level rows name their student when they have one.
+    static func appendRows(of result: ClassResult, to text: inout String) {
+        for recommendation in result.recommendations {
             append(row(recommendation.extra["student"]?.stringValue ?? "", recommendation), to: &text)
         }
-        return text
     }
 
     private static func append(_ fields: [String], to text: inout String) {

@@ -57,16 +57,97 @@ struct Evaluate: ParsableCommand {
         let (engine, settings) = try rules.makeEngine()
         logger.debug("loaded \(engine.rules.count) rules: \(engine.rules.map(\.id).joined(separator: ", "))")
 
-        let roster: Roster
+        let source: InputSource
         do {
-            roster = try readRoster(ladders: settings?.ladders ?? Ladders())
+            source = try InputSource(path: input)
+        } catch {
+            Terminal.printError("cannot read \(input): \(error.localizedDescription)")
+            throw Exit.unusableInput
+        }
+        defer { source.close() }
+        let ladders = settings?.ladders ?? Ladders()
+        let streamed: Bool
+        do {
+            streamed = try isNDJSON(source)
+        } catch {
+            Terminal.printError("cannot read \(input): \(error.localizedDescription)")
+            throw Exit.unusableInput
+        }
+        let chosenFormat = resolvedFormat()
+        let clean = streamed
+            ? try evaluateStream(source, engine: engine, ladders: ladders, format: chosenFormat, logger: logger, started: started)
+            : try evaluateDocument(source, engine: engine, ladders: ladders, format: chosenFormat, logger: logger, started: started)
+        if !clean { throw Exit.evaluatedWithErrors }
+    }
+
+    /// NDJSON: read, evaluated and written as it streams, in bounded memory.
+    private func evaluateStream(
+        _ source: InputSource, engine: Engine, ladders: Ladders, format: ReportFormat, logger: Logger, started: Date
+    ) throws -> Bool {
+        let context: ClassContext
+        do {
+            context = try header(ladders: ladders) ?? ClassContext(asOf: RosterReader.today(), ladders: ladders)
         } catch let error as InputError {
             Terminal.printError("the input cannot be used:\n" + error.issues.map { "  \($0)" }.joined(separator: "\n"))
             throw Exit.unusableInput
         }
+        if source.isEmpty {
+            Terminal.printError("the input cannot be used:\n  \(input == "-" ? "<stdin>" : input): the input is empty: expected a class document or one student per line")
+            throw Exit.unusableInput
+        }
+        let writer = try makeWriter(format: format, asOf: context.asOf)
+        let tableOnScreen = format == .table && output == nil
+        let progress = Terminal.isTerminal(STDERR_FILENO) && !quiet ? ProgressLine(totalBytes: source.size) : nil
+        // Errors go to standard error as they happen, unless the table on the screen lists them.
+        let reportIssues = !tableOnScreen
+        var onProgress: (@Sendable (StreamProgress) -> Void)?
+        if let progress { onProgress = { progress.update($0) } }
+        let deliver: @Sendable (StudentOutcome) -> Void = { outcome in
+            writer.write(outcome)
+            guard reportIssues, let issues = outcome.issues, !issues.isEmpty else { return }
+            progress?.clear()
+            for issue in issues { Terminal.printError(issue.description) }
+        }
+        let streamInput = NDJSONInput(descriptor: source.descriptor, prefix: source.prefix, sourceName: source.name, totalBytes: source.size)
+        let result: StreamedEvaluation
+        do {
+            result = try engine.evaluate(streamInput, context: context, jobs: jobs, progress: onProgress, deliver: deliver)
+        } catch {
+            progress?.finish()
+            writer.abort()
+            Terminal.printError("cannot read \(source.name): \(error.localizedDescription)")
+            throw Exit.unusableInput
+        }
+        progress?.finish()
+        logger.debug("evaluated \(result.summary.students) students in \(Self.seconds(since: started))")
+        if reportIssues { for issue in result.classResult?.errors ?? [] { Terminal.printError(issue.description) } }
+        do {
+            try writer.finish(asOf: result.asOf, classResult: result.classResult, summary: result.summary)
+        } catch {
+            Terminal.printError("cannot write \(output ?? "the output"): \(error.localizedDescription)")
+            throw Exit.unusableInput
+        }
+        if !quiet { Terminal.printLine(Summary.line(result.summary, seconds: Date().timeIntervalSince(started))) }
+        return result.summary.failed == 0 && (result.classResult?.errors.isEmpty ?? true)
+    }
+
+    /// A class document: read whole, evaluated, written.
+    private func evaluateDocument(
+        _ source: InputSource, engine: Engine, ladders: Ladders, format: ReportFormat, logger: Logger, started: Date
+    ) throws -> Bool {
+        let roster: Roster
+        do {
+            let bytes = try source.readAll()
+            roster = try RosterReader.read(bytes, sourceName: source.name, format: inputFormat, header: try header(ladders: ladders), ladders: ladders)
+        } catch let error as InputError {
+            Terminal.printError("the input cannot be used:\n" + error.issues.map { "  \($0)" }.joined(separator: "\n"))
+            throw Exit.unusableInput
+        } catch {
+            Terminal.printError("cannot read \(source.name): \(error.localizedDescription)")
+            throw Exit.unusableInput
+        }
         logger.debug("read \(roster.entries.count) student records in \(Self.seconds(since: started))")
         let evaluationStarted = Date()
-
         let progress = Terminal.isTerminal(STDERR_FILENO) && !quiet ? ProgressLine(total: roster.entries.count) : nil
         var onProgress: (@Sendable (Int) -> Void)?
         if let progress { onProgress = { progress.update($0) } }
@@ -74,29 +155,53 @@ struct Evaluate: ParsableCommand {
         progress?.finish()
         logger.debug("evaluated in \(Self.seconds(since: evaluationStarted))")
         let renderingStarted = Date()
-        let chosenFormat = resolvedFormat()
-        let text = chosenFormat.render(report)
-        if let output {
-            do {
-                try AtomicFile.write(text, to: output)
-            } catch {
-                Terminal.printError("cannot write \(output): \(error.localizedDescription)")
-                throw Exit.unusableInput
-            }
-        } else {
-            FileHandle.standardOutput.write(Data(text.utf8))
+        let writer = try makeWriter(format: format, asOf: report.asOf)
+        for outcome in report.outcomes { writer.write(outcome) }
+        do {
+            try writer.finish(asOf: report.asOf, classResult: report.classResult, summary: report.summary)
+        } catch {
+            Terminal.printError("cannot write \(output ?? "the output"): \(error.localizedDescription)")
+            throw Exit.unusableInput
         }
+        logger.debug("rendered and wrote \(format.rawValue) in \(Self.seconds(since: renderingStarted))")
 
-        logger.debug("rendered and wrote \(chosenFormat.rawValue) in \(Self.seconds(since: renderingStarted))")
-
-        let tableOnScreen = chosenFormat == .table && output == nil
+        let tableOnScreen = format == .table && output == nil
         if !tableOnScreen {
             for issue in report.issues { Terminal.printError(issue.description) }
         }
         if !quiet {
             Terminal.printLine(Summary.line(report.summary, seconds: Date().timeIntervalSince(started)))
         }
-        if !report.isClean { throw Exit.evaluatedWithErrors }
+        return report.isClean
+    }
+
+    private func makeWriter(format: ReportFormat, asOf: String) throws -> ReportWriter {
+        guard let output else { return ReportWriter(format: format, sink: DescriptorSink(), asOf: asOf) }
+        do {
+            return ReportWriter(format: format, sink: try AtomicFileSink(path: output), asOf: asOf)
+        } catch {
+            Terminal.printError("cannot write \(output): \(error.localizedDescription)")
+            throw Exit.unusableInput
+        }
+    }
+
+    private func isNDJSON(_ source: InputSource) throws -> Bool {
+        switch inputFormat {
+        case .document: return false
+        case .ndjson: return true
+        case .auto:
+            if ["ndjson", "jsonl"].contains(URL(fileURLWithPath: input).pathExtension.lowercased()) { return true }
+            try source.readFirstLine()
+            return RosterReader.startsLikeNDJSON(source.prefix)
+        }
+    }
+
+    private func header(ladders: Ladders) throws -> ClassContext? {
+        guard let classHeader else { return nil }
+        guard let data = FileManager.default.contents(atPath: classHeader) else {
+            throw InputError(issues: [TrellisIssue(kind: .invalidInput, message: "cannot read the class file", location: classHeader)])
+        }
+        return try RosterReader.readHeader(Array(data), sourceName: classHeader, ladders: ladders)
     }
 
     private static func seconds(since start: Date) -> String {
@@ -107,31 +212,6 @@ struct Evaluate: ParsableCommand {
         if let format { return format }
         if let output { return ReportFormat(fileExtension: URL(fileURLWithPath: output).pathExtension) ?? .json }
         return Terminal.isTerminal(STDOUT_FILENO) ? .table : .json
-    }
-
-    private func readRoster(ladders: Ladders) throws -> Roster {
-        let bytes: [UInt8]
-        let name: String
-        if input == "-" {
-            bytes = Array(FileHandle.standardInput.readDataToEndOfFile())
-            name = "<stdin>"
-        } else {
-            guard let data = FileManager.default.contents(atPath: input) else {
-                throw InputError(issues: [TrellisIssue(kind: .invalidInput, message: "cannot read the file", location: input)])
-            }
-            bytes = Array(data)
-            name = input
-        }
-        var format = inputFormat
-        if format == .auto, ["ndjson", "jsonl"].contains(URL(fileURLWithPath: input).pathExtension.lowercased()) { format = .ndjson }
-        var header: ClassContext?
-        if let classHeader {
-            guard let data = FileManager.default.contents(atPath: classHeader) else {
-                throw InputError(issues: [TrellisIssue(kind: .invalidInput, message: "cannot read the class file", location: classHeader)])
-            }
-            header = try RosterReader.readHeader(Array(data), sourceName: classHeader, ladders: ladders)
-        }
-        return try RosterReader.read(bytes, sourceName: name, format: format, header: header, ladders: ladders)
     }
 }
 

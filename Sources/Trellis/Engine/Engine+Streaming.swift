@@ -1,0 +1,216 @@
+import Dispatch
+import Foundation
+
+/// An NDJSON roster read as a stream: one student a line, from a file or standard input.
+public struct NDJSONInput: Sendable {
+    let descriptor: Int32
+    let prefix: [UInt8]
+    /// The name used in every error location (a path, or `<stdin>`).
+    public let sourceName: String
+    /// The stream's size in bytes when known (a regular file), for progress.
+    public let totalBytes: Int?
+
+    /// - Parameters:
+    ///   - descriptor: an open file descriptor; the caller closes it after the run.
+    ///   - prefix: bytes already read from `descriptor` (to tell the format), read first.
+    public init(descriptor: Int32, prefix: [UInt8] = [], sourceName: String, totalBytes: Int? = nil) {
+        self.descriptor = descriptor
+        self.prefix = prefix
+        self.sourceName = sourceName
+        self.totalBytes = totalBytes
+    }
+}
+
+/// How far a streamed run is.
+public struct StreamProgress: Sendable {
+    /// Students whose outcome has been delivered.
+    public var students: Int
+    /// Bytes of input read so far.
+    public var bytesRead: Int
+    /// The input's size when known.
+    public var totalBytes: Int?
+}
+
+/// What a streamed run ends with; each student's outcome went to `deliver` as it was ready.
+public struct StreamedEvaluation: Sendable {
+    public var asOf: String
+    public var summary: EvaluationSummary
+    /// The class-level rules' result; nil when the pack has none.
+    public var classResult: ClassResult?
+}
+
+extension Engine {
+    /// Evaluates an NDJSON roster as it is read, with memory bounded by the batches in flight,
+    /// not by the roster's size (unless the pack has class-level rules, which see every student).
+    ///
+    /// Workers read, check and evaluate batches of lines in parallel; `deliver` receives each
+    /// student's outcome in input order, one call at a time, so the output is the same for any
+    /// number of workers. A line that is not a valid student becomes a `.skipped` outcome that
+    /// names the line and field; the other lines are evaluated.
+    ///
+    /// - Throws: only when the stream cannot be read (an I/O error).
+    public func evaluate(
+        _ input: NDJSONInput, context: ClassContext, jobs: Int = 1, progress: (@Sendable (StreamProgress) -> Void)? = nil,
+        deliver: @escaping @Sendable (StudentOutcome) -> Void
+    ) throws -> StreamedEvaluation {
+        let pipeline = StreamPipeline(
+            reader: LineReader(descriptor: input.descriptor, prefix: input.prefix), input: input, keepStudents: hasClassRules, progress: progress,
+            deliver: deliver)
+        let workers = max(1, jobs)
+        let decoder = StudentDecoder(ladders: context.ladders)
+        let work: @Sendable (Int) -> Void = { _ in
+            let runner: RuleRunner?
+            let setupFailure: String?
+            do throws(RulePackError) {
+                runner = try self.makeRunner(context: context)
+                setupFailure = nil
+            } catch {
+                runner = nil
+                setupFailure = error.description
+            }
+            while let (sequence, batch) = pipeline.nextBatch() {
+                var done: [StreamPipeline.Evaluated] = []
+                done.reserveCapacity(batch.lines.count)
+                batch.bytes.withUnsafeBufferPointer { buffer in
+                    for line in batch.lines {
+                        let entry = RosterReader.readLine(
+                            UnsafeBufferPointer(rebasing: buffer[line.range]), number: line.number, sourceName: input.sourceName, decoder: decoder)
+                        let outcome =
+                            if let runner { Self.outcome(of: entry, runner: runner) } else {
+                                Self.unevaluated(entry, because: setupFailure ?? "the rules could not be loaded")
+                            }
+                        var student: Student?
+                        if pipeline.keepStudents, case .student(let value) = entry { student = value }
+                        done.append(StreamPipeline.Evaluated(line: line.number, outcome: outcome, student: student))
+                    }
+                }
+                pipeline.complete(sequence, done, bytesReadSoFar: batch.bytesReadSoFar)
+            }
+        }
+        if workers == 1 {
+            work(0)
+        } else {
+            DispatchQueue.concurrentPerform(iterations: workers, execute: work)
+        }
+        let ended = try pipeline.end()
+        var summary = ended.summary
+        var classResult: ClassResult?
+        if hasClassRules {
+            let result = evaluateClass(students: ended.students, results: ended.results, context: context)
+            summary.classRecommendations = result.recommendations.count
+            summary.errors += result.errors.count
+            classResult = result
+        }
+        return StreamedEvaluation(asOf: context.asOf, summary: summary, classResult: classResult)
+    }
+}
+
+/// The shared state of a streamed run: hands out batches in order, keeps at most a few batches
+/// in flight, and delivers finished batches in input order.
+private final class StreamPipeline: @unchecked Sendable {
+    struct Evaluated {
+        var line: Int
+        var outcome: StudentOutcome
+        /// Kept only for class-level rules.
+        var student: Student?
+    }
+
+    let keepStudents: Bool
+    private let condition = NSCondition()
+    private var reader: LineReader
+    private let input: NDJSONInput
+    private let progress: (@Sendable (StreamProgress) -> Void)?
+    private let deliver: @Sendable (StudentOutcome) -> Void
+    private var nextSequence = 0
+    private var nextToDeliver = 0
+    private var finished: [Int: (batch: [Evaluated], bytesRead: Int)] = [:]
+    private var readingDone = false
+    private var readError: (any Error)?
+    private var duplicates = RosterReader.DuplicateChecker()
+    private var summary = EvaluationSummary()
+    private var students: [Student] = []
+    private var results: [StudentResult] = []
+    /// Batches handed out but not yet delivered; bounds memory.
+    private let maximumInFlight = 8
+
+    init(
+        reader: LineReader, input: NDJSONInput, keepStudents: Bool, progress: (@Sendable (StreamProgress) -> Void)?,
+        deliver: @escaping @Sendable (StudentOutcome) -> Void
+    ) {
+        self.reader = reader
+        self.input = input
+        self.keepStudents = keepStudents
+        self.progress = progress
+        self.deliver = deliver
+    }
+
+    /// The next batch of lines and its sequence number, or nil when the stream is done.
+    func nextBatch() -> (Int, LineReader.Batch)? {
+        condition.lock()
+        defer { condition.unlock() }
+        while !readingDone && nextSequence - nextToDeliver >= maximumInFlight { condition.wait() }
+        guard !readingDone else { return nil }
+        do {
+            guard let batch = try reader.next() else {
+                readingDone = true
+                condition.broadcast()
+                return nil
+            }
+            defer { nextSequence += 1 }
+            return (nextSequence, batch)
+        } catch {
+            readError = error
+            readingDone = true
+            condition.broadcast()
+            return nil
+        }
+    }
+
+    /// Records a finished batch and delivers every batch that is now next in order.
+    func complete(_ sequence: Int, _ batch: [Evaluated], bytesReadSoFar: Int) {
+        condition.lock()
+        defer { condition.unlock() }
+        finished[sequence] = (batch, bytesReadSoFar)
+        while let ready = finished.removeValue(forKey: nextToDeliver) {
+            for item in ready.batch { deliverInOrder(item) }
+            nextToDeliver += 1
+            progress?(StreamProgress(students: summary.students, bytesRead: ready.bytesRead, totalBytes: input.totalBytes))
+        }
+        condition.broadcast()
+    }
+
+    private func deliverInOrder(_ item: Evaluated) {
+        var outcome = item.outcome
+        let id: String?
+        var issues: [TrellisIssue] = []
+        switch outcome {
+        case .evaluated(let result): id = result.student
+        case .skipped(let studentID, let existing):
+            id = studentID
+            issues = existing
+        }
+        var isDuplicate = false
+        if let id, let message = duplicates.check(id: id, label: "line \(item.line)") {
+            issues.append(
+                TrellisIssue(
+                    kind: .invalidStudent, student: id, message: message, location: "\(input.sourceName):\(item.line):1",
+                    path: "line \(item.line) (\(id)).id"))
+            outcome = .skipped(studentID: id, issues: issues)
+            isDuplicate = true
+        }
+        summary.add(outcome)
+        if keepStudents, !isDuplicate, let student = item.student, case .evaluated(let result) = outcome {
+            students.append(student)
+            results.append(result)
+        }
+        deliver(outcome)
+    }
+
+    /// After every worker has stopped: the summary, and what class-level rules need.
+    func end() throws -> (summary: EvaluationSummary, students: [Student], results: [StudentResult]) {
+        condition.lock()
+        defer { condition.unlock() }
+        if let readError { throw readError }
+        return (summary, students, results)
+    }
+}

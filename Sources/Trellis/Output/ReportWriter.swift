@@ -1,0 +1,109 @@
+/// Writes a report as the students' outcomes arrive, so that a roster of any size is written
+/// with memory bounded by one buffer. The text is the same as `ReportFormat.render` of the
+/// whole report.
+///
+/// Calls must come one at a time and in order: `write` for each outcome, then `finish`
+/// (`Engine.evaluate(_:context:jobs:progress:deliver:)` calls `deliver` that way).
+public final class ReportWriter: @unchecked Sendable {
+    private let format: ReportFormat
+    private let sink: any OutputSink
+    private var json = JSONWriter(pretty: true)
+    private var buffer = ""
+    /// Issues of skipped students: the JSON document lists them after the results.
+    private var inputIssues: [TrellisIssue] = []
+    /// Only the table, which sizes its columns to every row, keeps the outcomes.
+    private var tableOutcomes: [StudentOutcome] = []
+    private var failure: (any Error)?
+    private let flushThreshold = 1 << 18
+
+    public init(format: ReportFormat, sink: any OutputSink, asOf: String) {
+        self.format = format
+        self.sink = sink
+        switch format {
+        case .json:
+            json.beginObject()
+            json.key("trellis")
+            json.integer(ReportJSON.contractVersion)
+            json.member("as_of", asOf)
+            json.key("results")
+            json.beginArray()
+        case .csv: ReportCSV.appendHeader(to: &buffer)
+        case .ndjson, .table: break
+        }
+    }
+
+    /// Adds one student's outcome.
+    public func write(_ outcome: StudentOutcome) {
+        switch format {
+        case .json:
+            switch outcome {
+            case .evaluated(let result): ReportJSON.write(result, to: &json)
+            case .skipped(_, let issues): inputIssues.append(contentsOf: issues)
+            }
+            if json.output.utf8.count >= flushThreshold { buffer += json.takeOutput() }
+        case .ndjson: buffer += ReportJSON.line(outcome)
+        case .csv:
+            if case .evaluated(let result) = outcome { ReportCSV.appendRows(of: result, to: &buffer) }
+        case .table: tableOutcomes.append(outcome)
+        }
+        if buffer.utf8.count >= flushThreshold { flush() }
+    }
+
+    /// Writes the end of the report and commits the sink.
+    ///
+    /// - Throws: the first write error of the run; the sink is then aborted.
+    public func finish(asOf: String, classResult: ClassResult?, summary: EvaluationSummary) throws {
+        switch format {
+        case .json:
+            json.endArray()
+            json.key("errors")
+            json.beginArray()
+            for issue in inputIssues { ReportJSON.write(issue, to: &json) }
+            json.endArray()
+            if let classResult {
+                json.key("class")
+                ReportJSON.write(classResult, to: &json)
+            }
+            json.key("summary")
+            ReportJSON.write(summary, to: &json)
+            json.endObject()
+            buffer += json.takeOutput() + "\n"
+        case .ndjson:
+            if let classResult { buffer += ReportJSON.classLine(classResult) }
+        case .csv:
+            if let classResult { ReportCSV.appendRows(of: classResult, to: &buffer) }
+        case .table:
+            buffer += ReportTable.render(EvaluationReport(asOf: asOf, outcomes: tableOutcomes, classResult: classResult))
+        }
+        flush()
+        if let failure {
+            sink.abort()
+            throw failure
+        }
+        do {
+            try sink.commit()
+        } catch {
+            sink.abort()
+            throw error
+        }
+    }
+
+    /// Gives up: nothing of this report is committed.
+    public func abort() {
+        sink.abort()
+    }
+
+    private func flush() {
+        if format == .json { buffer += json.takeOutput() }
+        guard !buffer.isEmpty, failure == nil else {
+            buffer = ""
+            return
+        }
+        do {
+            try sink.write(buffer)
+        } catch {
+            failure = error
+        }
+        buffer = ""
+    }
+}

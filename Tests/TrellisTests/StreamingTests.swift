@@ -1,0 +1,130 @@
+import Foundation
+import Testing
+@testable import Trellis
+
+/// NDJSON read, evaluated and written as a stream: the same results as the whole-roster path,
+/// in input order for any number of workers, and damaged lines named without losing the rest.
+struct StreamingTests {
+    /// 150 generated students as NDJSON, with damage at known lines.
+    static let synthetic = SyntheticRoster(students: 150, seed: 11)
+    static let ndjson: String = {
+        var lines = (0..<150).map { DocumentJSON.student(synthetic.student($0)) }
+        lines[20] = "{\"id\": \"broken\", \"skills\": [ {\"id\": 1 } ]}"  // a student of the wrong shape (line 21)
+        lines[40] = "{not json"  // a malformed line (line 41)
+        lines[60] = lines[59]  // a duplicate id (line 61)
+        return "\u{FEFF}" + lines.joined(separator: "\r\n") + "\n\n"
+    }()
+
+    /// Writes `text` to a temporary file and opens it.
+    func open(_ text: String) throws -> (descriptor: Int32, path: String) {
+        let path = FileManager.default.temporaryDirectory.appending(path: "trellis-stream-\(UUID().uuidString).ndjson").path
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        let descriptor = Foundation.open(path, O_RDONLY)
+        #expect(descriptor >= 0)
+        return (descriptor, path)
+    }
+
+    func stream(_ engine: Engine, format: ReportFormat, jobs: Int, text: String = ndjson) throws -> (text: String, result: StreamedEvaluation) {
+        let (descriptor, path) = try open(text)
+        defer {
+            close(descriptor)
+            unlink(path)
+        }
+        let sink = StringSink()
+        let writer = ReportWriter(format: format, sink: sink, asOf: Self.synthetic.context.asOf)
+        let result = try engine.evaluate(
+            NDJSONInput(descriptor: descriptor, sourceName: "roster.ndjson"), context: Self.synthetic.context, jobs: jobs, deliver: { writer.write($0) })
+        try writer.finish(asOf: result.asOf, classResult: result.classResult, summary: result.summary)
+        return (sink.text, result)
+    }
+
+    @Test(arguments: ReportFormat.allCases)
+    func aStreamWritesWhatTheWholeRosterPathWrites(format: ReportFormat) throws {
+        let engine = try Engine()
+        let roster = try RosterReader.read(Array(Self.ndjson.utf8), sourceName: "roster.ndjson", format: .ndjson, header: Self.synthetic.context)
+        let whole = format.render(engine.evaluate(roster, jobs: 1))
+        let (streamed, result) = try stream(engine, format: format, jobs: 2)
+        #expect(result.summary.students == 150)
+        #expect(result.summary.skipped == 3)
+        #expect(result.summary.recommendations > 1000)
+        #expect(streamed == whole)
+    }
+
+    @Test func oneTwoAndFourWorkersWriteTheSameBytes() throws {
+        let engine = try Engine()
+        let one = try stream(engine, format: .ndjson, jobs: 1).text
+        #expect(try stream(engine, format: .ndjson, jobs: 2).text == one)
+        #expect(try stream(engine, format: .ndjson, jobs: 4).text == one)
+        let ids = one.split(separator: "\n").compactMap { line -> String? in
+            guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else { return nil }
+            return object["student"] as? String
+        }
+        // Input order: the generated ids, less the malformed line, which has no id.
+        var expected = (0..<150).map { Self.synthetic.student($0).id }
+        expected[20] = "broken"
+        expected.remove(at: 40)
+        expected[59] = expected[58]
+        #expect(ids == expected)
+    }
+
+    @Test func damagedLinesAreNamedAndTheOthersEvaluated() throws {
+        let engine = try Engine()
+        let lines = try stream(engine, format: .ndjson, jobs: 2).text.split(separator: "\n").map(String.init)
+        let wrongShape = try #require(lines.first { $0.contains("\"student\":\"broken\"") })
+        #expect(wrongShape.contains("roster.ndjson:21:"))
+        #expect(wrongShape.contains("skills[0].id"))
+        let malformed = try #require(lines.first { $0.contains("roster.ndjson:41:") })
+        #expect(malformed.contains("invalid JSON"))
+        let duplicate = try #require(lines.first { $0.contains("duplicate student id") })
+        #expect(duplicate.contains("roster.ndjson:61:1"))
+        #expect(duplicate.contains("first at line 60"))
+        let evaluated = lines.filter { !$0.contains("\"skipped\":true") && $0.hasPrefix("{\"student\"") }
+        #expect(evaluated.count == 147)
+    }
+
+    @Test func aStreamWithNoStudentsEndsCleanly() throws {
+        let engine = try Engine()
+        let (text, result) = try stream(engine, format: .json, jobs: 2, text: "\n  \n")
+        #expect(result.summary.students == 0)
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+        #expect((document["results"] as? [Any])?.isEmpty == true)
+    }
+}
+
+/// Batches of whole lines, whatever the read size: line numbers, CRLF, a byte-order mark, blank
+/// lines and a last line without a newline.
+struct LineReaderTests {
+    func lines(of text: String, chunkSize: Int, linesPerBatch: Int) throws -> [(Int, String)] {
+        var pipe: [Int32] = [0, 0]
+        #expect(Foundation.pipe(&pipe) == 0)
+        let bytes = Array(text.utf8)
+        let writeEnd = pipe[1]
+        let writer = Thread {
+            bytes.withUnsafeBytes { _ = write(writeEnd, $0.baseAddress, $0.count) }
+            close(writeEnd)
+        }
+        writer.start()
+        defer { close(pipe[0]) }
+        var reader = LineReader(descriptor: pipe[0], linesPerBatch: linesPerBatch, chunkSize: chunkSize)
+        var found: [(Int, String)] = []
+        while let batch = try reader.next() {
+            #expect(!batch.lines.isEmpty)
+            #expect(batch.lines.count <= linesPerBatch)
+            for line in batch.lines { found.append((line.number, String(decoding: batch.bytes[line.range], as: UTF8.self))) }
+        }
+        return found
+    }
+
+    @Test(arguments: [1, 2, 3, 7, 4096])
+    func linesAreWholeAndNumberedForAnyReadSize(chunkSize: Int) throws {
+        let text = "\u{FEFF}{\"a\":1}\r\n\n  \n{\"b\":2}\n{\"c\":\"x\"}"
+        let found = try lines(of: text, chunkSize: chunkSize, linesPerBatch: 2)
+        #expect(found.map(\.0) == [1, 4, 5])
+        #expect(found.map(\.1) == ["{\"a\":1}\r", "{\"b\":2}", "{\"c\":\"x\"}"])
+    }
+
+    @Test func emptyAndBlankStreamsHaveNoLines() throws {
+        #expect(try lines(of: "", chunkSize: 4, linesPerBatch: 3).isEmpty)
+        #expect(try lines(of: "\u{FEFF}\n \r\n", chunkSize: 4, linesPerBatch: 3).isEmpty)
+    }
+}
