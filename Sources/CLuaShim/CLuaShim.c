@@ -372,3 +372,114 @@ int trellis_safe_setmetatable(lua_State *L) {
     lua_setmetatable(L, 1);
     return 1;
 }
+
+/* Lazy read-only collections: a proxy whose elements the host builds on first read, so that a
+ * class-level rule over a large roster holds only the students it touches. Built elements are
+ * cached (weakly: the collector may drop one that no rule holds, and it is built again). */
+
+static int lazy_newindex(lua_State *L) {
+    return readonly_newindex(L);
+}
+
+static TrellisLazySpec *lazy_spec(lua_State *L) {
+    return (TrellisLazySpec *)lua_touserdata(L, lua_upvalueindex(1));
+}
+
+/* Pushes element `index` (1-based, in range): for a map its key then its value, for a list its
+ * value. Values come from the cache (upvalue 2) or from the host, with the memory cap lifted
+ * while the host builds (what the engine hands a rule is not the rule's allocation). */
+static int lazy_push(lua_State *L, TrellisLazySpec *spec, lua_Integer index) {
+    TrellisControl *control = control_of(L);
+    if (spec->find) spec->key(spec->context, L, index);
+    if (lua_rawgeti(L, lua_upvalueindex(2), index) != LUA_TNIL) return 1;
+    lua_pop(L, 1);
+    int enforced = control->memory_enforced;
+    control->memory_enforced = 0;
+    int pushed = spec->load(spec->context, L, index);
+    control->memory_enforced = enforced;
+    if (!pushed) {
+        lua_pushnil(L);
+        return 1;
+    }
+    lua_pushvalue(L, -1);
+    lua_rawseti(L, lua_upvalueindex(2), index);
+    return 1;
+}
+
+static lua_Integer lazy_index_of(lua_State *L, TrellisLazySpec *spec, int key) {
+    if (spec->find) return spec->find(spec->context, L, key);
+    int is_integer = 0;
+    lua_Integer index = lua_tointegerx(L, key, &is_integer);
+    return is_integer && index >= 1 && index <= spec->count ? index : 0;
+}
+
+static int lazy_index(lua_State *L) {
+    TrellisLazySpec *spec = lazy_spec(L);
+    lua_Integer index = lazy_index_of(L, spec, 2);
+    if (index == 0) {
+        lua_pushnil(L);
+        return 1;
+    }
+    lazy_push(L, spec, index);
+    if (spec->find) lua_remove(L, -2); /* the key */
+    return 1;
+}
+
+static int lazy_len(lua_State *L) {
+    TrellisLazySpec *spec = lazy_spec(L);
+    lua_pushinteger(L, spec->find ? 0 : spec->count);
+    return 1;
+}
+
+/* The iterator of pairs: element after the one whose key is at 2. */
+static int lazy_next(lua_State *L) {
+    TrellisLazySpec *spec = lazy_spec(L);
+    lua_Integer index = lua_isnil(L, 2) ? 1 : lazy_index_of(L, spec, 2) + 1;
+    if (index <= 1 && !lua_isnil(L, 2)) index = spec->count + 1; /* an unknown key: stop */
+    if (index > spec->count) {
+        lua_pushnil(L);
+        return 1;
+    }
+    if (!spec->find) lua_pushinteger(L, index);
+    lazy_push(L, spec, index);
+    return 2;
+}
+
+static int lazy_pairs(lua_State *L) {
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_pushvalue(L, lua_upvalueindex(2));
+    lua_pushcclosure(L, lazy_next, 2);
+    lua_pushvalue(L, 1);
+    lua_pushnil(L);
+    return 3;
+}
+
+void trellis_push_lazy(lua_State *L, const TrellisLazySpec *spec) {
+    lua_createtable(L, 0, 0); /* the proxy */
+    lua_createtable(L, 0, 6); /* its metatable */
+    TrellisLazySpec *copy = (TrellisLazySpec *)lua_newuserdatauv(L, sizeof(TrellisLazySpec), 0);
+    *copy = *spec;
+    lua_createtable(L, 0, 0); /* the cache, weak in its values */
+    lua_createtable(L, 0, 1);
+    lua_pushliteral(L, "v");
+    lua_setfield(L, -2, "__mode");
+    lua_setmetatable(L, -2);
+    /* stack: proxy, mt, spec, cache */
+    lua_pushvalue(L, -2);
+    lua_pushvalue(L, -2);
+    lua_pushcclosure(L, lazy_index, 2);
+    lua_setfield(L, -4, "__index");
+    lua_pushvalue(L, -2);
+    lua_pushvalue(L, -2);
+    lua_pushcclosure(L, lazy_pairs, 2);
+    lua_setfield(L, -4, "__pairs");
+    lua_pushvalue(L, -2);
+    lua_pushcclosure(L, lazy_len, 1);
+    lua_setfield(L, -4, "__len");
+    lua_pop(L, 2);
+    lua_pushcfunction(L, lazy_newindex);
+    lua_setfield(L, -2, "__newindex");
+    lua_pushboolean(L, 0);
+    lua_setfield(L, -2, "__metatable");
+    lua_setmetatable(L, -2);
+}

@@ -128,3 +128,72 @@ struct LineReaderTests {
         #expect(try lines(of: "\u{FEFF}\n \r\n", chunkSize: 4, linesPerBatch: 3).isEmpty)
     }
 }
+
+/// `class.students` and `class.results` of a streamed roster are built as a class-level rule
+/// reads them: they read like lists and maps, and stay read-only.
+struct LazyClassTests {
+    func classResult(of rule: String) throws -> ClassResult {
+        let engine = try Engine(rulePack: RulePack(sources: [RuleSource(path: "class-rule.lua", source: rule)]))
+        let text = (0..<5).map { DocumentJSON.student(StreamingTests.synthetic.student($0)) }.joined(separator: "\n")
+        let path = FileManager.default.temporaryDirectory.appending(path: "trellis-lazy-\(UUID().uuidString).ndjson").path
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        let descriptor = open(path, O_RDONLY)
+        defer {
+            close(descriptor)
+            unlink(path)
+        }
+        let result = try engine.evaluate(NDJSONInput(descriptor: descriptor, sourceName: "five.ndjson"), context: StreamingTests.synthetic.context, deliver: { _ in })
+        return try #require(result.classResult)
+    }
+
+    func reason(of rule: String) throws -> String {
+        let result = try classResult(of: rule)
+        #expect(result.errors.isEmpty, "\(result.errors)")
+        return try #require(result.recommendations.first?.reason)
+    }
+
+    @Test func theyReadLikeListsAndMaps() throws {
+        let ids = (0..<5).map { StreamingTests.synthetic.student($0).id }
+        let reason = try reason(
+            of: """
+                return { id = "c", evaluate = function() return {} end, evaluate_class = function(class)
+                  local seen = {}
+                  for i, s in ipairs(class.students) do seen[#seen + 1] = i .. "=" .. s.id end
+                  local keyed = 0
+                  for id, recs in pairs(class.results) do keyed = keyed + (class.results[id] == recs and 1 or 0) end
+                  local same = class.students[2] == class.students[2]
+                  return { { kind = "k", action = "a", reason = table.concat(seen, ",") .. " #" .. #class.students
+                    .. " keyed " .. keyed .. " same " .. tostring(same) .. " none " .. tostring(class.students[6]) .. tostring(class.results["nobody"]) } }
+                end }
+                """)
+        let listed = ids.enumerated().map { "\($0.offset + 1)=\($0.element)" }.joined(separator: ",")
+        #expect(reason == "\(listed) #5 keyed 5 same true none nilnil")
+    }
+
+    @Test func theyAreReadOnly() throws {
+        for write in ["class.students[1] = {}", "class.students[1].id = 'x'", "class.results['x'] = {}", "class.students[1].skills[1].sessions[1].trials = 0"] {
+            let result = try classResult(
+                of: """
+                    return { id = "c", evaluate = function() return {} end, evaluate_class = function(class)
+                      \(write)
+                      return {}
+                    end }
+                    """)
+            let error = try #require(result.errors.first, "\(write) should fail")
+            #expect(error.message.contains("read-only"), "\(write): \(error.message)")
+            #expect(error.location == "class-rule.lua:2")
+        }
+    }
+
+    @Test func aCoroutineCanReadThem() throws {
+        let reason = try reason(
+            of: """
+                return { id = "c", evaluate = function() return {} end, evaluate_class = function(class)
+                  local co = coroutine.wrap(function() return class.students[3].id, #class.results[class.students[3].id] end)
+                  local id, n = co()
+                  return { { kind = "k", action = "a", reason = id .. " " .. n } }
+                end }
+                """)
+        #expect(reason == StreamingTests.synthetic.student(2).id + " 0")
+    }
+}

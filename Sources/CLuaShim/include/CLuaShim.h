@@ -99,6 +99,22 @@ int trellis_run_class_rule(lua_State *L);
 
 /* Macros and variadics, as functions. */
 
+/// A collection whose elements the host builds on first read (class.students and class.results
+/// of a streamed roster). `load` pushes element `index` (1-based) and returns 1, or 0 for none.
+/// A map also has `key` (pushes the key of element `index`) and `find` (the index of the key at
+/// stack slot `key`, or 0); a list has neither and `count` elements.
+typedef struct {
+    lua_Integer count;
+    int (*load)(void *context, lua_State *L, lua_Integer index);
+    void (*key)(void *context, lua_State *L, lua_Integer index);
+    lua_Integer (*find)(void *context, lua_State *L, int key);
+    void *context;
+} TrellisLazySpec;
+
+/// Pushes a read-only proxy over `spec` (copied): indexing, `#`, `pairs` and `ipairs` work; writes
+/// fail like those to any input table. The host keeps `context` alive while the proxy is reachable.
+void trellis_push_lazy(lua_State *L, const TrellisLazySpec *spec);
+
 static inline void trellis_pop(lua_State *L, int n) { lua_pop(L, n); }
 static inline void trellis_newtable(lua_State *L) { lua_newtable(L); }
 static inline int trellis_pcall(lua_State *L, int nargs, int nresults, int msgh) {

@@ -41,7 +41,8 @@ public struct StreamedEvaluation: Sendable {
 
 extension Engine {
     /// Evaluates an NDJSON roster as it is read, with memory bounded by the batches in flight,
-    /// not by the roster's size (unless the pack has class-level rules, which see every student).
+    /// not by the roster's size. For class-level rules the evaluated students wait in a
+    /// temporary file, and `class.students` builds a student's table when a rule reads it.
     ///
     /// Workers read, check and evaluate batches of lines in parallel; `deliver` receives each
     /// student's outcome in input order, one call at a time, so the output is the same for any
@@ -53,9 +54,9 @@ extension Engine {
         _ input: NDJSONInput, context: ClassContext, jobs: Int = 1, progress: (@Sendable (StreamProgress) -> Void)? = nil,
         deliver: @escaping @Sendable (StudentOutcome) -> Void
     ) throws -> StreamedEvaluation {
+        let spill = hasClassRules ? try ClassSpill(sourceName: input.sourceName, ladders: context.ladders) : nil
         let pipeline = StreamPipeline(
-            reader: LineReader(descriptor: input.descriptor, prefix: input.prefix), input: input, keepStudents: hasClassRules, progress: progress,
-            deliver: deliver)
+            reader: LineReader(descriptor: input.descriptor, prefix: input.prefix), input: input, spill: spill, progress: progress, deliver: deliver)
         let workers = max(1, jobs)
         let decoder = StudentDecoder(ladders: context.ladders)
         let work: @Sendable (Int) -> Void = { _ in
@@ -79,9 +80,9 @@ extension Engine {
                             if let runner { Self.outcome(of: entry, runner: runner) } else {
                                 Self.unevaluated(entry, because: setupFailure ?? "the rules could not be loaded")
                             }
-                        var student: Student?
-                        if pipeline.keepStudents, case .student(let value) = entry { student = value }
-                        done.append(StreamPipeline.Evaluated(line: line.number, outcome: outcome, student: student))
+                        var kept: [UInt8]?
+                        if spill != nil, case .student = entry { kept = Array(buffer[line.range]) }
+                        done.append(StreamPipeline.Evaluated(line: line.number, outcome: outcome, bytes: kept))
                     }
                 }
                 pipeline.complete(sequence, done, bytesReadSoFar: batch.bytesReadSoFar)
@@ -92,11 +93,11 @@ extension Engine {
         } else {
             DispatchQueue.concurrentPerform(iterations: workers, execute: work)
         }
-        let ended = try pipeline.end()
-        var summary = ended.summary
+        var summary = try pipeline.end()
         var classResult: ClassResult?
-        if hasClassRules {
-            let result = evaluateClass(students: ended.students, results: ended.results, context: context)
+        if let spill {
+            if let error = spill.writeError { throw error }
+            let result = evaluateClass(spill, context: context)
             summary.classRecommendations = result.recommendations.count
             summary.errors += result.errors.count
             classResult = result
@@ -111,11 +112,10 @@ private final class StreamPipeline: @unchecked Sendable {
     struct Evaluated {
         var line: Int
         var outcome: StudentOutcome
-        /// Kept only for class-level rules.
-        var student: Student?
+        /// The line, kept only for class-level rules.
+        var bytes: [UInt8]?
     }
 
-    let keepStudents: Bool
     private let condition = NSCondition()
     private var reader: LineReader
     private let input: NDJSONInput
@@ -128,18 +128,17 @@ private final class StreamPipeline: @unchecked Sendable {
     private var readError: (any Error)?
     private var duplicates = RosterReader.DuplicateChecker()
     private var summary = EvaluationSummary()
-    private var students: [Student] = []
-    private var results: [StudentResult] = []
+    private let spill: ClassSpill?
     /// Batches handed out but not yet delivered; bounds memory.
     private let maximumInFlight = 8
 
     init(
-        reader: LineReader, input: NDJSONInput, keepStudents: Bool, progress: (@Sendable (StreamProgress) -> Void)?,
+        reader: LineReader, input: NDJSONInput, spill: ClassSpill?, progress: (@Sendable (StreamProgress) -> Void)?,
         deliver: @escaping @Sendable (StudentOutcome) -> Void
     ) {
         self.reader = reader
         self.input = input
-        self.keepStudents = keepStudents
+        self.spill = spill
         self.progress = progress
         self.deliver = deliver
     }
@@ -199,18 +198,17 @@ private final class StreamPipeline: @unchecked Sendable {
             isDuplicate = true
         }
         summary.add(outcome)
-        if keepStudents, !isDuplicate, let student = item.student, case .evaluated(let result) = outcome {
-            students.append(student)
-            results.append(result)
+        if let spill, !isDuplicate, let bytes = item.bytes, case .evaluated(let result) = outcome {
+            spill.append(line: bytes, lineNumber: item.line, id: result.student, recommendations: result.recommendations)
         }
         deliver(outcome)
     }
 
-    /// After every worker has stopped: the summary, and what class-level rules need.
-    func end() throws -> (summary: EvaluationSummary, students: [Student], results: [StudentResult]) {
+    /// After every worker has stopped: the summary.
+    func end() throws -> EvaluationSummary {
         condition.lock()
         defer { condition.unlock() }
         if let readError { throw readError }
-        return (summary, students, results)
+        return summary
     }
 }

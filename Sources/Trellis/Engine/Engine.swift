@@ -136,6 +136,14 @@ public final class Engine: Sendable {
     /// Whether any rule has `evaluate_class`.
     var hasClassRules: Bool { rules.contains(where: \.evaluatesClass) }
 
+    func evaluateClass(_ spill: ClassSpill, context: ClassContext) -> ClassResult {
+        do throws(RulePackError) {
+            return try makeRunner(context: context).evaluateClass(spill, info: context.classInfo)
+        } catch {
+            return ClassResult(errors: [TrellisIssue(kind: .ruleError, message: error.description)])
+        }
+    }
+
     func evaluateClass(students: [Student], results: [StudentResult], context: ClassContext) -> ClassResult {
         do throws(RulePackError) {
             return try makeRunner(context: context).evaluateClass(students, results: results, info: context.classInfo)

@@ -324,18 +324,53 @@ final class RuleRunner {
     /// A class-level rule's instruction and time limits are the per-student ones times the
     /// number of students, its memory cap a tenth of that.
     func evaluateClass(_ students: [Student], results: [StudentResult], info: ClassInfo?) -> ClassResult {
+        runClassRules(studentCount: students.count) {
+            pushClass(info: info) {
+                lua.pushList(students) { lua.push($0) }
+                lua_createtable(lua.state, 0, Int32(clamping: results.count))
+                for result in results {
+                    // Student ids are data: pushed with their full bytes, never as C strings.
+                    lua.push(result.student)
+                    pushWinners(result.recommendations)
+                    lua_rawset(lua.state, -3)
+                }
+                lua.seal()
+            }
+        }
+    }
+
+    /// The same over a streamed roster's students, which are read back one at a time as the
+    /// class-level rules index `class.students` and `class.results`.
+    func evaluateClass(_ spill: ClassSpill, info: ClassInfo?) -> ClassResult {
+        let source = LazyClassSource(runner: self, spill: spill)
+        return withExtendedLifetime(source) {
+            let context = Unmanaged.passUnretained(source).toOpaque()
+            return runClassRules(studentCount: spill.count) {
+                pushClass(info: info) {
+                    var students = TrellisLazySpec(count: lua_Integer(spill.count), load: LazyClassSource.loadStudent, key: nil, find: nil, context: context)
+                    trellis_push_lazy(lua.state, &students)
+                    var results = TrellisLazySpec(
+                        count: lua_Integer(spill.count), load: LazyClassSource.loadResult, key: LazyClassSource.pushID, find: LazyClassSource.find,
+                        context: context)
+                    trellis_push_lazy(lua.state, &results)
+                }
+            }
+        }
+    }
+
+    private func runClassRules(studentCount: Int, pushClass: () -> Void) -> ClassResult {
         let classRules = rules.filter { $0.definition.evaluatesClass }
         guard !classRules.isEmpty else { return ClassResult() }
         let top = lua.top
         defer { lua.top = top }
-        pushClass(students, results: results, info: info)
+        pushClass()
         let classSlot = lua.top
         var outcomes = RuleOutcomes()
         // A class-level rule may return as much per student as a rule for one student.
-        let budget = LuaState.outputBudget * max(1, students.count)
+        let budget = LuaState.outputBudget * max(1, studentCount)
         for rule in classRules {
             collect(rule, student: nil, outputBudget: budget, into: &outcomes) { () throws(LuaFailure) in
-                try lua.withLimitsScaled(by: students.count) { () throws(LuaFailure) in
+                try lua.withLimitsScaled(by: studentCount) { () throws(LuaFailure) in
                     try callSandboxed(trellis_run_class_rule, rule: rule, inputSlot: classSlot)
                 }
             }
@@ -343,7 +378,8 @@ final class RuleRunner {
         return ClassResult(recommendations: outcomes.recommendations, notes: outcomes.notes, errors: outcomes.errors)
     }
 
-    private func pushClass(_ students: [Student], results: [StudentResult], info: ClassInfo?) {
+    /// The class table: its fields, then `students` and `results` as `pushCollections` pushes them.
+    private func pushClass(info: ClassInfo?, pushCollections: () -> Void) {
         lua_createtable(lua.state, 0, 5)
         if let info {
             lua.set("id", info.id)
@@ -353,29 +389,37 @@ final class RuleRunner {
         } else {
             lua.set("staff", [String]())
         }
-        lua.pushList(students) { lua.push($0) }
+        pushCollections()
+        lua_setfield(lua.state, -3, "results")
         lua_setfield(lua.state, -2, "students")
-        lua_createtable(lua.state, 0, Int32(clamping: results.count))
-        for result in results {
-            // Student ids are data: pushed with their full bytes, never as C strings.
-            lua.push(result.student)
-            lua.pushList(result.recommendations) { recommendation in
-                lua_createtable(lua.state, 0, 8)
-                lua.set("skill", recommendation.skill)
-                lua.set("kind", recommendation.kind)
-                lua.set("action", recommendation.action)
-                lua.set("from", recommendation.from)
-                lua.set("to", recommendation.to)
-                lua.set("rule", recommendation.rule)
-                lua.set("reason", recommendation.reason)
-                lua.set("priority", recommendation.priority)
-                lua.seal()
-            }
-            lua_rawset(lua.state, -3)
+        lua.seal()
+    }
+
+    /// A student's winning recommendations, as `class.results` shows them.
+    fileprivate func pushWinners(_ recommendations: [Recommendation]) {
+        lua.pushList(recommendations) { recommendation in
+            lua_createtable(lua.state, 0, 8)
+            lua.set("skill", recommendation.skill)
+            lua.set("kind", recommendation.kind)
+            lua.set("action", recommendation.action)
+            lua.set("from", recommendation.from)
+            lua.set("to", recommendation.to)
+            lua.set("rule", recommendation.rule)
+            lua.set("reason", recommendation.reason)
+            lua.set("priority", recommendation.priority)
+            lua.seal()
         }
-        lua.seal()
-        lua_setfield(lua.state, -2, "results")
-        lua.seal()
+    }
+
+    fileprivate func push(_ student: Student) { lua.push(student) }
+    fileprivate func push(string: String) { lua.push(string) }
+
+    /// Pushes onto the main thread, then moves the value to `thread` (a rule may read the class
+    /// from inside a coroutine).
+    fileprivate func pushOnto(_ thread: OpaquePointer, _ push: () -> Void) {
+        lua_checkstack(lua.state, 40)
+        push()
+        if thread != lua.state { lua_xmove(lua.state, thread, 1) }
     }
 
     private func issue(for failure: LuaFailure, rule: RuleDefinition, student: String?) -> TrellisIssue {
@@ -401,5 +445,49 @@ public enum RuleAPI {
 
     static var versionList: String {
         supportedVersions.map(String.init).joined(separator: ", ")
+    }
+}
+
+/// The callbacks behind the lazy `class.students` and `class.results` of a streamed roster.
+private final class LazyClassSource {
+    let runner: RuleRunner
+    let spill: ClassSpill
+
+    init(runner: RuleRunner, spill: ClassSpill) {
+        self.runner = runner
+        self.spill = spill
+    }
+
+    private static func source(_ context: UnsafeMutableRawPointer?) -> LazyClassSource {
+        Unmanaged<LazyClassSource>.fromOpaque(context!).takeUnretainedValue()
+    }
+
+    static let loadStudent: @convention(c) (UnsafeMutableRawPointer?, OpaquePointer?, lua_Integer) -> Int32 = { context, thread, index in
+        let source = source(context)
+        guard let thread, let student = source.spill.student(at: Int(index) - 1) else { return 0 }
+        source.runner.pushOnto(thread) { source.runner.push(student) }
+        return 1
+    }
+
+    static let loadResult: @convention(c) (UnsafeMutableRawPointer?, OpaquePointer?, lua_Integer) -> Int32 = { context, thread, index in
+        let source = source(context)
+        guard let thread, let recommendations = source.spill.recommendations(at: Int(index) - 1) else { return 0 }
+        source.runner.pushOnto(thread) { source.runner.pushWinners(recommendations) }
+        return 1
+    }
+
+    static let pushID: @convention(c) (UnsafeMutableRawPointer?, OpaquePointer?, lua_Integer) -> Void = { context, thread, index in
+        let source = source(context)
+        guard let thread else { return }
+        source.runner.pushOnto(thread) { source.runner.push(string: source.spill.ids[Int(index) - 1]) }
+    }
+
+    static let find: @convention(c) (UnsafeMutableRawPointer?, OpaquePointer?, Int32) -> lua_Integer = { context, thread, slot in
+        let source = source(context)
+        guard let thread, lua_type(thread, slot) == LUA_TSTRING else { return 0 }
+        var length = 0
+        guard let bytes = trellis_tostring(thread, slot, &length) else { return 0 }
+        let id = String(decoding: UnsafeRawBufferPointer(start: bytes, count: length), as: UTF8.self)
+        return source.spill.index(of: id).map { lua_Integer($0 + 1) } ?? 0
     }
 }

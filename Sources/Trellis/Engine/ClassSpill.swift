@@ -1,0 +1,114 @@
+import Foundation
+
+/// The evaluated students of a streamed roster and their winning recommendations, kept in a
+/// temporary file for class-level rules, so that memory stays flat in the roster's size: a
+/// class-level rule builds a student's table only when it reads that student.
+///
+/// Written in input order by one thread (the stream's ordered stage), read after every student
+/// is done by the thread that runs the class-level rules.
+final class ClassSpill: @unchecked Sendable {
+    private let descriptor: Int32
+    private var end = 0
+    private var studentSpans: [(offset: Int, length: Int32, line: Int32)] = []
+    private var resultSpans: [(offset: Int, length: Int32)] = []
+    private(set) var ids: [String] = []
+    private var indexByID: [String: Int] = [:]
+    private let sourceName: String
+    private let decoder: StudentDecoder
+    private(set) var writeError: (any Error)?
+
+    init(sourceName: String, ladders: Ladders) throws {
+        var template = Array("\(FileManager.default.temporaryDirectory.path)/trellis-class-XXXXXX".utf8CString)
+        descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        guard descriptor >= 0 else {
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: "a temporary file for class-level rules: \(String(cString: strerror(errno)))"])
+        }
+        // Unlinked at once: the file goes away with the process, however it ends.
+        template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
+        self.sourceName = sourceName
+        self.decoder = StudentDecoder(ladders: ladders)
+    }
+
+    deinit {
+        close(descriptor)
+    }
+
+    var count: Int { ids.count }
+
+    /// Keeps one evaluated student: its input line as read, and its winning recommendations.
+    func append(line: [UInt8], lineNumber: Int, id: String, recommendations: [Recommendation]) {
+        var writer = JSONWriter(pretty: false)
+        writer.beginArray()
+        for recommendation in recommendations {
+            writer.beginArray()
+            for field in [recommendation.skill, recommendation.kind, recommendation.action, recommendation.from, recommendation.to, recommendation.rule, recommendation.reason] {
+                if let field { writer.string(field) } else { writer.null() }
+            }
+            writer.number(recommendation.priority)
+            writer.endArray()
+        }
+        writer.endArray()
+        let encoded = Array(writer.output.utf8)
+        guard let studentOffset = write(line), let resultOffset = write(encoded) else { return }
+        studentSpans.append((studentOffset, Int32(clamping: line.count), Int32(clamping: lineNumber)))
+        resultSpans.append((resultOffset, Int32(clamping: encoded.count)))
+        indexByID[id] = ids.count
+        ids.append(id)
+    }
+
+    /// The student at `index` (0-based), read and checked again from its line.
+    func student(at index: Int) -> Student? {
+        let span = studentSpans[index]
+        guard let bytes = read(offset: span.offset, length: Int(span.length)) else { return nil }
+        let entry = bytes.withUnsafeBufferPointer { RosterReader.readLine($0, number: Int(span.line), sourceName: sourceName, decoder: decoder) }
+        if case .student(let student) = entry { return student }
+        return nil
+    }
+
+    /// The winning recommendations of the student at `index` (0-based): the fields class-level
+    /// rules see.
+    func recommendations(at index: Int) -> [Recommendation]? {
+        let span = resultSpans[index]
+        guard let bytes = read(offset: span.offset, length: Int(span.length)),
+            case .array(let items)? = JSONValue(parsing: String(decoding: bytes, as: UTF8.self))
+        else { return nil }
+        return items.compactMap { item -> Recommendation? in
+            guard case .array(let fields) = item, fields.count == 8 else { return nil }
+            return Recommendation(
+                skill: fields[0].stringValue, kind: fields[1].stringValue ?? "", action: fields[2].stringValue ?? "", from: fields[3].stringValue,
+                to: fields[4].stringValue, rule: fields[5].stringValue ?? "", priority: fields[7].doubleValue ?? 0, reason: fields[6].stringValue ?? "")
+        }
+    }
+
+    /// The index (0-based) of the student with `id`.
+    func index(of id: String) -> Int? { indexByID[id] }
+
+    private func write(_ bytes: [UInt8]) -> Int? {
+        guard writeError == nil else { return nil }
+        let offset = end
+        var written = 0
+        while written < bytes.count {
+            let result = bytes.withUnsafeBytes { pwrite(descriptor, $0.baseAddress! + written, bytes.count - written, off_t(offset + written)) }
+            if result < 0 {
+                if errno == EINTR { continue }
+                writeError = CocoaError(.fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: "a temporary file for class-level rules: \(String(cString: strerror(errno)))"])
+                return nil
+            }
+            written += result
+        }
+        end += bytes.count
+        return offset
+    }
+
+    private func read(offset: Int, length: Int) -> [UInt8]? {
+        var bytes = [UInt8](repeating: 0, count: length)
+        var done = 0
+        while done < length {
+            let result = bytes.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress! + done, length - done, off_t(offset + done)) }
+            if result < 0, errno == EINTR { continue }
+            guard result > 0 else { return nil }
+            done += result
+        }
+        return bytes
+    }
+}
