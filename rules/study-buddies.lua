@@ -38,15 +38,11 @@ local MASTERED_KINDS = { prompt = true, scaffold = true }
 
 -- How the student shows the skill mastered: by a mastered result, or by the criterion at the last
 -- level of a ladder. Nil when neither.
-local function mastery(class, student, skill_id, ctx, criterion)
-    for _, result in ipairs(trellis.class.results(class, student.id, skill_id, "mastered")) do
+local function mastery(class, student, skill, ctx, criterion)
+    for _, result in ipairs(trellis.class.results(class, student.id, skill.id, "mastered")) do
         if MASTERED_KINDS[result.kind] then
             return { by = "result", level = result.from, rule = result.rule }
         end
-    end
-    local skill = trellis.class.skill(student, skill_id)
-    if skill == nil then
-        return nil
     end
     for _, spec in ipairs(LADDERS) do
         local shown, level = trellis.sessions.mastery_run(skill, spec.field, ctx.ladders[spec.ladder], criterion)
@@ -156,20 +152,38 @@ return {
     evaluate_class = function(class, ctx)
         local p = ctx.params
         local criterion = { sessions = p.mastery_sessions, percent = p.mastery_percent, min_trials = p.min_trials }
-        local out = {}
-        for _, skill_id in ipairs(trellis.class.skill_ids(class.students)) do
-            local helpers, learners = {}, {}
-            for _, student in ipairs(class.students) do
-                local back = trellis.class.results(class, student.id, skill_id, "step_back")[1]
-                if back then
-                    learners[#learners + 1] = { student = student, result = back }
-                else
-                    local m = mastery(class, student, skill_id, ctx, criterion)
-                    if m then
-                        helpers[#helpers + 1] = { student = student, mastery = m }
+        -- One pass over the students, each skill of each student once: a streamed roster builds a
+        -- student's table when a rule reads it, so a pass per skill would build each one again.
+        -- Skills come out in order of first appearance, each skill's students in class order.
+        local skill_ids, by_skill = {}, {}
+        for _, student in ipairs(class.students) do
+            local who = { id = student.id, name = student.name }
+            local done = {}
+            for _, skill in ipairs(student.skills or {}) do
+                local skill_id = skill.id
+                if skill_id ~= nil and not done[skill_id] then
+                    done[skill_id] = true
+                    local lists = by_skill[skill_id]
+                    if lists == nil then
+                        lists = { helpers = {}, learners = {} }
+                        by_skill[skill_id] = lists
+                        skill_ids[#skill_ids + 1] = skill_id
+                    end
+                    local back = trellis.class.results(class, student.id, skill_id, "step_back")[1]
+                    if back then
+                        lists.learners[#lists.learners + 1] = { student = who, result = back }
+                    else
+                        local m = mastery(class, student, skill, ctx, criterion)
+                        if m then
+                            lists.helpers[#lists.helpers + 1] = { student = who, mastery = m }
+                        end
                     end
                 end
             end
+        end
+        local out = {}
+        for _, skill_id in ipairs(skill_ids) do
+            local helpers, learners = by_skill[skill_id].helpers, by_skill[skill_id].learners
             if #helpers > 0 and #learners > 0 then
                 local made, unpaired = pair(helpers, learners, p.max_pairs_per_student)
                 for _, buddies in ipairs(made) do
