@@ -1,5 +1,7 @@
 #include "CLuaShim.h"
 
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,6 +9,14 @@
 
 /* How often the count hook runs, in VM instructions. The budget is checked at this grain. */
 #define TRELLIS_HOOK_GRAIN 1000
+
+/* With any count hook installed, Lua 5.4 sends every instruction through the hook check (twice
+ * the cost of a tight loop). So for budgets of this size or more the hook is installed only when
+ * a call has run for TRELLIS_ARM_AFTER_NS, by a watchdog thread that signals the worker; the
+ * budget then counts from there. Smaller budgets are counted from the first instruction. */
+#define TRELLIS_EXACT_BUDGET 1000000
+#define TRELLIS_ARM_AFTER_NS 1000000
+#define TRELLIS_WATCH_PERIOD_NS 500000
 
 static TrellisControl *control_of(lua_State *L) {
     return *(TrellisControl **)lua_getextraspace(L);
@@ -138,6 +148,117 @@ int trellis_charge_resume(lua_State *L) {
     return 0;
 }
 
+/* The watchdog: one thread for the process, a list of the calls that run rule code with a
+ * deferred hook, and a signal that makes the worker install the hook on itself (lua_sethook may
+ * be called from a signal handler: the standalone lua interpreter does the same on Ctrl-C). */
+
+#define TRELLIS_MAX_WATCHED 1024
+static pthread_mutex_t watch_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t watch_wake = PTHREAD_COND_INITIALIZER;
+static TrellisControl *watched_calls[TRELLIS_MAX_WATCHED];
+static int watched_count;
+static int watch_signal;
+static pthread_once_t watch_once = PTHREAD_ONCE_INIT;
+static __thread TrellisControl *volatile thread_control;
+static __thread int thread_unblocked;
+
+static void watch_handler(int signal_number) {
+    (void)signal_number;
+    TrellisControl *control = thread_control;
+    if (control == NULL || !control->watched || control->hook_armed) return;
+    control->hook_armed = 1;
+    lua_sethook(control->main_thread, limit_hook, LUA_MASKCOUNT, TRELLIS_HOOK_GRAIN);
+}
+
+static void *watch_loop(void *unused) {
+    (void)unused;
+    pthread_mutex_lock(&watch_lock);
+    for (;;) {
+        while (watched_count == 0) pthread_cond_wait(&watch_wake, &watch_lock);
+        int64_t now = monotonic_ns();
+        for (int i = 0; i < watched_count; i++) {
+            TrellisControl *control = watched_calls[i];
+            /* Sent again each period until the worker has armed its hook. */
+            if (!control->hook_armed && now >= control->arm_at_ns) pthread_kill((pthread_t)control->os_thread, watch_signal);
+        }
+        pthread_mutex_unlock(&watch_lock);
+        struct timespec pause = {0, TRELLIS_WATCH_PERIOD_NS};
+        nanosleep(&pause, NULL);
+        pthread_mutex_lock(&watch_lock);
+    }
+    return NULL;
+}
+
+static int watch_started;
+
+static void start_watchdog(void) {
+    watch_signal = SIGRTMAX - 3;
+    struct sigaction action;
+    memset(&action, 0, sizeof action);
+    action.sa_handler = watch_handler;
+    action.sa_flags = SA_RESTART;
+    sigemptyset(&action.sa_mask);
+    if (sigaction(watch_signal, &action, NULL) != 0) return;
+    pthread_t thread;
+    pthread_attr_t attributes;
+    pthread_attr_init(&attributes);
+    pthread_attr_setdetachstate(&attributes, PTHREAD_CREATE_DETACHED);
+    pthread_attr_setstacksize(&attributes, 64 * 1024);
+    if (pthread_create(&thread, &attributes, watch_loop, NULL) == 0) watch_started = 1;
+    pthread_attr_destroy(&attributes);
+}
+
+/* Puts the call on the watchdog's list; 0 when it cannot (the hook is then armed at once). */
+static int watch(TrellisControl *control) {
+    pthread_once(&watch_once, start_watchdog);
+    if (!watch_started) return 0;
+    if (!thread_unblocked) {
+        /* Dispatch's worker threads start with asynchronous signals blocked. */
+        sigset_t set;
+        sigemptyset(&set);
+        sigaddset(&set, watch_signal);
+        if (pthread_sigmask(SIG_UNBLOCK, &set, NULL) != 0) return 0;
+        thread_unblocked = 1;
+    }
+    thread_control = control;
+    control->os_thread = (void *)pthread_self();
+    control->hook_armed = 0;
+    int64_t arm_after = TRELLIS_ARM_AFTER_NS;
+    if (control->timeout_ns > 0 && control->timeout_ns < arm_after) arm_after = control->timeout_ns;
+    control->arm_at_ns = monotonic_ns() + arm_after;
+    pthread_mutex_lock(&watch_lock);
+    if (watched_count == TRELLIS_MAX_WATCHED) {
+        pthread_mutex_unlock(&watch_lock);
+        return 0;
+    }
+    watched_calls[watched_count++] = control;
+    control->watched = 1;
+    pthread_cond_signal(&watch_wake);
+    pthread_mutex_unlock(&watch_lock);
+    return 1;
+}
+
+static void unwatch(TrellisControl *control) {
+    if (!control->watched) return;
+    pthread_mutex_lock(&watch_lock);
+    control->watched = 0;
+    for (int i = 0; i < watched_count; i++) {
+        if (watched_calls[i] == control) {
+            watched_calls[i] = watched_calls[--watched_count];
+            break;
+        }
+    }
+    pthread_mutex_unlock(&watch_lock);
+}
+
+int trellis_hook_coroutine(lua_State *L) {
+    TrellisControl *control = control_of(L);
+    int mask = control->instruction_limit > 0 || control->timeout_ns > 0 ? LUA_MASKCOUNT : 0;
+    if (control->line_callback) mask |= LUA_MASKLINE;
+    if (mask && lua_gethook(L) == NULL) lua_sethook(L, limit_hook, mask, TRELLIS_HOOK_GRAIN);
+    return 0;
+}
+
 void trellis_begin_guarded(lua_State *L) {
     TrellisControl *control = control_of(L);
     control->memory_exceeded = 0;
@@ -148,7 +269,11 @@ void trellis_begin_guarded(lua_State *L) {
     control->memory_enforced = control->memory_limit > 0;
     control->memory_baseline = control->memory_used;
     if (control->timeout_ns > 0) control->deadline_ns = monotonic_ns() + control->timeout_ns;
-    int mask = control->instruction_limit > 0 || control->timeout_ns > 0 ? LUA_MASKCOUNT : 0;
+    int limited = control->instruction_limit > 0 || control->timeout_ns > 0;
+    int deferred = limited && !control->line_callback
+        && (control->instruction_limit == 0 || control->instruction_limit >= TRELLIS_EXACT_BUDGET) && watch(control);
+    if (deferred) return;
+    int mask = limited ? LUA_MASKCOUNT : 0;
     if (control->line_callback) mask |= LUA_MASKLINE;
     if (mask) lua_sethook(L, limit_hook, mask, TRELLIS_HOOK_GRAIN);
 }
@@ -156,7 +281,9 @@ void trellis_begin_guarded(lua_State *L) {
 void trellis_end_guarded(lua_State *L) {
     TrellisControl *control = control_of(L);
     control->memory_enforced = 0;
+    unwatch(control);
     lua_sethook(L, NULL, 0, 0);
+    control->hook_armed = 0;
 }
 
 /* Read-only proxies. Each proxy is an empty table whose own metatable holds the real table as

@@ -100,7 +100,7 @@ struct HostileScript: Sendable, CustomTestStringConvertible {
 // MARK: - The class and the witness
 
 private enum Hostile {
-    static let limits = RuleLimits(instructions: 2_000_000, memoryBytes: 16 << 20, milliseconds: 2000)
+    static let limits = RuleLimits(instructions: 2_000_000, memoryBytes: 16 << 20, milliseconds: 5000)
 
     /// Longer than any case needs by far, shorter than the one-minute time limit.
     static let hangSeconds = 40

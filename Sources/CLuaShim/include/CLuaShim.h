@@ -38,6 +38,11 @@ typedef struct TrellisControl {
     int64_t deadline_ns;       /* CLOCK_MONOTONIC */
     int deadline_passed;       /* sticky until the next reset */
     lua_State *main_thread;    /* set by trellis_newstate */
+    /* the watchdog: a large budget's hook is armed only once a call has run for a while */
+    volatile int watched;      /* this call is on the watchdog's list */
+    volatile int hook_armed;   /* the count hook is installed on the main thread */
+    int64_t arm_at_ns;         /* CLOCK_MONOTONIC: when the watchdog arms the hook */
+    void *os_thread;           /* the pthread running the call */
     /* coverage: when set, every line that rule code runs is reported (rule tests only) */
     void (*line_callback)(void *context, const char *source, int line);
     void *line_context;
@@ -85,6 +90,10 @@ int trellis_run_rule(lua_State *L);
 /// each coroutine starts with a fresh hook count, so one that runs fewer instructions than the
 /// grain would otherwise never be counted.
 int trellis_charge_resume(lua_State *L);
+
+/// Installs the count hook on the running coroutine; the sandbox's coroutine.create and wrap
+/// call it first thing in every coroutine, so a coroutine is counted from its first instruction.
+int trellis_hook_coroutine(lua_State *L);
 
 /// Whether the running rule has reached a limit: for rules' own error handlers, which Lua
 /// runs inside the hook, where no hook can stop them.

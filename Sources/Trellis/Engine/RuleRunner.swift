@@ -63,7 +63,8 @@ final class RuleRunner {
         trellis_pushcfunction(lua.state, trellis_safe_setmetatable)
         trellis_pushcfunction(lua.state, trellis_charge_resume)
         trellis_pushcfunction(lua.state, trellis_limit_reached)
-        try lua.call(arguments: 5, results: 1, guarded: false)
+        trellis_pushcfunction(lua.state, trellis_hook_coroutine)
+        try lua.call(arguments: 6, results: 1, guarded: false)
         return lua.reference()
     }
 

@@ -5,7 +5,7 @@
 --
 -- A rule gets fresh globals for every student: the engine makes a new table whose
 -- metatable is the one returned here, so reads fall through to the shared, read-only base.
-local helpers_source, memory_limit, safe_setmetatable, charge_resume, limit_reached = ...
+local helpers_source, memory_limit, safe_setmetatable, charge_resume, limit_reached, hook_coroutine = ...
 
 local function read_only(name, library)
   return setmetatable({}, {
@@ -152,14 +152,26 @@ end
 
 -- Every coroutine starts with a fresh hook count, so one that runs fewer instructions than the
 -- hook's grain would never be counted: each resume is charged a grain up front.
+-- The main thread's hook may be armed late (by the engine's watchdog, once a call has run for a
+-- millisecond); a coroutine hooks itself first thing, so a loop inside one is always counted.
 local safe_coroutine = copy_without(coroutine, {})
-local resume, wrap = coroutine.resume, coroutine.wrap
+local create, resume, wrap = coroutine.create, coroutine.resume, coroutine.wrap
+local function hooked(f)
+  if type(f) ~= "function" then return f end
+  return function(...)
+    hook_coroutine()
+    return f(...)
+  end
+end
+safe_coroutine.create = function(f)
+  return create(hooked(f))
+end
 safe_coroutine.resume = function(...)
   charge_resume()
   return resume(...)
 end
 safe_coroutine.wrap = function(f)
-  local resume_wrapped = wrap(f)
+  local resume_wrapped = wrap(hooked(f))
   return function(...)
     charge_resume()
     return resume_wrapped(...)
