@@ -113,6 +113,7 @@ final class Reloader: Sendable {
         switch result {
         case .success(let (old, new)):
             metrics.recordReload(ok: true)
+            metrics.registerRules(new.engine.rules.map(\.id))
             logger.notice("rule pack reloaded (\(trigger)): \(old.sha256.prefix(12)) -> \(new.sha256.prefix(12)), \(new.engine.rules.count) rules")
         case .failure(let error):
             metrics.recordReload(ok: false)

@@ -48,15 +48,21 @@ final class ServerMetrics: Sendable {
         evaluatedStudents.increment(by: Int64(evaluated))
         skippedStudents.increment(by: Int64(skipped))
         recommendations.increment(by: Int64(count))
-        for rule in ruleErrors {
-            registry.makeCounter(
-                descriptor: .init(namespace: "trellis", metricName: "rule_errors", unitName: "total", helpText: "Rule failures (errors and limits), by rule"),
-                labels: [("rule", rule ?? "")]
-            ).increment()
-        }
+        for rule in ruleErrors { ruleErrorCounter(rule ?? "").increment() }
     }
 
     func recordReload(ok: Bool) { reloadCounter(ok ? "ok" : "refused").increment() }
+
+    /// Makes each rule's error counter exist at 0, so that a dashboard sees every rule from the start.
+    func registerRules(_ ids: [String]) {
+        for id in ids { _ = ruleErrorCounter(id) }
+    }
+
+    private func ruleErrorCounter(_ rule: String) -> Counter {
+        registry.makeCounter(
+            descriptor: .init(namespace: "trellis", metricName: "rule_errors", unitName: "total", helpText: "Rule failures (errors and limits), by rule"),
+            labels: [("rule", rule)])
+    }
 
     @discardableResult
     private func reloadCounter(_ result: String) -> Counter {

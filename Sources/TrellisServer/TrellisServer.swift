@@ -30,6 +30,7 @@ public struct TrellisServer: Sendable {
         store = try EngineStore(source: source)
         pool = EvaluationPool(workers: configuration.workers, maxWaiting: configuration.maxWaiting)
         metrics = ServerMetrics()
+        metrics.registerRules(store.current.engine.rules.map(\.id))
         audit = try configuration.auditPath.map { path throws(ServerSetupError) in try AuditLog(path: path) }
         reloader = Reloader(store: store, metrics: metrics, logger: logger)
     }
