@@ -17,6 +17,11 @@ import Darwin
 /// every line it finished writing complete, and never half a line. (Lines are not `fsync`ed
 /// one by one; a power cut can lose the last ones written, as it can any file.)
 ///
+/// A `SIGKILL` that lands in the middle of a `write(2)` can still cut it short at a page
+/// boundary. Such a line was never followed by its answer (lines are written before the answer
+/// is sent), so when the log is opened again a torn last line is cut off, and the file again
+/// holds only whole lines.
+///
 /// It lives in the server, not in the engine library: it records requests and who made them,
 /// which only the server knows.
 final class AuditLog: Sendable {
@@ -24,10 +29,35 @@ final class AuditLog: Sendable {
     private let descriptor: Mutex<Int32>
 
     init(path: String) throws(ServerSetupError) {
-        let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o640)
+        // Read as well as write: only to find a torn last line at the start.
+        let fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0o640)
         guard fd >= 0 else { throw ServerSetupError("cannot open the audit log \(path): \(String(cString: strerror(errno)))") }
+        Self.cutTornLine(fd)
         self.path = path
         self.descriptor = Mutex(fd)
+    }
+
+    /// Cuts the file back to its last newline when it ends inside a line (a write torn by a kill).
+    /// Only a regular file is touched; a pipe or a device is written as it is.
+    private static func cutTornLine(_ fd: Int32) {
+        var status = stat()
+        guard fstat(fd, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG, status.st_size > 0 else { return }
+        var end = status.st_size
+        var byte: UInt8 = 0
+        guard pread(fd, &byte, 1, end - 1) == 1, byte != 0x0A else { return }
+        // Back to the last newline, a block at a time.
+        var block = [UInt8](repeating: 0, count: 4096)
+        while end > 0 {
+            let start = max(0, end - off_t(block.count))
+            let count = Int(end - start)
+            guard pread(fd, &block, count, start) == count else { return }
+            if let newline = block[0..<count].lastIndex(of: 0x0A) {
+                _ = ftruncate(fd, start + off_t(newline) + 1)
+                return
+            }
+            end = start
+        }
+        _ = ftruncate(fd, 0)
     }
 
     deinit {
