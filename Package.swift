@@ -12,11 +12,18 @@ let package = Package(
     products: [
         .library(name: "Trellis", targets: ["Trellis"]),
         .executable(name: "trellis", targets: ["TrellisCLI"]),
+        .library(name: "TrellisServer", targets: ["TrellisServer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
+        // Tests only: a real HTTP client for the tests that start `trellis serve` as a process.
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.19.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.0.0"),
     ],
     targets: [
         // Lua 5.4 from the system (Debian: liblua5.4-dev).
@@ -41,10 +48,24 @@ let package = Package(
             swiftSettings: strictSettings,
             plugins: ["EmbedLuaPlugin"]
         ),
+        // `trellis serve`: the engine over HTTP. Its own target so that the engine library
+        // does not depend on Hummingbird.
+        .target(
+            name: "TrellisServer",
+            dependencies: [
+                "Trellis",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
         .executableTarget(
             name: "TrellisCLI",
             dependencies: [
                 "Trellis",
+                "TrellisServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -54,6 +75,21 @@ let package = Package(
             name: "TrellisTests",
             dependencies: ["Trellis", "CLuaShim"],
             resources: [.copy("Fixtures")],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "TrellisServerTests",
+            dependencies: [
+                "Trellis",
+                "TrellisServer",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Yams", package: "Yams"),
+            ],
             swiftSettings: strictSettings
         ),
     ]

@@ -2,7 +2,7 @@ import ArgumentParser
 import Logging
 
 @main
-struct TrellisCommand: ParsableCommand {
+struct TrellisCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "trellis",
         abstract: "Recommends each student's next scaffolding step, prompt fade or choice menu, from Lua rules.",
@@ -11,7 +11,7 @@ struct TrellisCommand: ParsableCommand {
             2 the input or the rules cannot be used; 64 the command line is wrong.
             """,
         version: "0.1.0",
-        subcommands: [Evaluate.self, Explain.self, Test.self, Check.self, Rules.self, New.self, Generate.self],
+        subcommands: [Evaluate.self, Explain.self, Test.self, Check.self, Rules.self, New.self, Generate.self, Serve.self],
         defaultSubcommand: nil
     )
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Trellis
+import TrellisServer
 
 /// The options that choose and configure the rules, shared by the commands that evaluate.
 struct RuleOptions: ParsableArguments {
@@ -57,6 +58,13 @@ struct RuleOptions: ParsableArguments {
             Terminal.printError("the configuration cannot be used:\n" + error.issues.map { "  \($0)" }.joined(separator: "\n"))
             throw Exit.unusableInput
         }
+    }
+
+    /// Where `trellis serve` reads its rules from, now and at every reload.
+    func packSource() throws -> RulePackSource {
+        RulePackSource(
+            directories: directories, configurationPath: configuration, parameters: try parsedParameters(), instructions: maxInstructions,
+            memoryBytes: maxMemoryMegabytes.map { $0 << 20 }, milliseconds: maxMilliseconds, isolation: unsandboxed ? .unsandboxed : .sandboxed)
     }
 
     /// `--param rule.name=value`: the value is JSON when it parses as JSON, else a string.

@@ -1,0 +1,105 @@
+/// What a request body for one evaluation holds: a whole class, or one student with the
+/// class-level fields beside it.
+public enum RequestDocument: Sendable, Hashable {
+    /// A class document (section 1 of the contract): `students` and the class-level fields.
+    case roster(Roster)
+    /// `{"as_of": ..., "ladders": ..., "catalog": ..., "class": ..., "student": {...}}`: one
+    /// student record, valid or rejected with its issues, and the class-level fields it runs with.
+    case student(context: ClassContext, entry: RosterEntry)
+}
+
+extension RosterReader {
+    /// Reads a class document, or one student given under `student` beside the class-level fields.
+    ///
+    /// A server takes both shapes at one address; the top-level key decides. A student's field
+    /// paths start with `student`, as a document's start with `students[0]`, and every location
+    /// is `sourceName:line:column` in these bytes.
+    ///
+    /// - Throws: ``InputError`` when the body is not JSON, has both or neither of `students` and
+    ///   `student`, or a class-level field is broken.
+    public static func readRequest(
+        _ bytes: [UInt8], sourceName: String, today: String = RosterReader.today(), ladders: Ladders = Ladders()
+    ) throws(InputError) -> RequestDocument {
+        let result: Result<RequestDocument, InputError> = bytes.withUnsafeBufferPointer { whole in
+            // A UTF-8 byte-order mark is accepted, as for files.
+            let skip = whole.count >= 3 && whole[0] == 0xEF && whole[1] == 0xBB && whole[2] == 0xBF ? 3 : 0
+            let body = UnsafeBufferPointer(rebasing: whole[skip...])
+            do throws(InputError) {
+                return .success(try readRequest(body, sourceName: sourceName, today: today, ladders: ladders))
+            } catch {
+                return .failure(error)
+            }
+        }
+        return try result.get()
+    }
+
+    private static func readRequest(
+        _ bytes: UnsafeBufferPointer<UInt8>, sourceName: String, today: String, ladders: Ladders
+    ) throws(InputError) -> RequestDocument {
+        func location(_ offset: Int) -> String {
+            let position = JSONScanner.lineAndColumn(of: offset, in: bytes)
+            return "\(sourceName):\(position.line):\(position.column)"
+        }
+        func syntaxError(_ error: JSONSyntaxError) -> InputError {
+            InputError("invalid JSON: \(error.message)", location: location(error.offset))
+        }
+        guard bytes.contains(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }) else {
+            throw InputError("the body is empty: expected a class document, or one student under \"student\"", location: sourceName)
+        }
+        // One pass over the top level for where each member's value starts, as for a document.
+        var offsets: [String: Int] = [:]
+        do throws(JSONSyntaxError) {
+            var scanner = JSONScanner(bytes)
+            guard try scanner.peekKind() == .object else {
+                throw scanner.error("expected a JSON object: a class document, or one student under \"student\"")
+            }
+            if try scanner.beginObject() {
+                repeat {
+                    let key = try scanner.readKey()
+                    scanner.skipWhitespace()
+                    offsets[key] = scanner.offset
+                    try scanner.skipValue()
+                } while try scanner.nextMember()
+            }
+            try scanner.expectEnd()
+        } catch {
+            throw syntaxError(error)
+        }
+        switch (offsets["students"], offsets["student"]) {
+        case (.some, .some(let offset)):
+            throw InputError("give either \"students\" (a class) or \"student\" (one student), not both", location: location(offset), path: "student")
+        case (.some, nil):
+            return .roster(try read(Array(bytes), sourceName: sourceName, format: .document, today: today, ladders: ladders))
+        case (nil, nil):
+            throw InputError("required field 'students' (a class) or 'student' (one student) is missing", location: location(0))
+        case (nil, .some(let studentOffset)):
+            var reader = FieldReader(scanner: JSONScanner(bytes))
+            let context: ClassContext
+            let student: Student?
+            let id: String?
+            do {
+                context = try ClassContextDecoder().decode(valueOffsets: offsets, reader: &reader, defaultAsOf: today, defaultLadders: ladders)
+                guard reader.issues.isEmpty else {
+                    throw InputError(issues: reader.issues.map {
+                        TrellisIssue(kind: .invalidInput, message: $0.message, location: location($0.offset), path: $0.render(after: ""))
+                    })
+                }
+                var studentReader = FieldReader(scanner: JSONScanner(bytes, offset: studentOffset))
+                (student, id) = try StudentDecoder(ladders: context.ladders).decode(&studentReader)
+                reader = studentReader
+            } catch let error as JSONSyntaxError {
+                throw syntaxError(error)
+            } catch let error as InputError {
+                throw error
+            } catch {
+                throw InputError("\(error)", location: sourceName)
+            }
+            let prefix = "student" + (id.map { " (\($0))" } ?? "")
+            let issues = reader.issues.map {
+                TrellisIssue(kind: .invalidStudent, student: id, message: $0.message, location: location($0.offset), path: $0.render(after: prefix))
+            }
+            if let student, issues.isEmpty { return .student(context: context, entry: .student(student)) }
+            return .student(context: context, entry: .invalid(studentID: id, issues: issues))
+        }
+    }
+}

@@ -1,0 +1,119 @@
+import Foundation
+import Trellis
+
+/// Where the server's rules come from: read once at start and again at every reload.
+///
+/// A reload reads the rule folders and the configuration file again; the command line's
+/// parameter and limit overrides stay as they were given. The bundled pack is compiled into the
+/// binary, so with no folders a reload only rereads the configuration.
+public struct RulePackSource: Sendable {
+    /// Rule folders; empty for the bundled rules.
+    public var directories: [String]
+    /// A school's configuration (YAML), if any.
+    public var configurationPath: String?
+    /// Parameter values that win over the configuration's, by rule id and name (`--param`).
+    public var parameters: [String: [String: JSONValue]]
+    /// Limits that win over the configuration's; nil fields keep the configuration's or the default.
+    public var instructions: Int64?
+    public var memoryBytes: Int?
+    public var milliseconds: Int?
+    public var isolation: Engine.Isolation
+
+    public init(
+        directories: [String] = [], configurationPath: String? = nil, parameters: [String: [String: JSONValue]] = [:],
+        instructions: Int64? = nil, memoryBytes: Int? = nil, milliseconds: Int? = nil, isolation: Engine.Isolation = .sandboxed
+    ) {
+        self.directories = directories
+        self.configurationPath = configurationPath
+        self.parameters = parameters
+        self.instructions = instructions
+        self.memoryBytes = memoryBytes
+        self.milliseconds = milliseconds
+        self.isolation = isolation
+    }
+
+    /// Reads and checks the rules and the configuration: a new engine, or every problem.
+    func load(generation: Int) throws(PackLoadError) -> LoadedPack {
+        do {
+            var pack = directories.isEmpty ? RulePack.bundled : try RulePack(directories: directories)
+            var parameters: [String: [String: JSONValue]] = [:]
+            let settings = try configurationPath.map { path throws(ConfigurationError) in try Configuration(contentsOf: path) }
+            if let settings {
+                (pack, parameters) = try settings.resolve(against: try Engine(rulePack: pack).rules, pack: pack)
+            }
+            for (rule, values) in self.parameters { parameters[rule, default: [:]].merge(values) { $1 } }
+            var limits = settings?.limits ?? RuleLimits()
+            if let instructions { limits.instructions = instructions }
+            if let memoryBytes { limits.memoryBytes = memoryBytes }
+            if let milliseconds { limits.milliseconds = milliseconds }
+            let engine = try Engine(rulePack: pack, parameters: parameters, limits: limits, isolation: isolation)
+            return LoadedPack(
+                engine: engine, ladders: settings?.ladders ?? Ladders(), sha256: Self.digest(pack, engine: engine),
+                loadedAt: Date(), generation: generation)
+        } catch let error as RulePackError {
+            throw PackLoadError(issues: error.issues.map { PackLoadError.Issue(message: $0.message, location: $0.location, rule: $0.rule) })
+        } catch let error as ConfigurationError {
+            throw PackLoadError(issues: error.issues.map { PackLoadError.Issue(configurationLine: $0) })
+        } catch {
+            throw PackLoadError(issues: [.init(message: "\(error)", location: nil, rule: nil)])
+        }
+    }
+
+    /// SHA-256 of everything that decides a recommendation: each rule file's path and text, the
+    /// parameter values, the limits and the isolation. Two servers with the same hash answer the
+    /// same input the same way, which is what an audit record needs to say.
+    static func digest(_ pack: RulePack, engine: Engine) -> String {
+        var hasher = SHA256()
+        for source in pack.sources {
+            hasher.update(Array(source.path.utf8) + [0] + Array(source.source.utf8) + [0])
+        }
+        let parameters = JSONValue.object(engine.parameterValues.mapValues { .object($0) })
+        hasher.update(parameters.jsonText.utf8)
+        hasher.update("\u{0}limits \(engine.limits.instructions) \(engine.limits.memoryBytes) \(engine.limits.milliseconds)".utf8)
+        hasher.update("\u{0}\(engine.isolation == .sandboxed ? "sandboxed" : "unsandboxed")".utf8)
+        return hasher.finalizeHex()
+    }
+}
+
+/// A rule pack that cannot be used: every problem, each with its file and line where known.
+public struct PackLoadError: Error, Sendable, CustomStringConvertible {
+    public struct Issue: Sendable, Hashable {
+        public var message: String
+        /// `rules/x.lua:12`, or `school.yaml:4:3` for the configuration.
+        public var location: String?
+        public var rule: String?
+
+        init(message: String, location: String?, rule: String?) {
+            self.message = message
+            self.location = location
+            self.rule = rule
+        }
+
+        /// A configuration error reads `school.yaml:4:3: rules.x.params.y: message`; the
+        /// location is split off so that it sits in the same field as a rule file's.
+        init(configurationLine line: String) {
+            if let range = line.range(of: ": "), line[..<range.lowerBound].contains(":") {
+                self.init(message: String(line[range.upperBound...]), location: String(line[..<range.lowerBound]), rule: nil)
+            } else {
+                self.init(message: line, location: nil, rule: nil)
+            }
+        }
+    }
+
+    public var issues: [Issue]
+
+    public var description: String {
+        issues.map { ($0.location.map { $0 + ": " } ?? "") + $0.message }.joined(separator: "\n")
+    }
+}
+
+/// One loaded, immutable rule pack: what a request runs on from start to end.
+struct LoadedPack: Sendable {
+    let engine: Engine
+    /// The configuration's ladders, for documents that give none.
+    let ladders: Ladders
+    let sha256: String
+    let loadedAt: Date
+    /// 1 for the pack the server started with, then one more per successful reload.
+    let generation: Int
+}
