@@ -77,6 +77,20 @@ public struct XAPIImporter: Sendable {
     }
 }
 
+extension XAPIImporter {
+    /// The id an agent is known by: account name, then mailbox, its hash, OpenID, and name.
+    static func agentID(_ agent: [String: JSONValue]) -> String? {
+        if let name = agent["account"]?.objectValue?["name"]?.stringValue, !name.isEmpty { return name }
+        if let mailbox = agent["mbox"]?.stringValue, !mailbox.isEmpty {
+            return mailbox.lowercased().hasPrefix("mailto:") ? String(mailbox.dropFirst(7)) : mailbox
+        }
+        for key in ["mbox_sha1sum", "openid", "name"] {
+            if let value = agent[key]?.stringValue, !value.isEmpty { return value }
+        }
+        return nil
+    }
+}
+
 /// The context extensions Trellis reads from xAPI statements, under its own IRI namespace.
 ///
 /// A tool that records teaching trials as xAPI sets them in `context.extensions`; `skill` may
@@ -177,7 +191,7 @@ private struct XAPIRun {
         if actor["objectType"]?.stringValue == "Group" {
             throw Rejection(field: "actor", message: "a group, not one student: its members' statements are needed")
         }
-        guard let student = Self.agentID(actor) else {
+        guard let student = XAPIImporter.agentID(actor) else {
             throw Rejection(field: "actor", message: "no account.name, mbox, mbox_sha1sum, openid or name to know the student by")
         }
         guard let object else { throw Rejection(field: "object", message: "required, but missing or not an object") }
@@ -225,7 +239,7 @@ private struct XAPIRun {
             }
             setting = text
         }
-        let staff = context?["instructor"]?.objectValue.flatMap(Self.agentID)
+        let staff = context?["instructor"]?.objectValue.flatMap(XAPIImporter.agentID)
         return Trial(
             student: student, studentName: actor["name"]?.stringValue, skill: skill, skillTitle: title, day: day,
             instant: ImportDate.instant(stamp) ?? 0, correct: correct, promptLevel: promptLevel, stage: stage, setting: setting, staff: staff,
@@ -270,18 +284,6 @@ private struct XAPIRun {
             throw Rejection(field: "context.extensions[\(key)]", message: "expected a level of the \(what) ladder (\(ladder.joined(separator: ", "))), got \(value.briefDescription)")
         }
         return level
-    }
-
-    /// The id an agent is known by: account name, then mailbox, its hash, OpenID, and name.
-    static func agentID(_ agent: [String: JSONValue]) -> String? {
-        if let name = agent["account"]?.objectValue?["name"]?.stringValue, !name.isEmpty { return name }
-        if let mailbox = agent["mbox"]?.stringValue, !mailbox.isEmpty {
-            return mailbox.lowercased().hasPrefix("mailto:") ? String(mailbox.dropFirst(7)) : mailbox
-        }
-        for key in ["mbox_sha1sum", "openid", "name"] {
-            if let value = agent[key]?.stringValue, !value.isEmpty { return value }
-        }
-        return nil
     }
 
     /// The text of a language map: English first, else the first language by tag.
