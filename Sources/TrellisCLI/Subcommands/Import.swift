@@ -60,7 +60,7 @@ struct ImportOptions: ParsableArguments {
 
     /// Prints the issues and the summary, and ends with the import's exit status when it is not clean.
     func finish(_ result: ImportResult, written: () throws -> Void) throws {
-        for issue in result.issues { Terminal.printLine(issue.description) }
+        for issue in result.issues { Terminal.printError(issue.description) }
         if result.status == .unusable {
             Terminal.printError("nothing usable to import: no student could be read")
             throw Exit.unusableInput
