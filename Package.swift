@@ -24,6 +24,8 @@ let package = Package(
         // Tests only: a real HTTP client for the tests that start `trellis serve` as a process.
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.19.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.0.0"),
+        // The CSV reader of `trellis import oneroster` (RFC 4180, scalar by scalar, lenient on quirks).
+        .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.0"),
     ],
     targets: [
         // Lua 5.4 from the system (Debian: liblua5.4-dev).
@@ -43,6 +45,7 @@ let package = Package(
                 "CLuaShim",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
+                .product(name: "CSV", package: "CSV.swift"),
             ],
             exclude: ["RuleAPI"],
             swiftSettings: strictSettings,

@@ -1,0 +1,100 @@
+/// One problem an import met, and where: a row or statement left out, or a value read by a guess.
+///
+/// Imports never stop at the first problem: every valid row or statement is kept and each
+/// problem becomes one issue, so a coordinator can fix the export in one pass.
+public struct ImportIssue: Sendable, Hashable, CustomStringConvertible {
+    /// How much an issue cost.
+    public enum Severity: String, Sendable, Hashable {
+        /// Something was left out: a row, a statement, or a whole file. Makes the import partial.
+        case fault
+        /// Everything was imported, but by a guess worth checking (a misspelt column read by its
+        /// near name, a repeated statement id). Does not make the import partial.
+        case warning
+    }
+
+    public var severity: Severity
+    /// The file, as the importer was given it (`export/results.csv`).
+    public var file: String
+    /// The line in `file` where the row or statement starts (1-based); nil for the file as a whole.
+    public var line: Int?
+    /// The column or field the problem is in (`score`, `result.score.scaled`).
+    public var field: String?
+    public var message: String
+
+    public init(severity: Severity = .fault, file: String, line: Int? = nil, field: String? = nil, message: String) {
+        self.severity = severity
+        self.file = file
+        self.line = line
+        self.field = field
+        self.message = message
+    }
+
+    /// `file:line: field: message`, with `warning: ` before the message of a warning.
+    public var description: String {
+        var text = line.map { "\(file):\($0)" } ?? file
+        if let field { text += ": \(field)" }
+        text += ": "
+        if severity == .warning { text += "warning: " }
+        return text + message
+    }
+}
+
+/// How an import went, as the command's exit status reports it.
+public enum ImportStatus: Sendable, Hashable {
+    /// Every row or statement was imported (warnings allowed).
+    case clean
+    /// Something usable was imported, and something was left out (see the faults).
+    case partial
+    /// Nothing usable: no student could be imported.
+    case unusable
+}
+
+/// What an import read and left out, counted, for the summary line.
+public struct ImportCounts: Sendable, Hashable {
+    /// Rows (OneRoster, all files together) or statements (xAPI) read.
+    public var read = 0
+    /// Rows or statements left out for a fault.
+    public var skipped = 0
+    /// Rows or statements that are valid but carry nothing to import: teachers' user rows, rows
+    /// marked `tobedeleted`, statements without a result.
+    public var ignored = 0
+
+    public init() {}
+}
+
+/// The class documents an import produced, and every problem it met.
+public struct ImportResult: Sendable, Hashable {
+    /// One document per class, each ready for `RosterReader` and the engine.
+    public var documents: [ClassDocument]
+    /// Faults and warnings, in the order the files were read.
+    public var issues: [ImportIssue]
+    public var counts: ImportCounts
+
+    public init(documents: [ClassDocument], issues: [ImportIssue], counts: ImportCounts) {
+        self.documents = documents
+        self.issues = issues
+        self.counts = counts
+    }
+
+    /// The faults alone: what was left out.
+    public var faults: [ImportIssue] { issues.filter { $0.severity == .fault } }
+
+    /// Unusable when no document has a student; partial when any fault left something out.
+    public var status: ImportStatus {
+        if !documents.contains(where: { !$0.students.isEmpty }) { return .unusable }
+        return faults.isEmpty ? .clean : .partial
+    }
+}
+
+/// Collects issues while an importer runs.
+struct IssueLog {
+    private(set) var issues: [ImportIssue] = []
+
+    mutating func fault(_ file: String, line: Int? = nil, field: String? = nil, _ message: String) {
+        issues.append(ImportIssue(severity: .fault, file: file, line: line, field: field, message: message))
+    }
+
+    mutating func warning(_ file: String, line: Int? = nil, field: String? = nil, _ message: String) {
+        issues.append(ImportIssue(severity: .warning, file: file, line: line, field: field, message: message))
+    }
+}

@@ -1,0 +1,197 @@
+import ArgumentParser
+import Foundation
+import Trellis
+
+struct Import: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Turn a OneRoster CSV export or xAPI statements into class documents for trellis evaluate.",
+        discussion: """
+            Every row or statement that is valid is imported; each one left out is reported on standard error \
+            with file:line and the column or field.
+
+            Exit codes: 0 everything imported; 1 imported, but some rows or statements were left out; \
+            2 nothing usable, or the output cannot be written.
+            """,
+        subcommands: [OneRoster.self, XAPI.self]
+    )
+}
+
+/// The options both imports share: where the output goes and the class-level fields.
+struct ImportOptions: ParsableArguments {
+    @Option(name: .customLong("header"), help: ArgumentHelp("Class-level fields to start from (as_of, ladders, catalog, class), as in a class document without students.", valueName: "file"))
+    var header: String?
+
+    @Option(name: .customLong("as-of"), help: ArgumentHelp("The date the documents are for, YYYY-MM-DD (default: the header's, else today).", valueName: "date"))
+    var asOf: String?
+
+    @Flag(name: .shortAndLong, help: "No summary on standard error (faults are still printed).")
+    var quiet = false
+
+    func validate() throws {
+        if let asOf, !Self.isDay(asOf) { throw ValidationError("--as-of \(asOf): expected a date as YYYY-MM-DD") }
+    }
+
+    private static func isDay(_ text: String) -> Bool {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyy-MM-dd"
+        return text.count == 10 && formatter.date(from: text).map { formatter.string(from: $0) == text } == true
+    }
+
+    /// The class-level fields every document starts from. Exits with status 2 when the header cannot be used.
+    func context() throws -> ClassContext {
+        var context = ClassContext(asOf: RosterReader.today())
+        if let header {
+            guard let data = FileManager.default.contents(atPath: header) else {
+                Terminal.printError("cannot read the header \(header)")
+                throw Exit.unusableInput
+            }
+            do {
+                context = try RosterReader.readHeader(Array(data), sourceName: header)
+            } catch {
+                Terminal.printError("the header cannot be used:\n" + error.issues.map { "  \($0)" }.joined(separator: "\n"))
+                throw Exit.unusableInput
+            }
+        }
+        if let asOf { context.asOf = asOf }
+        return context
+    }
+
+    /// Prints the issues and the summary, and ends with the import's exit status when it is not clean.
+    func finish(_ result: ImportResult, written: () throws -> Void) throws {
+        for issue in result.issues { Terminal.printError(issue.description) }
+        if result.status == .unusable {
+            Terminal.printError("nothing usable to import: no student could be read")
+            throw Exit.unusableInput
+        }
+        try written()
+        if !quiet { Terminal.printLine(Self.summary(result)) }
+        if result.status == .partial { throw Exit.evaluatedWithErrors }
+    }
+
+    /// Writes `text` whole to `path`, or to standard output; exits with status 2 when it cannot.
+    func write(_ text: String, to path: String?) throws {
+        guard let path else {
+            FileHandle.standardOutput.write(Data(text.utf8))
+            return
+        }
+        do {
+            try AtomicFile.write(text, to: path)
+        } catch {
+            Terminal.printError("cannot write \(path): \(error.localizedDescription)")
+            throw Exit.unusableInput
+        }
+    }
+
+    static func summary(_ result: ImportResult) -> String {
+        let students = result.documents.reduce(0) { $0 + $1.students.count }
+        let sessions = result.documents.reduce(0) { $0 + $1.students.reduce(0) { $0 + $1.skills.reduce(0) { $0 + $1.sessions.count } } }
+        let work = result.documents.reduce(0) { $0 + $1.students.reduce(0) { $0 + $1.work.count } }
+        let warnings = result.issues.count - result.faults.count
+        var parts = ["imported \(result.documents.count) \(result.documents.count == 1 ? "class" : "classes")", "\(students) students"]
+        if sessions > 0 { parts.append("\(sessions) sessions") }
+        if work > 0 { parts.append("\(work) work items") }
+        parts.append("\(result.counts.read) read, \(result.counts.skipped) left out for faults, \(result.counts.ignored) ignored")
+        if warnings > 0 { parts.append("\(warnings) warnings") }
+        return parts.joined(separator: ", ")
+    }
+}
+
+extension Import {
+    struct OneRoster: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "oneroster",
+            abstract: "Import a OneRoster 1.1/1.2 CSV export (a folder): one class document per class.",
+            discussion: """
+                With --class, one class document goes to --output or standard output. Without it, --output names a \
+                folder that gets one CLASS.json per class with students (characters other than letters, digits, \
+                '.', '-' and '_' in the id become '_'); standard output is used only when the export has one such class.
+                """
+        )
+
+        @Option(name: .customLong("class"), help: ArgumentHelp("The sourcedId of the class to import (default: every class).", valueName: "id"))
+        var classID: String?
+
+        @Option(name: .shortAndLong, help: ArgumentHelp("The document (with --class), else a folder for one document per class.", valueName: "path"))
+        var output: String?
+
+        @OptionGroup var options: ImportOptions
+
+        @Argument(help: ArgumentHelp("The folder holding the export's CSV files.", valueName: "dir"))
+        var folder: String
+
+        func run() throws {
+            let importer = OneRosterImporter(context: try options.context(), classID: classID)
+            let result = importer.importFolder(at: folder)
+            try options.finish(result) {
+                if classID != nil || output == nil {
+                    guard result.documents.count == 1, let document = result.documents.first else {
+                        let ids = result.documents.compactMap(\.context.classInfo?.id).joined(separator: ", ")
+                        Terminal.printError("\(result.documents.count) classes (\(ids)): choose one with --class ID, or give --output FOLDER for all")
+                        throw ExitCode(64)
+                    }
+                    try options.write(DocumentJSON.document(document), to: output)
+                    return
+                }
+                guard let output else { return }
+                do {
+                    try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
+                } catch {
+                    Terminal.printError("cannot create the folder \(output): \(error.localizedDescription)")
+                    throw Exit.unusableInput
+                }
+                for document in result.documents {
+                    let name = Self.fileName(for: document.context.classInfo?.id ?? "class")
+                    try options.write(DocumentJSON.document(document), to: (output as NSString).appendingPathComponent(name))
+                }
+            }
+        }
+
+        static func fileName(for id: String) -> String {
+            let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_")
+            let safe = String(id.map { allowed.contains($0) ? $0 : "_" })
+            return (safe.hasPrefix(".") ? "_" + safe.dropFirst() : safe) + ".json"
+        }
+    }
+
+    struct XAPI: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "xapi",
+            abstract: "Import xAPI statements (files or folders of .json/.jsonl/.ndjson) into one class document.",
+            discussion: """
+                A file holds a JSON array of statements, one statement, an LRS answer {"statements": [...]}, or one \
+                statement per line. Use - for standard input.
+                """
+        )
+
+        @Option(name: .shortAndLong, help: ArgumentHelp("Write the document here, whole or not at all, instead of standard output.", valueName: "file"))
+        var output: String?
+
+        @Option(name: .customLong("correct-at"), help: ArgumentHelp("The scaled score from which a trial without result.success is correct (default: 0.8).", valueName: "score"))
+        var correctThreshold: Double = XAPIImporter.defaultCorrectThreshold
+
+        @OptionGroup var options: ImportOptions
+
+        @Argument(help: ArgumentHelp("Statement files or folders, or - for standard input.", valueName: "file"))
+        var inputs: [String]
+
+        func validate() throws {
+            guard (0...1).contains(correctThreshold) else { throw ValidationError("--correct-at must be from 0 to 1") }
+            guard !inputs.isEmpty else { throw ValidationError("give at least one file, folder or -") }
+        }
+
+        func run() throws {
+            let importer = XAPIImporter(context: try options.context(), correctThreshold: correctThreshold)
+            let result: ImportResult
+            if inputs == ["-"] {
+                result = importer.importSources([("<stdin>", Array(FileHandle.standardInput.readDataToEndOfFile()))])
+            } else {
+                result = importer.importFiles(at: inputs)
+            }
+            try options.finish(result) {
+                try options.write(DocumentJSON.document(result.documents[0]), to: output)
+            }
+        }
+    }
+}
