@@ -201,7 +201,12 @@ med() { median ${walls[$1,$2]}; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
 
 echo
-echo "Against the floor and a peer: the simple rule ($rule_file), best and median of $runs runs, $(nproc) cores"
+echo "Against the floor and a peer: the simple rule ($rule_file), best and median of $runs runs."
+echo "Machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), $cores cores," \
+    "$(awk '/MemTotal/ { printf "%.0f", $2 / 1048576 }' /proc/meminfo) GB; trellis $(git rev-parse --short HEAD 2>/dev/null || echo '?')," \
+    "version $($trellis --version 2>/dev/null || echo '?'); Debian's liblua5.4 $(dpkg-query -W -f '${Version}' liblua5.4-0 2>/dev/null || echo '?')" \
+    "(trellis, C host), cJSON $(dpkg-query -W -f '${Version}' libcjson-dev 2>/dev/null || echo '?'), gcc $(gcc -dumpfullversion);" \
+    "lupa with its own $("$python" -c 'import lupa.lua54 as l; print(l.LuaRuntime().eval("_VERSION"))' 2>/dev/null || echo 'Lua')."
 echo
 echo "| roster | host | best s | median s | students/s | peak RSS MB | time / lupa's | time / C's |"
 echo "| --- | --- | --- | --- | --- | --- | --- | --- |"
@@ -261,12 +266,13 @@ echo "| evaluation phase (-v) | $(median "${one_eval[@]}") | $(median "${k_eval[
 echo "| wall | $(median "${one_wall[@]}") | $(median "${k_wall[@]}") | $(per_rule "$(median "${one_wall[@]}")" "$(median "${k_wall[@]}")") us |"
 
 # A district: 100,000 students against 10,000 (targets: peak RSS <= 64 MB, time <= 10.5x).
-if [[ " ${sizes[*]} " == *" 10000 "* && " ${sizes[*]} " == *" 100000 "* ]]; then
+base=10000 district=100000
+if [[ " ${sizes[*]} " == *" $base "* && " ${sizes[*]} " == *" $district "* ]]; then
     echo
-    echo "| 100000 against 10000 students | peak RSS MB at 100000 (trellis target <= 64) | median time ratio (trellis target <= 10.5) |"
+    echo "| $district against $base students | peak RSS MB at $district (trellis target <= 64) | median time ratio (trellis target <= 10.5) |"
     echo "| --- | --- | --- |"
     for host in "${hosts[@]}"; do
-        echo "| $(label "$host") | ${peak[$host,100000]} | $(ratio "$(med "$host" 100000)" "$(med "$host" 10000)") |"
+        echo "| $(label "$host") | ${peak[$host,$district]} | $(ratio "$(med "$host" "$district")" "$(med "$host" "$base")") |"
     done
 fi
 fi
