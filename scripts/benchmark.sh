@@ -136,20 +136,23 @@ if ! "$venv/bin/python" -c 'import lupa.lua54' 2>/dev/null; then
 fi
 python="$venv/bin/python"
 
-# timed LOG COMMAND...: runs COMMAND; sets wall (seconds) and rss (peak MB); stops the benchmark
-# when COMMAND fails.
+# timed LOG COMMAND...: runs COMMAND; sets wall (seconds), cpu (user + system seconds) and rss
+# (peak MB); stops the benchmark when COMMAND fails.
 timed() {
     local log=$1 start end
     shift
     start=$EPOCHREALTIME
-    if ! /usr/bin/time -f '%M' -o "$work/time.txt" "$@" >/dev/null 2>"$log"; then
+    if ! /usr/bin/time -f '%M %U %S' -o "$work/time.txt" "$@" >/dev/null 2>"$log"; then
         echo "FAILED: $* (exit status $(tail -2 "$work/time.txt" | head -1)); its last output:" >&2
         tail -5 "$log" >&2
         exit 1
     fi
     end=$EPOCHREALTIME
     wall=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.3f", b - a }')
-    rss=$(($(tail -1 "$work/time.txt") / 1024))
+    local rss_kb user system
+    read -r rss_kb user system < <(tail -1 "$work/time.txt")
+    rss=$((rss_kb / 1024))
+    cpu=$(awk -v u="$user" -v s="$system" 'BEGIN { printf "%.2f", u + s }')
 }
 
 hosts=(trellis-1)
@@ -166,7 +169,7 @@ label() {
 # command_for HOST OUT: sets cmd, the command that runs HOST on $roster, writing OUT.
 command_for() {
     case $1 in
-        trellis-*) cmd=("$trellis" evaluate --quiet --jobs "${1#trellis-}" --rules "$rule_dir" --format ndjson --class "$header" -o "$2" "$roster") ;;
+        trellis-*) cmd=("$trellis" evaluate -v --quiet --jobs "${1#trellis-}" --rules "$rule_dir" --format ndjson --class "$header" -o "$2" "$roster") ;;
         c) cmd=("$c_host" -o "$2" "$rule_file" "$header" "$roster") ;;
         lupa) cmd=("$python" benchmarks/lupa/host.py -o "$2" "$rule_file" "$header" "$roster") ;;
     esac
@@ -186,6 +189,11 @@ for size in "${sizes[@]}"; do
             walls[$host,$size]+=" $wall"
             if ((rss > ${peak[$host,$size]:-0})); then peak[$host,$size]=$rss; fi
             outputs+=("$host=$out")
+            if [[ $host == trellis-* ]]; then # the engine's own phases (-v), of the last run
+                phase_lines[$host,$size]="read (and load the rules) $(grep -o 'records in [0-9.]* s' "$work/peer.log" | grep -o '[0-9.]* s'),"
+                phase_lines[$host,$size]+=" evaluate $(grep -o 'evaluated in [0-9.]* s' "$work/peer.log" | grep -o '[0-9.]* s'),"
+                phase_lines[$host,$size]+=" write $(grep -o 'wrote [a-z]* in [0-9.]* s' "$work/peer.log" | grep -o '[0-9.]* s') (wall $wall s)"
+            fi
         done
         # Fails the benchmark, loudly, when the hosts do not make the same recommendations.
         if ((run == 1)); then "$python" benchmarks/compare.py "${outputs[@]}" >&2; fi
@@ -229,6 +237,9 @@ for size in "${sizes[@]}"; do
 done
 echo
 for size in "${sizes[@]}"; do
+    for host in trellis-1 "trellis-$cores"; do
+        if [[ -n ${phase_lines[$host,$size]:-} ]]; then echo "- $(label "$host"), $size students: ${phase_lines[$host,$size]}"; fi
+    done
     echo "- C host, $size students: ${phase_lines[c,$size]}"
     echo "- lupa, $size students: ${phase_lines[lupa,$size]}"
 done
@@ -247,14 +258,16 @@ for ((k = 1; k <= extra; k++)); do
     printf 'return { id = "noop-%02d", api = 1, evaluate = function() return {} end }\n' "$k" >"$pack/noop-$(printf %02d "$k").lua"
 done
 phase_of() { grep -o 'evaluated in [0-9.]* s' "$1" | grep -o '[0-9.]*'; }
-one_eval=() one_wall=() k_eval=() k_wall=()
+one_eval=() one_wall=() one_cpu=() k_eval=() k_wall=() k_cpu=()
 for ((run = 1; run <= runs; run++)); do
     echo "extra rules: run $run of $runs" >&2
     timed "$work/peer.log" "$trellis" evaluate -v --quiet --jobs 1 --rules "$rule_dir" --format ndjson --class "$header" -o "$work/extra-1.ndjson" "$roster"
     one_wall+=("$wall")
+    one_cpu+=("$cpu")
     one_eval+=("$(phase_of "$work/peer.log")")
     timed "$work/peer.log" "$trellis" evaluate -v --quiet --jobs 1 --rules "$pack" --format ndjson --class "$header" -o "$work/extra-k.ndjson" "$roster"
     k_wall+=("$wall")
+    k_cpu+=("$cpu")
     k_eval+=("$(phase_of "$work/peer.log")")
 done
 "$python" benchmarks/compare.py "one=$work/extra-1.ndjson" "plus-$extra=$work/extra-k.ndjson" >&2
@@ -263,6 +276,7 @@ echo
 echo "| each extra rule, $size students, 1 worker, median of $runs | simple rule s | plus $extra empty rules s | per extra rule per student |"
 echo "| --- | --- | --- | --- |"
 echo "| evaluation phase (-v) | $(median "${one_eval[@]}") | $(median "${k_eval[@]}") | $(per_rule "$(median "${one_eval[@]}")" "$(median "${k_eval[@]}")") us (target <= 3 us) |"
+echo "| process CPU (user + system) | $(median "${one_cpu[@]}") | $(median "${k_cpu[@]}") | $(per_rule "$(median "${one_cpu[@]}")" "$(median "${k_cpu[@]}")") us |"
 echo "| wall | $(median "${one_wall[@]}") | $(median "${k_wall[@]}") | $(per_rule "$(median "${one_wall[@]}")" "$(median "${k_wall[@]}")") us |"
 
 # A district: 100,000 students against 10,000 (targets: peak RSS <= 64 MB, time <= 10.5x).
