@@ -1,6 +1,8 @@
 import Foundation
 import Trellis
 
+import Dispatch
+
 /// The input of `trellis evaluate`: a file or standard input, read as a stream. Its first
 /// line is read ahead to tell NDJSON from a document.
 final class InputSource {
