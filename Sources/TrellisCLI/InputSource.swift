@@ -1,7 +1,6 @@
 import Foundation
 import Trellis
 
-import Dispatch
 
 /// The input of `trellis evaluate`: a file or standard input, read as a stream. Its first
 /// line is read ahead to tell NDJSON from a document.
@@ -29,8 +28,11 @@ final class InputSource {
             name = path
             ownsDescriptor = true
         }
-        var status = stat()
-        size = fstat(descriptor, &status) == 0 && status.st_mode & S_IFMT == S_IFREG ? Int(status.st_size) : nil
+        // A seekable input's size, for progress; a pipe has none.
+        let current = lseek(descriptor, 0, SEEK_CUR)
+        let end = current >= 0 ? lseek(descriptor, 0, SEEK_END) : -1
+        if current >= 0 { lseek(descriptor, current, SEEK_SET) }
+        size = end >= current && current >= 0 ? Int(end - current) : nil
     }
 
     /// Reads until the first non-blank line is whole (or the input ends).

@@ -65,13 +65,15 @@ import Trellis
             release.wait()
         }
         while ran.withLock({ $0.isEmpty }) { try await Task.sleep(for: .milliseconds(5)) }
+        #expect(pool.load.waiting == 0)
         // The worker is busy: the second waits, and gives up after its timeout.
         await #expect(throws: EvaluationPool.Failure.timedOut) {
             try await pool.run(timeout: .milliseconds(50)) { ran.withLock { $0.append("second") } }
         }
         // With one waiting and a queue of one, a third is refused at once.
         async let third: Void = try pool.run(timeout: .seconds(30)) { ran.withLock { $0.append("third") } }
-        try await Task.sleep(for: .milliseconds(20))
+        // Wait for the third to be queued (not a fixed sleep: on a loaded machine it may take longer).
+        while pool.load.waiting == 0 { try await Task.sleep(for: .milliseconds(5)) }
         await #expect(throws: EvaluationPool.Failure.busy) { try await pool.run(timeout: .seconds(30)) { ran.withLock { $0.append("fourth") } } }
         release.signal()
         try await first
