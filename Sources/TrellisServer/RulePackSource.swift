@@ -35,18 +35,13 @@ public struct RulePackSource: Sendable {
     /// Reads and checks the rules and the configuration: a new engine, or every problem.
     func load(generation: Int) throws(PackLoadError) -> LoadedPack {
         do {
-            var pack = directories.isEmpty ? RulePack.bundled : try RulePack(directories: directories)
-            var parameters: [String: [String: JSONValue]] = [:]
+            let pack = directories.isEmpty ? RulePack.bundled : try RulePack(directories: directories)
             let settings = try configurationPath.map { path throws(ConfigurationError) in try Configuration(contentsOf: path) }
-            if let settings {
-                (pack, parameters) = try settings.resolve(against: try Engine(rulePack: pack).rules, pack: pack)
-            }
-            for (rule, values) in self.parameters { parameters[rule, default: [:]].merge(values) { $1 } }
             var limits = settings?.limits ?? RuleLimits()
             if let instructions { limits.instructions = instructions }
             if let memoryBytes { limits.memoryBytes = memoryBytes }
             if let milliseconds { limits.milliseconds = milliseconds }
-            let engine = try Engine(rulePack: pack, parameters: parameters, limits: limits, isolation: isolation)
+            let engine = try Engine(rulePack: pack, configuration: settings, parameters: parameters, limits: limits, isolation: isolation)
             return LoadedPack(
                 engine: engine, ladders: settings?.ladders ?? Ladders(), sha256: Self.digest(pack, engine: engine),
                 loadedAt: Date(), generation: generation)
@@ -64,7 +59,9 @@ public struct RulePackSource: Sendable {
     /// same input the same way, which is what an audit record needs to say.
     static func digest(_ pack: RulePack, engine: Engine) -> String {
         var hasher = SHA256()
-        for source in pack.sources {
+        // The rules the engine runs: the configuration may have turned some of the pack's off.
+        let running = Set(engine.rules.map(\.path))
+        for source in pack.sources where running.contains(source.path) {
             hasher.update(Array(source.path.utf8) + [0] + Array(source.source.utf8) + [0])
         }
         let parameters = JSONValue.object(engine.parameterValues.mapValues { .object($0) })

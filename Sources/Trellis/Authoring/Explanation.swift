@@ -46,7 +46,9 @@ extension Engine {
     private func explain(_ student: Student, context: ClassContext) -> Explanation {
         let outcomes: RuleOutcomes
         do throws(RulePackError) {
-            outcomes = try makeRunner(context: context).evaluate(student)
+            let runner = try makeRunner(context: context)
+            defer { recycle(runner) }
+            outcomes = runner.evaluate(student)
         } catch {
             return Explanation(student: student.id, asOf: context.asOf, rules: [], inputIssues: error.issues)
         }

@@ -87,6 +87,7 @@ extension Engine {
                 }
                 pipeline.complete(sequence, done, bytesReadSoFar: batch.bytesReadSoFar)
             }
+            if let runner { self.recycle(runner) }
         }
         if workers == 1 {
             work(0)

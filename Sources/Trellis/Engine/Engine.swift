@@ -30,6 +30,7 @@ public final class Engine: Sendable {
     public let isolation: Isolation
     private let pack: RulePack
     private let coverage: CoverageRecorder?
+    private let idleRunners = RunnerPool(capacity: 2 * ProcessInfo.processInfo.activeProcessorCount)
 
     /// Loads and checks a rule pack.
     ///
@@ -111,6 +112,7 @@ public final class Engine: Sendable {
                 }
                 if let progress { progress(finished.increment()) }
             }
+            if let runner { self.recycle(runner) }
         }
         if workers == 1 {
             work(0)
@@ -138,7 +140,9 @@ public final class Engine: Sendable {
 
     func evaluateClass(_ spill: ClassSpill, context: ClassContext) -> ClassResult {
         do throws(RulePackError) {
-            return try makeRunner(context: context).evaluateClass(spill, info: context.classInfo)
+            let runner = try makeRunner(context: context)
+            defer { recycle(runner) }
+            return runner.evaluateClass(spill, info: context.classInfo)
         } catch {
             return ClassResult(errors: [TrellisIssue(kind: .ruleError, message: error.description)])
         }
@@ -146,7 +150,9 @@ public final class Engine: Sendable {
 
     func evaluateClass(students: [Student], results: [StudentResult], context: ClassContext) -> ClassResult {
         do throws(RulePackError) {
-            return try makeRunner(context: context).evaluateClass(students, results: results, info: context.classInfo)
+            let runner = try makeRunner(context: context)
+            defer { recycle(runner) }
+            return runner.evaluateClass(students, results: results, info: context.classInfo)
         } catch {
             return ClassResult(errors: [TrellisIssue(kind: .ruleError, message: error.description)])
         }
@@ -160,16 +166,30 @@ public final class Engine: Sendable {
     /// Evaluates one student with the class-level fields of `context`.
     public func evaluate(_ student: Student, context: ClassContext) -> StudentResult {
         do throws(RulePackError) {
-            return Self.result(for: student, runner: try makeRunner(context: context))
+            let runner = try makeRunner(context: context)
+            defer { recycle(runner) }
+            return Self.result(for: student, runner: runner)
         } catch {
             return StudentResult(student: student.id, errors: [TrellisIssue(kind: .ruleError, student: student.id, message: error.description)])
         }
     }
 
+    /// A runner prepared for `context`: an idle one when there is one (loading the rules into a
+    /// new Lua state costs more than many students), else a new one. Give it back with `recycle`.
     func makeRunner(context: ClassContext) throws(RulePackError) -> RuleRunner {
-        let runner = try RuleRunner(pack: pack, limits: limits, isolation: isolation, coverage: coverage)
+        let runner: RuleRunner
+        if let idle = idleRunners.take() {
+            runner = idle
+        } else {
+            runner = try RuleRunner(pack: pack, limits: limits, isolation: isolation, coverage: coverage)
+        }
         runner.prepare(context: context, parameterValues: parameterValues)
         return runner
+    }
+
+    /// Keeps a runner for the next evaluation (up to a few per core).
+    func recycle(_ runner: RuleRunner) {
+        idleRunners.put(runner)
     }
 
     static func unevaluated(_ entry: RosterEntry, because reason: String) -> StudentOutcome {
@@ -187,7 +207,7 @@ public final class Engine: Sendable {
         }
     }
 
-    private static func result(for student: Student, runner: RuleRunner) -> StudentResult {
+    static func result(for student: Student, runner: RuleRunner) -> StudentResult {
         let outcomes = runner.evaluate(student)
         let (winners, overridden) = ConflictResolver.resolve(outcomes.recommendations)
         // A teacher reads a student's recommendations skill by skill, in the record's order:
@@ -230,6 +250,28 @@ private final class FinishedCounter: @unchecked Sendable {
         lock.withLock {
             count += 1
             return count
+        }
+    }
+}
+
+/// Runners waiting for their next evaluation. Each is used by one thread at a time: taken out,
+/// used, put back.
+private final class RunnerPool: @unchecked Sendable {
+    private var idle: [RuleRunner] = []
+    private let lock = NSLock()
+    private let capacity: Int
+
+    init(capacity: Int) {
+        self.capacity = capacity
+    }
+
+    func take() -> RuleRunner? {
+        lock.withLock { idle.popLast() }
+    }
+
+    func put(_ runner: RuleRunner) {
+        lock.withLock {
+            if idle.count < capacity { idle.append(runner) }
         }
     }
 }

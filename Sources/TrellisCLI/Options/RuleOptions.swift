@@ -37,19 +37,15 @@ struct RuleOptions: ParsableArguments {
     /// problems and exits with status 2 when the rules or the configuration cannot be used.
     func makeEngine() throws -> (engine: Engine, configuration: Configuration?) {
         do {
-            var pack = directories.isEmpty ? RulePack.bundled : try RulePack(directories: directories)
-            var parameters: [String: [String: JSONValue]] = [:]
+            let pack = directories.isEmpty ? RulePack.bundled : try RulePack(directories: directories)
             let settings = try configuration.map { try Configuration(contentsOf: $0) }
-            if let settings {
-                (pack, parameters) = try settings.resolve(against: try Engine(rulePack: pack).rules, pack: pack)
-            }
-            // --param wins over the configuration file.
-            for (rule, values) in try parsedParameters() { parameters[rule, default: [:]].merge(values) { $1 } }
             var limits = settings?.limits ?? RuleLimits()
             if let maxInstructions { limits.instructions = maxInstructions }
             if let maxMemoryMegabytes { limits.memoryBytes = maxMemoryMegabytes << 20 }
             if let maxMilliseconds { limits.milliseconds = maxMilliseconds }
-            let engine = try Engine(rulePack: pack, parameters: parameters, limits: limits, isolation: unsandboxed ? .unsandboxed : .sandboxed)
+            // --param wins over the configuration file.
+            let engine = try Engine(
+                rulePack: pack, configuration: settings, parameters: try parsedParameters(), limits: limits, isolation: unsandboxed ? .unsandboxed : .sandboxed)
             return (engine, settings)
         } catch let error as RulePackError {
             Terminal.printError("the rules cannot be used:\n" + error.issues.map { "  \($0)" }.joined(separator: "\n"))
