@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 import Synchronization
 
 /// Runs CPU-bound work (reading a body, running Lua, writing JSON) on threads of its own, at most
@@ -19,22 +20,31 @@ final class EvaluationPool: Sendable {
 
     let workers: Int
     let maxWaiting: Int
-    private let queue = DispatchQueue(label: "trellis.evaluation", attributes: .concurrent)
-    private let state = Mutex(State())
-
-    private struct State {
-        var running = 0
-        var waiting: [(id: UInt64, job: @Sendable () -> Void)] = []
-        var nextID: UInt64 = 0
-    }
+    /// Threads of the pool's own, not Dispatch's: Dispatch's shared pool has few threads on a
+    /// small machine, and jobs that hold one for seconds (or block) would starve everything else
+    /// that uses it, the timeouts included (a test saw a 50 ms timeout fire after 30 s).
+    private let shared: Shared
+    private let timers = DispatchQueue(label: "trellis.evaluation.timeouts")
 
     init(workers: Int, maxWaiting: Int) {
         self.workers = max(1, workers)
         self.maxWaiting = max(0, maxWaiting)
+        shared = Shared()
+        for index in 0..<self.workers {
+            let thread = Thread { [shared] in shared.work() }
+            thread.name = "trellis-evaluation-\(index + 1)"
+            thread.start()
+        }
+    }
+
+    deinit {
+        shared.close()
     }
 
     /// Jobs running and waiting now, for the metrics.
-    var load: (running: Int, waiting: Int) { state.withLock { ($0.running, $0.waiting.count) } }
+    var load: (running: Int, waiting: Int) {
+        shared.withLock { state in (workers - state.idle, max(0, state.pending.count - state.idle)) }
+    }
 
     /// Runs `work` on a worker and returns its value, or fails with `.busy` or `.timedOut`.
     func run<T: Sendable>(timeout: Duration, _ work: @escaping @Sendable () -> T) async throws(Failure) -> T {
@@ -42,43 +52,75 @@ final class EvaluationPool: Sendable {
         let result: Result<T, Failure> = await withCheckedContinuation { continuation in
             answer.arm(continuation)
             let job: @Sendable () -> Void = { answer.resolve(.success(work())) }
-            let admitted: (id: UInt64, start: Bool)? = state.withLock { state in
+            let admitted: UInt64? = shared.withLock { state in
+                // Jobs in `pending` beyond the idle workers are the ones waiting.
+                guard state.pending.count < state.idle + maxWaiting else { return nil }
                 state.nextID += 1
-                if state.running < workers {
-                    state.running += 1
-                    return (state.nextID, true)
-                }
-                guard state.waiting.count < maxWaiting else { return nil }
-                state.waiting.append((state.nextID, job))
-                return (state.nextID, false)
+                state.pending.append((state.nextID, job))
+                return state.nextID
             }
             guard let admitted else {
                 answer.resolve(.failure(.busy))
                 return
             }
-            if admitted.start { start(job) }
+            shared.signal()
             let nanoseconds = timeout.components.seconds * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000
-            queue.asyncAfter(deadline: .now() + .nanoseconds(Int(clamping: nanoseconds))) { [self] in
+            timers.asyncAfter(deadline: .now() + .nanoseconds(Int(clamping: nanoseconds))) { [shared] in
                 // A job still waiting is dropped: nobody will read its answer.
-                state.withLock { state in state.waiting.removeAll { $0.id == admitted.id } }
+                shared.withLock { state in state.pending.removeAll { $0.id == admitted } }
                 answer.resolve(.failure(.timedOut))
             }
         }
         return try result.get()
     }
 
-    private func start(_ job: @escaping @Sendable () -> Void) {
-        queue.async { [self] in
-            job()
-            // Hand the worker to the next job in line, or give it back.
-            let next: (@Sendable () -> Void)? = state.withLock { state in
-                if state.waiting.isEmpty {
-                    state.running -= 1
-                    return nil
+    /// The queue and the workers' lock, shared with the threads (which outlive no pool: `close`).
+    private final class Shared: @unchecked Sendable {
+        struct State {
+            var pending: [(id: UInt64, job: @Sendable () -> Void)] = []
+            /// Workers waiting for a job.
+            var idle = 0
+            var nextID: UInt64 = 0
+            var closed = false
+        }
+
+        private var state = State()
+        private let condition = NSCondition()
+
+        func withLock<T>(_ body: (inout State) -> T) -> T {
+            condition.lock()
+            defer { condition.unlock() }
+            return body(&state)
+        }
+
+        func signal() {
+            condition.lock()
+            condition.signal()
+            condition.unlock()
+        }
+
+        func close() {
+            condition.lock()
+            state.closed = true
+            condition.broadcast()
+            condition.unlock()
+        }
+
+        /// A worker thread's life: take the oldest job, run it, again, until the pool is gone.
+        func work() {
+            while true {
+                condition.lock()
+                state.idle += 1
+                while state.pending.isEmpty && !state.closed { condition.wait() }
+                state.idle -= 1
+                if state.closed {
+                    condition.unlock()
+                    return
                 }
-                return state.waiting.removeFirst().job
+                let job = state.pending.removeFirst().job
+                condition.unlock()
+                job()
             }
-            if let next { start(next) }
         }
     }
 }

@@ -139,7 +139,9 @@ public struct Configuration: Sendable {
     /// The rule pack with the rules this configuration turns off left out, and the parameter
     /// values for the rest, checked against each rule's declarations.
     ///
-    /// - Parameter rules: the pack's rules, as an engine loaded them.
+    /// - Parameters:
+    ///   - definitions: the pack's rules, as an engine loaded them (`Engine.rules`).
+    ///   - pack: the pack those rules came from.
     public func resolve(against definitions: [RuleDefinition], pack: RulePack) throws(ConfigurationError) -> (pack: RulePack, parameters: [String: [String: JSONValue]]) {
         var issues: [String] = []
         var parameters: [String: [String: JSONValue]] = [:]

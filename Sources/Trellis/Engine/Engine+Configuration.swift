@@ -8,8 +8,11 @@ extension Engine {
     /// ```
     ///
     /// - Parameters:
+    ///   - rulePack: the rules; the bundled pack by default.
+    ///   - configuration: a school's settings (`Configuration(contentsOf:)`), or nil.
     ///   - parameters: values that win over the configuration's, by rule id and name.
     ///   - limits: the limits to use; nil for the configuration's, or the defaults.
+    ///   - isolation: `.sandboxed` unless you are measuring the sandbox.
     /// - Throws: `RulePackError` for a pack that cannot be used, `ConfigurationError` for a
     ///   configuration that does not fit the pack (each problem with its YAML line).
     public convenience init(

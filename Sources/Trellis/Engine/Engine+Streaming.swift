@@ -12,6 +12,8 @@ public struct NDJSONInput: Sendable {
 
     /// - Parameters:
     ///   - descriptor: an open file descriptor; the caller closes it after the run.
+    ///   - sourceName: the name used in every error location (a path, or `<stdin>`).
+    ///   - totalBytes: the stream's size when known, for progress.
     ///   - prefix: bytes already read from `descriptor` (to tell the format), read first.
     public init(descriptor: Int32, prefix: [UInt8] = [], sourceName: String, totalBytes: Int? = nil) {
         self.descriptor = descriptor

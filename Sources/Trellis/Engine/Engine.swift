@@ -86,6 +86,7 @@ public final class Engine: Sendable {
     /// Evaluates every student of a roster, in input order.
     ///
     /// - Parameters:
+    ///   - roster: the students and the class-level fields, as `RosterReader` read them.
     ///   - jobs: how many workers (each with its own Lua state); the output is the same for any number.
     ///   - progress: called with the number of students finished, from any thread.
     public func evaluate(_ roster: Roster, jobs: Int = 1, progress: (@Sendable (Int) -> Void)? = nil) -> EvaluationReport {

@@ -58,6 +58,9 @@ public enum RosterReader {
     /// Reads `bytes`, naming `sourceName` in every location.
     ///
     /// - Parameters:
+    ///   - bytes: a class document or NDJSON (a byte-order mark is allowed).
+    ///   - sourceName: the file's name, for error locations.
+    ///   - format: `.auto` tells NDJSON by its first line.
     ///   - header: the class-level fields for an NDJSON stream; ignored for a document.
     ///   - today: the `as_of` date when the input gives none.
     ///   - ladders: the ladders when the input gives none (a school's configuration).
