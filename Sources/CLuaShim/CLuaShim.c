@@ -502,7 +502,8 @@ int trellis_safe_setmetatable(lua_State *L) {
 
 /* Lazy read-only collections: a proxy whose elements the host builds on first read, so that a
  * class-level rule over a large roster holds only the students it touches. Built elements are
- * cached (weakly: the collector may drop one that no rule holds, and it is built again). */
+ * cached: for a large roster weakly (the collector may drop one that no rule holds, and it is
+ * built again), for a small one for the whole call. */
 
 static int lazy_newindex(lua_State *L) {
     return readonly_newindex(L);
@@ -586,11 +587,13 @@ void trellis_push_lazy(lua_State *L, const TrellisLazySpec *spec) {
     lua_createtable(L, 0, 6); /* its metatable */
     TrellisLazySpec *copy = (TrellisLazySpec *)lua_newuserdatauv(L, sizeof(TrellisLazySpec), 0);
     *copy = *spec;
-    lua_createtable(L, 0, 0); /* the cache, weak in its values */
-    lua_createtable(L, 0, 1);
-    lua_pushliteral(L, "v");
-    lua_setfield(L, -2, "__mode");
-    lua_setmetatable(L, -2);
+    lua_createtable(L, 0, 0); /* the cache, weak in its values when asked */
+    if (spec->weak) {
+        lua_createtable(L, 0, 1);
+        lua_pushliteral(L, "v");
+        lua_setfield(L, -2, "__mode");
+        lua_setmetatable(L, -2);
+    }
     /* stack: proxy, mt, spec, cache */
     lua_pushvalue(L, -2);
     lua_pushvalue(L, -2);

@@ -2,7 +2,10 @@ import ArgumentParser
 import Logging
 
 @main
-struct TrellisCommand: AsyncParsableCommand {
+// Synchronous at the root: an async main parks the main thread in Dispatch's signal loop, which
+// valgrind (used to count the instructions of a run, docs/performance.md) cannot run; `serve`
+// bridges to its async server itself.
+struct TrellisCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "trellis",
         abstract: "Recommends each student's next scaffolding step, prompt fade or choice menu, from Lua rules.",

@@ -118,6 +118,9 @@ typedef struct {
     void (*key)(void *context, lua_State *L, lua_Integer index);
     lua_Integer (*find)(void *context, lua_State *L, int key);
     void *context;
+    /* 1: built elements are held weakly (the collector may drop them and they are built again);
+     * 0: kept for the call (faster when every rule reads every element, but memory grows) */
+    int weak;
 } TrellisLazySpec;
 
 /// Pushes a read-only proxy over `spec` (copied): indexing, `#`, `pairs` and `ipairs` work; writes

@@ -35,6 +35,9 @@ final class ClassSpill: @unchecked Sendable {
 
     var count: Int { ids.count }
 
+    /// Bytes of student lines kept.
+    private(set) var studentBytes = 0
+
     /// Keeps one evaluated student: its input line as read, and its winning recommendations.
     func append(line: [UInt8], lineNumber: Int, id: String, recommendations: [Recommendation]) {
         var writer = JSONWriter(pretty: false)
@@ -51,6 +54,7 @@ final class ClassSpill: @unchecked Sendable {
         let encoded = Array(writer.output.utf8)
         guard let studentOffset = write(line), let resultOffset = write(encoded) else { return }
         studentSpans.append((studentOffset, Int32(clamping: line.count), Int32(clamping: lineNumber)))
+        studentBytes += line.count
         resultSpans.append((resultOffset, Int32(clamping: encoded.count)))
         indexByID[id] = ids.count
         ids.append(id)

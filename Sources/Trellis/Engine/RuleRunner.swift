@@ -348,16 +348,24 @@ final class RuleRunner {
             let context = Unmanaged.passUnretained(source).toOpaque()
             return runClassRules(studentCount: spill.count) {
                 pushClass(info: info) {
-                    var students = TrellisLazySpec(count: lua_Integer(spill.count), load: LazyClassSource.loadStudent, key: nil, find: nil, context: context)
+                    // A class of up to a few thousand students is built once for all class-level
+                    // rules; a larger roster is built as read and may be built again.
+                    let weak: Int32 = spill.studentBytes > Self.classKeptWholeBytes ? 1 : 0
+                    var students = TrellisLazySpec(
+                        count: lua_Integer(spill.count), load: LazyClassSource.loadStudent, key: nil, find: nil, context: context, weak: weak)
                     trellis_push_lazy(lua.state, &students)
                     var results = TrellisLazySpec(
                         count: lua_Integer(spill.count), load: LazyClassSource.loadResult, key: LazyClassSource.pushID, find: LazyClassSource.find,
-                        context: context)
+                        context: context, weak: weak)
                     trellis_push_lazy(lua.state, &results)
                 }
             }
         }
     }
+
+    /// Up to this many bytes of NDJSON, a streamed class's tables are kept while its class-level
+    /// rules run (about 8 times as much Lua memory); beyond, memory stays flat in the roster.
+    static let classKeptWholeBytes = 16 << 20
 
     private func runClassRules(studentCount: Int, pushClass: () -> Void) -> ClassResult {
         let classRules = rules.filter { $0.definition.evaluatesClass }

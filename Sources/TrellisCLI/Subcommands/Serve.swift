@@ -4,7 +4,7 @@ import Logging
 import Trellis
 import TrellisServer
 
-struct Serve: AsyncParsableCommand {
+struct Serve: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Serve evaluations over HTTP (see docs/server.md and openapi.yaml).",
         discussion: """
@@ -51,7 +51,23 @@ struct Serve: AsyncParsableCommand {
         _ = try serverConfiguration()
     }
 
-    func run() async throws {
+    func run() throws {
+        let finished = DispatchSemaphore(value: 0)
+        let failure = FailureBox()
+        let command = self
+        Task.detached {
+            do {
+                try await command.serve()
+            } catch {
+                failure.error = error
+            }
+            finished.signal()
+        }
+        finished.wait()
+        if let error = failure.error { throw error }
+    }
+
+    private func serve() async throws {
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = .notice
@@ -107,4 +123,9 @@ struct Serve: AsyncParsableCommand {
         guard let value = Int(digits), value > 0, value <= Int.max / factor else { return nil }
         return value * factor
     }
+}
+
+/// The error a detached task hands back to the thread waiting for it.
+private final class FailureBox: @unchecked Sendable {
+    var error: (any Error)?
 }
