@@ -47,7 +47,12 @@ local function mastery(class, student, skill, ctx, criterion)
     for _, spec in ipairs(LADDERS) do
         local shown, level = trellis.sessions.mastery_run(skill, spec.field, ctx.ladders[spec.ladder], criterion)
         if shown then
-            return { by = "criterion", level = level, sessions = shown }
+            -- The text and the evidence now, not the sessions: over a district roster a helper's
+            -- session tables would otherwise stay in memory until the pairs are made.
+            return {
+                by = "criterion", level = level,
+                percents = fmt.percents(shown), evidence = trellis.sessions.evidence(shown),
+            }
         end
     end
     return nil
@@ -62,7 +67,7 @@ local function helper_text(helper, skill_id, p)
     end
     return string.format("%s meets the mastery criterion for %s at %s (%s in a row with at least %s%% correct: %s)",
         fmt.student(helper.student), skill_id, m.level, fmt.count(p.mastery_sessions, "session"),
-        fmt.number(p.mastery_percent), fmt.percents(m.sessions))
+        fmt.number(p.mastery_percent), m.percents)
 end
 
 -- "s-107 is stepping back on it (gestural to model)".
@@ -201,8 +206,7 @@ return {
                                 level = helper.mastery.level,
                                 mastered_by = helper.mastery.by,
                                 rule = helper.mastery.rule,
-                                sessions = helper.mastery.sessions
-                                    and trellis.sessions.evidence(helper.mastery.sessions),
+                                sessions = helper.mastery.evidence,
                             },
                             learner = {
                                 student = learner.student.id,
