@@ -62,3 +62,36 @@ struct StreamingCLITests {
         #expect(students.count == 2)
     }
 }
+
+/// A roster saved as UTF-16 (as spreadsheet programs may) is refused as a whole, with what to do,
+/// instead of every line being reported as not JSON.
+@Suite(.serialized)
+struct EncodingTests {
+    let cli = CLITests()
+
+    @Test(arguments: ["ndjson", "json"])
+    func utf16InputIsRefusedWithAdvice(ext: String) throws {
+        let folder = try cli.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let source = ext == "ndjson" ? "examples/students.ndjson" : "examples/class-3b.json"
+        let text = try String(contentsOf: CLITests.packageRoot.appending(path: source), encoding: .utf8)
+        let path = folder.appending(path: "roster.\(ext)")
+        try #require(text.data(using: .utf16)).write(to: path)
+        let run = try cli.trellis(["evaluate", "--format", "ndjson", path.path])
+        #expect(run.status == 2)
+        #expect(run.stderr.contains("UTF-16"))
+        #expect(run.stderr.contains("iconv"))
+        #expect(run.stdout.isEmpty)
+    }
+
+    @Test func anInvalidUTF8LineIsNamedAndTheOthersAreEvaluated() throws {
+        var bytes = Array("{\"id\":\"a\",\"skills\":[]}\n{\"id\":\"b".utf8)
+        bytes += [0xFF, 0xFE]
+        bytes += Array("\",\"skills\":[]}\n{\"id\":\"c\",\"skills\":[]}\n".utf8)
+        let run = try cli.trellis(["evaluate", "--format", "ndjson", "--input-format", "ndjson", "-"], stdin: Data(bytes))
+        #expect(run.status == 1)
+        #expect(run.stderr.contains("<stdin>:2:8: line 2: invalid JSON: invalid UTF-8 in a string"))
+        #expect(run.stdout.contains("\"student\":\"a\""))
+        #expect(run.stdout.contains("\"student\":\"c\""))
+    }
+}

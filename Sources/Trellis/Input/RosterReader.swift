@@ -106,6 +106,23 @@ public enum RosterReader {
         }
     }
 
+    /// Why a stream that starts with `prefix` is not UTF-8 text Trellis can read, if it is not:
+    /// UTF-16 or UTF-32 (a byte-order mark, or NUL bytes where text would be), as spreadsheet
+    /// programs sometimes save. Each line would otherwise be reported as not JSON.
+    public static func encodingProblem(_ prefix: [UInt8]) -> String? {
+        let advice = "Trellis reads UTF-8: convert it first, for example with iconv -f UTF-16 -t UTF-8"
+        if prefix.starts(with: [0x00, 0x00, 0xFE, 0xFF]) || prefix.starts(with: [0xFF, 0xFE, 0x00, 0x00]) {
+            return "the input is UTF-32 text (it starts with a UTF-32 byte-order mark); " + advice.replacing("UTF-16", with: "UTF-32")
+        }
+        if prefix.starts(with: [0xFF, 0xFE]) || prefix.starts(with: [0xFE, 0xFF]) {
+            return "the input is UTF-16 text (it starts with a UTF-16 byte-order mark); " + advice
+        }
+        if prefix.count >= 2, prefix[0] == 0 || prefix[1] == 0 {
+            return "the input is not UTF-8 (it has NUL bytes at its start, as UTF-16 text has); " + advice
+        }
+        return nil
+    }
+
     /// Today's date in the local time zone, `YYYY-MM-DD`.
     public static func today() -> String {
         let parts = Calendar.current.dateComponents([.year, .month, .day], from: Date())
@@ -120,6 +137,7 @@ public enum RosterReader {
         guard bytes.contains(where: { !isWhitespace($0) }) else {
             throw InputError("the input is empty: expected a class document or one student per line", location: sourceName)
         }
+        if let problem = encodingProblem(Array(bytes.prefix(4))) { throw InputError(problem, location: sourceName) }
         switch format {
         case .ndjson:
             return readLines(bytes, sourceName: sourceName, context: header ?? ClassContext(asOf: today, ladders: ladders))

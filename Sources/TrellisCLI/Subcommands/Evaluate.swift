@@ -95,6 +95,11 @@ struct Evaluate: ParsableCommand {
             Terminal.printError("the input cannot be used:\n  \(input == "-" ? "<stdin>" : input): the input is empty: expected a class document or one student per line")
             throw Exit.unusableInput
         }
+        try? source.readFirstLine()
+        if let problem = RosterReader.encodingProblem(Array(source.prefix.prefix(4))) {
+            Terminal.printError("the input cannot be used:\n  \(source.name): \(problem)")
+            throw Exit.unusableInput
+        }
         let writer = try makeWriter(format: format, asOf: context.asOf)
         let tableOnScreen = format == .table && output == nil
         let progress = Terminal.isTerminal(STDERR_FILENO) && !quiet ? ProgressLine(totalBytes: source.size) : nil
