@@ -60,7 +60,10 @@ import Trellis
         let pool = EvaluationPool(workers: 1, maxWaiting: 1)
         let ran = Locked<[String]>([])
         let release = DispatchSemaphore(value: 0)
-        async let first: Void = try pool.run(timeout: .seconds(30)) {
+        // Long timeouts for all but the one under test: other suites running beside this one can
+        // keep this test's task from running for many seconds on a small machine, and the first
+        // job must not time out while the test waits to release it.
+        async let first: Void = try pool.run(timeout: .seconds(600)) {
             ran.withLock { $0.append("first") }
             release.wait()
         }
@@ -71,10 +74,10 @@ import Trellis
             try await pool.run(timeout: .milliseconds(50)) { ran.withLock { $0.append("second") } }
         }
         // With one waiting and a queue of one, a third is refused at once.
-        async let third: Void = try pool.run(timeout: .seconds(30)) { ran.withLock { $0.append("third") } }
+        async let third: Void = try pool.run(timeout: .seconds(600)) { ran.withLock { $0.append("third") } }
         // Wait for the third to be queued (not a fixed sleep: on a loaded machine it may take longer).
         while pool.load.waiting == 0 { try await Task.sleep(for: .milliseconds(5)) }
-        await #expect(throws: EvaluationPool.Failure.busy) { try await pool.run(timeout: .seconds(30)) { ran.withLock { $0.append("fourth") } } }
+        await #expect(throws: EvaluationPool.Failure.busy) { try await pool.run(timeout: .seconds(600)) { ran.withLock { $0.append("fourth") } } }
         release.signal()
         try await first
         try await third
