@@ -12,7 +12,8 @@
 #   peers    against the floor and a peer: trellis, a minimal C host on liblua5.4 + cJSON
 #            (benchmarks/c-host) and Python with lupa (benchmarks/lupa) running the same simple rule
 #            (benchmarks/simple-rule) on the same rosters, checked to make the same recommendations;
-#            the cost of each extra rule; and, when 100000 is among the sizes, 100k against 10k.
+#            the cost of each extra rule (also in callgrind instructions when valgrind is
+#            installed); and, when 100000 is among the sizes, 100k against 10k.
 # Environment: RUNS (runs per measurement in the peers section, default 3), EXTRA_RULES (trivial
 # rules added for the per-rule cost, default 10).
 set -euo pipefail
@@ -64,13 +65,41 @@ roster_for() {
 median() { printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 best() { printf '%s\n' "$@" | sort -n | head -1; }
 
-# One run: wall seconds and peak RSS in MB (GNU time). A streamed NDJSON run has no separate
-# read, evaluate and write phases: workers read, check and evaluate batches of lines while the
-# output is written.
+# One run: wall seconds (the shell's clock, to the millisecond) and peak RSS in MB (GNU time). A
+# streamed NDJSON run has no separate read, evaluate and write phases: workers read, check and
+# evaluate batches of lines while the output is written.
 measure() {
-    /usr/bin/time -f '%e %M' -o "$work/time.txt" "$@" 2>"$work/run.log" >/dev/null || true
-    read -r wall rss_kb < <(tail -1 "$work/time.txt")
-    echo "$wall $((rss_kb / 1024))"
+    local start end rss_kb
+    start=$EPOCHREALTIME
+    /usr/bin/time -f '%M' -o "$work/time.txt" "$@" 2>"$work/run.log" >/dev/null || true
+    end=$EPOCHREALTIME
+    rss_kb=$(tail -1 "$work/time.txt")
+    echo "$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.3f", b - a }') $((rss_kb / 1024))"
+}
+
+# counted NAME ROSTER ARGS...: the instructions valgrind's callgrind counts (whole process, every
+# thread) while trellis evaluates ROSTER with ARGS, one worker, against $header; its profile goes
+# to $work/callgrind-NAME.out. It runs a binary without debug info (valgrind cannot read the release
+# binary's) with a preloaded shim (benchmarks/valgrind) without which valgrind 3.19 dies on
+# libdispatch's sigsuspend, and deterministic Swift hashing; counts still vary by about 1% from run
+# to run (Lua's string hash seed).
+counted() {
+    local name=$1 input=$2 n
+    shift 2
+    local nodebug="$work/trellis-nodebug" shim="$PWD/$work/sigsuspend-copy.so"
+    [[ $nodebug -nt $trellis ]] || strip --strip-debug -o "$nodebug" "$trellis"
+    [[ $shim -nt benchmarks/valgrind/sigsuspend-copy.c ]] || gcc -O2 -shared -fPIC -o "$shim" benchmarks/valgrind/sigsuspend-copy.c -ldl
+    echo "callgrind: $name" >&2
+    LD_PRELOAD="$shim" SWIFT_DETERMINISTIC_HASHING=1 valgrind --tool=callgrind --callgrind-out-file="$work/callgrind-$name.out" \
+        "$nodebug" evaluate --quiet --jobs 1 "$@" --class "$header" -o "$work/out-callgrind.ndjson" "$input" \
+        2>"$work/callgrind-$name.log" >/dev/null || true
+    n=$(grep -o 'Collected : [0-9]*' "$work/callgrind-$name.log" | grep -o '[0-9]*$') || true
+    if [[ -z $n ]]; then
+        echo "callgrind failed ($work/callgrind-$name.log):" >&2
+        tail -5 "$work/callgrind-$name.log" >&2
+        exit 1
+    fi
+    echo "$n"
 }
 
 # ---- The bundled rules ----
@@ -119,35 +148,12 @@ echo "| with the sandbox | $with | ${sandboxed[*]} |"
 echo "| without (--unsafe-no-sandbox) | $without | ${unsandboxed[*]} |"
 echo "| cost | $(awk -v a="$with" -v b="$without" 'BEGIN { printf "%+.1f%%", (a / b - 1) * 100 }') (target < 15%) | |"
 
-# The same, counted in instructions (valgrind's callgrind, whole process, every thread), which
-# the machine's load does not change: the first 200 students of the same roster, one worker, a
-# binary without debug info (valgrind cannot read the release binary's), and a preloaded shim
-# (benchmarks/valgrind) without which valgrind 3.19 dies on libdispatch's sigsuspend.
+# The same, counted in instructions (see counted, above), which the machine's load does not change.
 if command -v valgrind >/dev/null 2>&1; then
-    nodebug="$work/trellis-nodebug"
-    strip --strip-debug -o "$nodebug" "$trellis"
-    shim="$PWD/$work/sigsuspend-copy.so"
-    gcc -O2 -shared -fPIC -o "$shim" benchmarks/valgrind/sigsuspend-copy.c -ldl
     small="$work/roster-200.ndjson"
     head -200 "$work/roster-${sizes[0]}.ndjson" >"$small"
-    counted() { # counted NAME ARGS...: the instructions callgrind collected, into $work/callgrind-NAME.out
-        local name=$1
-        shift
-        echo "callgrind: $name" >&2
-        LD_PRELOAD="$shim" valgrind --tool=callgrind --callgrind-out-file="$work/callgrind-$name.out" \
-            "$nodebug" evaluate --quiet --jobs 1 "$@" --class "$header" -o "$work/out-callgrind.ndjson" "$small" \
-            2>"$work/callgrind-$name.log" >/dev/null || true
-        local n
-        n=$(grep -o 'Collected : [0-9]*' "$work/callgrind-$name.log" | grep -o '[0-9]*$') || true
-        if [[ -z $n ]]; then
-            echo "callgrind failed ($work/callgrind-$name.log):" >&2
-            tail -5 "$work/callgrind-$name.log" >&2
-            exit 1
-        fi
-        echo "$n"
-    }
-    ir_with=$(counted sandbox)
-    ir_without=$(counted no-sandbox --unsafe-no-sandbox)
+    ir_with=$(counted sandbox "$small")
+    ir_without=$(counted no-sandbox "$small" --unsafe-no-sandbox)
     millions() { awk -v n="$1" 'BEGIN { printf "%.0f M", n / 1e6 }'; }
     echo
     echo "| sandbox, 200 students, 1 worker, callgrind | instructions |"
@@ -326,6 +332,27 @@ echo "| --- | --- | --- | --- |"
 echo "| start to last student evaluated (-v) | $(median "${one_eval[@]}") | $(median "${k_eval[@]}") | $(per_rule "$(median "${one_eval[@]}")" "$(median "${k_eval[@]}")") us (target <= 3 us) |"
 echo "| process CPU (user + system) | $(median "${one_cpu[@]}") | $(median "${k_cpu[@]}") | $(per_rule "$(median "${one_cpu[@]}")" "$(median "${k_cpu[@]}")") us |"
 echo "| wall | $(median "${one_wall[@]}") | $(median "${k_wall[@]}") | $(per_rule "$(median "${one_wall[@]}")" "$(median "${k_wall[@]}")") us |"
+# The same in instructions: the simple rule against it plus 100 empty rules (the signal must be well
+# above callgrind's 1% run-to-run variation), the first 200 students, with and without the sandbox.
+if command -v valgrind >/dev/null 2>&1; then
+    pack100="$work/rules-plus-100"
+    rm -rf "$pack100"
+    mkdir -p "$pack100"
+    cp "$rule_file" "$pack100/"
+    for ((k = 1; k <= 100; k++)); do
+        printf 'return { id = "noop-%03d", api = 1, evaluate = function() return {} end }\n' "$k" >"$pack100/noop-$(printf %03d "$k").lua"
+    done
+    small="$work/roster-200-of-$size.ndjson"
+    head -200 "$roster" >"$small"
+    one=$(counted simple "$small" --rules "$rule_dir" --format ndjson)
+    plus=$(counted simple-plus-100 "$small" --rules "$pack100" --format ndjson)
+    one_u=$(counted simple-no-sandbox "$small" --unsafe-no-sandbox --rules "$rule_dir" --format ndjson)
+    plus_u=$(counted simple-plus-100-no-sandbox "$small" --unsafe-no-sandbox --rules "$pack100" --format ndjson)
+    echo "| instructions (callgrind, 200 students, plus 100 empty rules) | $(awk -v n="$one" 'BEGIN { printf "%.0f M", n / 1e6 }')" \
+        "| $(awk -v n="$plus" 'BEGIN { printf "%.0f M", n / 1e6 }') |" \
+        "$(awk -v a="$one" -v b="$plus" 'BEGIN { printf "%.0f", (b - a) / 20000 }') per extra rule per student" \
+        "($(awk -v a="$one_u" -v b="$plus_u" 'BEGIN { printf "%.0f", (b - a) / 20000 }') without the sandbox) |"
+fi
 
 # A district: 100,000 students against 10,000 (targets: peak RSS <= 64 MB, time <= 10.5x).
 base=10000 district=100000
