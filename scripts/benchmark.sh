@@ -1,15 +1,19 @@
 #!/usr/bin/env bash
-# Measures trellis end to end on generated rosters: students per second, peak memory, and where
-# the time goes (read, evaluate, write). Prints Markdown tables for docs/performance.md.
+# Measures trellis end to end on generated rosters: wall time, students per second and peak memory
+# (NDJSON is streamed: read, evaluation and output interleave, so there are no separate phases).
+# Prints Markdown tables for docs/performance.md.
 #
 #   scripts/benchmark.sh [--only bundled|peers] [SIZES...]        default sizes: 1000 10000
 #
 # Two sections, both by default:
-#   bundled  trellis with the bundled rules, one worker and one per core; the sandbox's cost.
+#   bundled  trellis with the bundled rules, one worker and one per core; a 30-student class from
+#            the CLI; the sandbox's cost in wall time (median of 7) and, when valgrind is
+#            installed, in instructions (callgrind, 200 students).
 #   peers    against the floor and a peer: trellis, a minimal C host on liblua5.4 + cJSON
 #            (benchmarks/c-host) and Python with lupa (benchmarks/lupa) running the same simple rule
 #            (benchmarks/simple-rule) on the same rosters, checked to make the same recommendations;
-#            the cost of each extra rule; and, when 100000 is among the sizes, 100k against 10k.
+#            the cost of each extra rule (also in callgrind instructions when valgrind is
+#            installed); and, when 100000 is among the sizes, 100k against 10k.
 # Environment: RUNS (runs per measurement in the peers section, default 3), EXTRA_RULES (trivial
 # rules added for the per-rule cost, default 10).
 set -euo pipefail
@@ -61,56 +65,106 @@ roster_for() {
 median() { printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 best() { printf '%s\n' "$@" | sort -n | head -1; }
 
-# One run: wall seconds, peak RSS in MB, and the engine's own phase timings.
+# One run: wall seconds (the shell's clock, to the millisecond) and peak RSS in MB (GNU time). A
+# streamed NDJSON run has no separate read, evaluate and write phases: workers read, check and
+# evaluate batches of lines while the output is written.
 measure() {
-    local log="$work/run.log"
-    /usr/bin/time -f '%e %M' -o "$work/time.txt" "$@" -v 2>"$log" >/dev/null || true
-    read -r wall rss_kb <"$work/time.txt"
-    local read evaluate write
-    read=$(grep -o 'records in [0-9.]* s' "$log" | grep -o '[0-9.]*' || echo "?")
-    evaluate=$(grep -o 'evaluated in [0-9.]* s' "$log" | grep -o '[0-9.]*' || echo "?")
-    write=$(grep -o 'wrote [a-z]* in [0-9.]* s' "$log" | grep -o '[0-9.]*' || echo "?")
-    echo "$wall $((rss_kb / 1024)) $read $evaluate $write"
+    local start end rss_kb
+    start=$EPOCHREALTIME
+    /usr/bin/time -f '%M' -o "$work/time.txt" "$@" 2>"$work/run.log" >/dev/null || true
+    end=$EPOCHREALTIME
+    rss_kb=$(tail -1 "$work/time.txt")
+    echo "$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.3f", b - a }') $((rss_kb / 1024))"
+}
+
+# counted NAME ROSTER ARGS...: the instructions valgrind's callgrind counts (whole process, every
+# thread) while trellis evaluates ROSTER with ARGS, one worker, against $header; its profile goes
+# to $work/callgrind-NAME.out. It runs a binary without debug info (valgrind cannot read the release
+# binary's) with a preloaded shim (benchmarks/valgrind) without which valgrind 3.19 dies on
+# libdispatch's sigsuspend, and deterministic Swift hashing; counts still vary by about 1% from run
+# to run (Lua's string hash seed).
+counted() {
+    local name=$1 input=$2 n
+    shift 2
+    local nodebug="$work/trellis-nodebug" shim="$PWD/$work/sigsuspend-copy.so"
+    [[ $nodebug -nt $trellis ]] || strip --strip-debug -o "$nodebug" "$trellis"
+    [[ $shim -nt benchmarks/valgrind/sigsuspend-copy.c ]] || gcc -O2 -shared -fPIC -o "$shim" benchmarks/valgrind/sigsuspend-copy.c -ldl
+    echo "callgrind: $name" >&2
+    LD_PRELOAD="$shim" SWIFT_DETERMINISTIC_HASHING=1 valgrind --tool=callgrind --callgrind-out-file="$work/callgrind-$name.out" \
+        "$nodebug" evaluate --quiet --jobs 1 "$@" --class "$header" -o "$work/out-callgrind.ndjson" "$input" \
+        2>"$work/callgrind-$name.log" >/dev/null || true
+    n=$(grep -o 'Collected : [0-9]*' "$work/callgrind-$name.log" | grep -o '[0-9]*$') || true
+    if [[ -z $n ]]; then
+        echo "callgrind failed ($work/callgrind-$name.log):" >&2
+        tail -5 "$work/callgrind-$name.log" >&2
+        exit 1
+    fi
+    echo "$n"
 }
 
 # ---- The bundled rules ----
 if runs_section bundled; then
-echo "| roster | jobs | wall s | students/s | peak RSS MB | read s | evaluate s | write s |"
-echo "| --- | --- | --- | --- | --- | --- | --- | --- |"
+echo "| roster | jobs | wall s | students/s | peak RSS MB |"
+echo "| --- | --- | --- | --- | --- |"
 for size in "${sizes[@]}"; do
     roster_for "$size"
     for jobs in 1 "$cores"; do
-        read -r wall rss read evaluate write < <(measure $trellis evaluate --quiet --jobs "$jobs" --class "$header" -o "$work/out.ndjson" "$roster")
+        echo "bundled: $size students, $jobs workers" >&2
+        read -r wall rss < <(measure $trellis evaluate --quiet --jobs "$jobs" --class "$header" -o "$work/out.ndjson" "$roster")
         rate=$(awk -v n="$size" -v t="$wall" 'BEGIN { printf "%.0f", (t > 0 ? n / t : 0) }')
-        echo "| $size students, $(du -m "$roster" | cut -f1) MB NDJSON | $jobs | $wall | $rate | $rss | $read | $evaluate | $write |"
+        echo "| $size students, $(du -m "$roster" | cut -f1) MB NDJSON | $jobs | $wall | $rate | $rss |"
     done
 done
 
-# A class between lessons: 30 students as one document, process start included.
+# A class between lessons: 30 students as one document, process start included; median of 7.
 class="$work/class-30.json"
 [[ -f $class ]] || $trellis generate --students 30 --seed 2 --format document -o "$class"
-read -r wall rss _ _ _ < <(measure $trellis evaluate --quiet --format json -o "$work/out.json" "$class")
-echo "| 30 students, one document, process start included | $cores | $wall | - | $rss | | | |"
+class_walls=() class_rss=0
+for _ in 1 2 3 4 5 6 7; do
+    read -r wall rss < <(measure $trellis evaluate --quiet --format json -o "$work/out.json" "$class")
+    class_walls+=("$wall")
+    if ((rss > class_rss)); then class_rss=$rss; fi
+done
+echo "| 30 students, one document, process start included (median of 7) | $cores | $(median "${class_walls[@]}") | - | $class_rss |"
 
 # The sandbox's cost: the bundled pack on the same roster with and without the sandbox, one
-# worker, the evaluation phase only, median of 7 alternating runs (this machine is noisy).
+# worker, end-to-end wall time, median of 7 alternating runs (this machine is noisy).
 roster_for "${sizes[0]}"
 sandboxed=()
 unsandboxed=()
-for _ in 1 2 3 4 5 6 7; do
-    read -r _ _ _ evaluate _ < <(measure $trellis evaluate --quiet --jobs 1 --class "$header" -o "$work/out.ndjson" "$roster")
-    sandboxed+=("$evaluate")
-    read -r _ _ _ evaluate _ < <(measure $trellis evaluate --quiet --jobs 1 --unsafe-no-sandbox --class "$header" -o "$work/out.ndjson" "$roster")
-    unsandboxed+=("$evaluate")
+for run in 1 2 3 4 5 6 7; do
+    echo "sandbox: run $run of 7" >&2
+    read -r wall _ < <(measure $trellis evaluate --quiet --jobs 1 --class "$header" -o "$work/out.ndjson" "$roster")
+    sandboxed+=("$wall")
+    read -r wall _ < <(measure $trellis evaluate --quiet --jobs 1 --unsafe-no-sandbox --class "$header" -o "$work/out.ndjson" "$roster")
+    unsandboxed+=("$wall")
 done
 with=$(median "${sandboxed[@]}")
 without=$(median "${unsandboxed[@]}")
 echo
-echo "| sandbox, ${sizes[0]} students, 1 worker | evaluate s (median of 7) |"
-echo "| --- | --- |"
-echo "| with the sandbox | $with |"
-echo "| without (--unsafe-no-sandbox) | $without |"
-echo "| cost | $(awk -v a="$with" -v b="$without" 'BEGIN { printf "%+.0f%%", (a / b - 1) * 100 }') |"
+echo "| sandbox, ${sizes[0]} students, 1 worker | wall s (median of 7 alternating) | all 7 |"
+echo "| --- | --- | --- |"
+echo "| with the sandbox | $with | ${sandboxed[*]} |"
+echo "| without (--unsafe-no-sandbox) | $without | ${unsandboxed[*]} |"
+echo "| cost | $(awk -v a="$with" -v b="$without" 'BEGIN { printf "%+.1f%%", (a / b - 1) * 100 }') (target < 15%) | |"
+
+# The same, counted in instructions (see counted, above), which the machine's load does not change.
+if command -v valgrind >/dev/null 2>&1; then
+    small="$work/roster-200.ndjson"
+    head -200 "$work/roster-${sizes[0]}.ndjson" >"$small"
+    ir_with=$(counted sandbox "$small")
+    ir_without=$(counted no-sandbox "$small" --unsafe-no-sandbox)
+    millions() { awk -v n="$1" 'BEGIN { printf "%.0f M", n / 1e6 }'; }
+    echo
+    echo "| sandbox, 200 students, 1 worker, callgrind | instructions |"
+    echo "| --- | --- |"
+    echo "| with the sandbox | $(millions "$ir_with") |"
+    echo "| without (--unsafe-no-sandbox) | $(millions "$ir_without") |"
+    echo "| ratio | $(awk -v a="$ir_with" -v b="$ir_without" 'BEGIN { printf "%.3f (%+.1f%%)", a / b, (a / b - 1) * 100 }') |"
+else
+    echo
+    echo "(valgrind is not installed: no instruction counts for the sandbox)"
+fi
 fi
 
 # ---- Against the floor and a peer ----
@@ -189,10 +243,9 @@ for size in "${sizes[@]}"; do
             walls[$host,$size]+=" $wall"
             if ((rss > ${peak[$host,$size]:-0})); then peak[$host,$size]=$rss; fi
             outputs+=("$host=$out")
-            if [[ $host == trellis-* ]]; then # the engine's own phases (-v), of the last run
-                phase_lines[$host,$size]="read (and load the rules) $(grep -o 'records in [0-9.]* s' "$work/peer.log" | grep -o '[0-9.]* s'),"
-                phase_lines[$host,$size]+=" evaluate $(grep -o 'evaluated in [0-9.]* s' "$work/peer.log" | grep -o '[0-9.]* s'),"
-                phase_lines[$host,$size]+=" write $(grep -o 'wrote [a-z]* in [0-9.]* s' "$work/peer.log" | grep -o '[0-9.]* s') (wall $wall s)"
+            if [[ $host == trellis-* ]]; then # no phases: streamed, the last run's -v line
+                phase_lines[$host,$size]="streamed: parse and evaluate interleave on ${host#trellis-} worker(s);"
+                phase_lines[$host,$size]+=" $(grep -o 'evaluated [0-9]* students in [0-9.]* s' "$work/peer.log" || echo '?') from process start (wall $wall s)"
             fi
         done
         # Fails the benchmark, loudly, when the hosts do not make the same recommendations.
@@ -245,7 +298,7 @@ for size in "${sizes[@]}"; do
 done
 
 # Each extra rule on the same student: the simple rule alone against the simple rule and EXTRA_RULES
-# rules that return nothing, one worker, the engine's evaluation phase (-v) and wall time,
+# rules that return nothing, one worker, the engine's time to the last student (-v), CPU and wall,
 # medians of RUNS alternating runs.
 size=10000
 [[ " ${sizes[*]} " == *" 10000 "* ]] || size=${sizes[0]}
@@ -257,7 +310,8 @@ cp "$rule_file" "$pack/"
 for ((k = 1; k <= extra; k++)); do
     printf 'return { id = "noop-%02d", api = 1, evaluate = function() return {} end }\n' "$k" >"$pack/noop-$(printf %02d "$k").lua"
 done
-phase_of() { grep -o 'evaluated in [0-9.]* s' "$1" | grep -o '[0-9.]*'; }
+# The engine's "evaluated N students in X s" (-v): from process start to the last student evaluated.
+phase_of() { grep -o 'evaluated [0-9]* students in [0-9.]* s' "$1" | grep -o '[0-9.]* s$' | grep -o '[0-9.]*'; }
 one_eval=() one_wall=() one_cpu=() k_eval=() k_wall=() k_cpu=()
 for ((run = 1; run <= runs; run++)); do
     echo "extra rules: run $run of $runs" >&2
@@ -275,9 +329,30 @@ per_rule() { awk -v k="$2" -v one="$1" -v n="$size" -v e="$extra" 'BEGIN { print
 echo
 echo "| each extra rule, $size students, 1 worker, median of $runs | simple rule s | plus $extra empty rules s | per extra rule per student |"
 echo "| --- | --- | --- | --- |"
-echo "| evaluation phase (-v) | $(median "${one_eval[@]}") | $(median "${k_eval[@]}") | $(per_rule "$(median "${one_eval[@]}")" "$(median "${k_eval[@]}")") us (target <= 3 us) |"
+echo "| start to last student evaluated (-v) | $(median "${one_eval[@]}") | $(median "${k_eval[@]}") | $(per_rule "$(median "${one_eval[@]}")" "$(median "${k_eval[@]}")") us (target <= 3 us) |"
 echo "| process CPU (user + system) | $(median "${one_cpu[@]}") | $(median "${k_cpu[@]}") | $(per_rule "$(median "${one_cpu[@]}")" "$(median "${k_cpu[@]}")") us |"
 echo "| wall | $(median "${one_wall[@]}") | $(median "${k_wall[@]}") | $(per_rule "$(median "${one_wall[@]}")" "$(median "${k_wall[@]}")") us |"
+# The same in instructions: the simple rule against it plus 100 empty rules (the signal must be well
+# above callgrind's 1% run-to-run variation), the first 200 students, with and without the sandbox.
+if command -v valgrind >/dev/null 2>&1; then
+    pack100="$work/rules-plus-100"
+    rm -rf "$pack100"
+    mkdir -p "$pack100"
+    cp "$rule_file" "$pack100/"
+    for ((k = 1; k <= 100; k++)); do
+        printf 'return { id = "noop-%03d", api = 1, evaluate = function() return {} end }\n' "$k" >"$pack100/noop-$(printf %03d "$k").lua"
+    done
+    small="$work/roster-200-of-$size.ndjson"
+    head -200 "$roster" >"$small"
+    one=$(counted simple "$small" --rules "$rule_dir" --format ndjson)
+    plus=$(counted simple-plus-100 "$small" --rules "$pack100" --format ndjson)
+    one_u=$(counted simple-no-sandbox "$small" --unsafe-no-sandbox --rules "$rule_dir" --format ndjson)
+    plus_u=$(counted simple-plus-100-no-sandbox "$small" --unsafe-no-sandbox --rules "$pack100" --format ndjson)
+    echo "| instructions (callgrind, 200 students, plus 100 empty rules) | $(awk -v n="$one" 'BEGIN { printf "%.0f M", n / 1e6 }')" \
+        "| $(awk -v n="$plus" 'BEGIN { printf "%.0f M", n / 1e6 }') |" \
+        "$(awk -v a="$one" -v b="$plus" 'BEGIN { printf "%.0f", (b - a) / 20000 }') per extra rule per student" \
+        "($(awk -v a="$one_u" -v b="$plus_u" 'BEGIN { printf "%.0f", (b - a) / 20000 }') without the sandbox) |"
+fi
 
 # A district: 100,000 students against 10,000 (targets: peak RSS <= 64 MB, time <= 10.5x).
 base=10000 district=100000
