@@ -80,17 +80,15 @@ measure() {
 # counted NAME ROSTER ARGS...: the instructions valgrind's callgrind counts (whole process, every
 # thread) while trellis evaluates ROSTER with ARGS, one worker, against $header; its profile goes
 # to $work/callgrind-NAME.out. It runs a binary without debug info (valgrind cannot read the release
-# binary's) with a preloaded shim (benchmarks/valgrind) without which valgrind 3.19 dies on
-# libdispatch's sigsuspend, and deterministic Swift hashing; counts still vary by about 1% from run
-# to run (Lua's string hash seed).
+# binary's), with deterministic Swift hashing; counts still vary by about 1% from run to run (Lua's
+# string hash seed).
 counted() {
     local name=$1 input=$2 n
     shift 2
-    local nodebug="$work/trellis-nodebug" shim="$PWD/$work/sigsuspend-copy.so"
+    local nodebug="$work/trellis-nodebug"
     [[ $nodebug -nt $trellis ]] || strip --strip-debug -o "$nodebug" "$trellis"
-    [[ $shim -nt benchmarks/valgrind/sigsuspend-copy.c ]] || gcc -O2 -shared -fPIC -o "$shim" benchmarks/valgrind/sigsuspend-copy.c -ldl
     echo "callgrind: $name" >&2
-    LD_PRELOAD="$shim" SWIFT_DETERMINISTIC_HASHING=1 valgrind --tool=callgrind --callgrind-out-file="$work/callgrind-$name.out" \
+    SWIFT_DETERMINISTIC_HASHING=1 valgrind --tool=callgrind --callgrind-out-file="$work/callgrind-$name.out" \
         "$nodebug" evaluate --quiet --jobs 1 "$@" --class "$header" -o "$work/out-callgrind.ndjson" "$input" \
         2>"$work/callgrind-$name.log" >/dev/null || true
     n=$(grep -o 'Collected : [0-9]*' "$work/callgrind-$name.log" | grep -o '[0-9]*$') || true
