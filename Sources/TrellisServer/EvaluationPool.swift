@@ -43,7 +43,7 @@ final class EvaluationPool: Sendable {
 
     /// Jobs running and waiting now, for the metrics.
     var load: (running: Int, waiting: Int) {
-        shared.withLock { state in (workers - state.idle, max(0, state.pending.count - state.idle)) }
+        shared.withLock { state in (state.running, max(0, state.pending.count - state.idle)) }
     }
 
     /// Runs `work` on a worker and returns its value, or fails with `.busy` or `.timedOut`.
@@ -80,6 +80,8 @@ final class EvaluationPool: Sendable {
             var pending: [(id: UInt64, job: @Sendable () -> Void)] = []
             /// Workers waiting for a job.
             var idle = 0
+            /// Jobs running now.
+            var running = 0
             var nextID: UInt64 = 0
             var closed = false
         }
@@ -118,8 +120,12 @@ final class EvaluationPool: Sendable {
                     return
                 }
                 let job = state.pending.removeFirst().job
+                state.running += 1
                 condition.unlock()
                 job()
+                condition.lock()
+                state.running -= 1
+                condition.unlock()
             }
         }
     }

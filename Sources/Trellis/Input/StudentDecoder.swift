@@ -105,7 +105,7 @@ struct StudentDecoder {
             guard let session = try decodeSession(&reader, dateOffset: &dateOffset) else { return }
             if let date = session.date {
                 // Dates compare as text: same-width ISO 8601 dates sort chronologically.
-                if let previous = previousDate, date.utf8.prefix(10).lexicographicallyPrecedes(previous.date.utf8.prefix(10)) {
+                if let previous = previousDate, Self.dayPrecedes(date, previous.date) {
                     reader.path.append(.key("date"))
                     reader.fail("\(date) comes before sessions[\(previous.index)] (\(previous.date)); sessions must be oldest first", at: dateOffset)
                     reader.path.removeLast()
@@ -115,6 +115,21 @@ struct StudentDecoder {
             sessions.append(session)
         }
         return sessions
+    }
+
+    /// Whether `a`'s day (its first 10 bytes, YYYY-MM-DD) comes before `b`'s. Same-width ISO 8601
+    /// dates sort as bytes; this runs for every session, so it compares bytes directly (the
+    /// generic comparison of two UTF-8 views cost 5% of reading a roster, measured).
+    static func dayPrecedes(_ a: String, _ b: String) -> Bool {
+        var a = a
+        var b = b
+        return a.withUTF8 { left in
+            b.withUTF8 { right in
+                let length = min(10, left.count, right.count)
+                for index in 0..<length where left[index] != right[index] { return left[index] < right[index] }
+                return min(10, left.count) < min(10, right.count)
+            }
+        }
     }
 
     /// Reads a session; `dateOffset` is where its date's value starts, for an order error.
