@@ -56,6 +56,14 @@ final class ProgressLine: @unchecked Sendable {
     }
 
     func update(_ progress: StreamProgress) {
+        if progress.phase == .classRules {
+            // The class-level rules run once over every student: no bar, but say what is going on.
+            lock.withLock {
+                drawn = true
+                FileHandle.standardError.write(Data("\r\u{1B}[K\(progress.students) students evaluated; running the class-level rules...".utf8))
+            }
+            return
+        }
         let fraction = progress.totalBytes.map { $0 > 0 ? min(1, Double(progress.bytesRead) / Double($0)) : 1 }
         draw(students: progress.students, fraction: fraction, force: false)
     }

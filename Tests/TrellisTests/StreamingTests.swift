@@ -82,6 +82,28 @@ struct StreamingTests {
         #expect(evaluated.count == 147)
     }
 
+    @Test func progressCountsStudentsInOrderThenSaysTheClassRulesRun() throws {
+        let engine = try Engine()
+        let (descriptor, path) = try open(Self.ndjson)
+        defer {
+            close(descriptor)
+            unlink(path)
+        }
+        let seen = ProgressLog()
+        let size = Int(try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int ?? 0)
+        _ = try engine.evaluate(
+            NDJSONInput(descriptor: descriptor, sourceName: "roster.ndjson", totalBytes: size), context: Self.synthetic.context, jobs: 2,
+            progress: { seen.append($0) }, deliver: { _ in })
+        let reports = seen.all
+        let students = reports.filter { $0.phase == .students }
+        #expect(students.count >= 3)  // 150 lines in batches of 64
+        #expect(students.map(\.students) == students.map(\.students).sorted())
+        #expect(students.last?.students == 150)
+        #expect(students.last?.bytesRead == size)
+        #expect(reports.last?.phase == .classRules)
+        #expect(reports.last?.students == 150)
+    }
+
     @Test func aStreamWithNoStudentsEndsCleanly() throws {
         let engine = try Engine()
         let (text, result) = try stream(engine, format: .json, jobs: 2, text: "\n  \n")
@@ -196,4 +218,13 @@ struct LazyClassTests {
                 """)
         #expect(reason == StreamingTests.synthetic.student(2).id + " 0")
     }
+}
+
+/// Progress reports as a run gives them.
+final class ProgressLog: @unchecked Sendable {
+    private var reports: [StreamProgress] = []
+    private let lock = NSLock()
+
+    func append(_ report: StreamProgress) { lock.withLock { reports.append(report) } }
+    var all: [StreamProgress] { lock.withLock { reports } }
 }

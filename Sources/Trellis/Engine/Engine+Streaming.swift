@@ -25,6 +25,16 @@ public struct NDJSONInput: Sendable {
 
 /// How far a streamed run is.
 public struct StreamProgress: Sendable {
+    /// What the run is doing.
+    public enum Phase: Sendable, Hashable {
+        /// Reading and evaluating students.
+        case students
+        /// Every student is done; the class-level rules run over the class.
+        case classRules
+    }
+
+    /// What the run is doing now.
+    public var phase: Phase = .students
     /// Students whose outcome has been delivered.
     public var students: Int
     /// Bytes of input read so far.
@@ -100,6 +110,7 @@ extension Engine {
         var classResult: ClassResult?
         if let spill {
             if let error = spill.writeError { throw error }
+            progress?(StreamProgress(phase: .classRules, students: summary.students, bytesRead: input.totalBytes ?? 0, totalBytes: input.totalBytes))
             let result = evaluateClass(spill, context: context)
             summary.classRecommendations = result.recommendations.count
             summary.errors += result.errors.count
