@@ -11,6 +11,9 @@ import Synchronization
 /// cannot be interrupted from outside (Lua runs under its own per-rule limits), so it finishes
 /// and keeps its worker until then: the bound on concurrency holds even for requests given up on.
 final class EvaluationPool: Sendable {
+    /// Work that returns the handing-over of its answer.
+    typealias Job = @Sendable () -> @Sendable () -> Void
+
     enum Failure: Error, Equatable {
         /// Every worker is busy and the queue is full.
         case busy
@@ -51,7 +54,12 @@ final class EvaluationPool: Sendable {
         let answer = OneShot<T>()
         let result: Result<T, Failure> = await withCheckedContinuation { continuation in
             answer.arm(continuation)
-            let job: @Sendable () -> Void = { answer.resolve(.success(work())) }
+            // The worker counts the job done before the answer is handed over, so whoever
+            // receives it sees the pool's load without it.
+            let job: Job = {
+                let value = work()
+                return { answer.resolve(.success(value)) }
+            }
             let admitted: UInt64? = shared.withLock { state in
                 // Jobs in `pending` beyond the idle workers are the ones waiting.
                 guard state.pending.count < state.idle + maxWaiting else { return nil }
@@ -77,7 +85,7 @@ final class EvaluationPool: Sendable {
     /// The queue and the workers' lock, shared with the threads (which outlive no pool: `close`).
     private final class Shared: @unchecked Sendable {
         struct State {
-            var pending: [(id: UInt64, job: @Sendable () -> Void)] = []
+            var pending: [(id: UInt64, job: Job)] = []
             /// Workers waiting for a job.
             var idle = 0
             /// Jobs running now.
@@ -122,10 +130,11 @@ final class EvaluationPool: Sendable {
                 let job = state.pending.removeFirst().job
                 state.running += 1
                 condition.unlock()
-                job()
+                let answer = job()
                 condition.lock()
                 state.running -= 1
                 condition.unlock()
+                answer()
             }
         }
     }
