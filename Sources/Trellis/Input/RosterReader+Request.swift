@@ -22,8 +22,7 @@ extension RosterReader {
     ) throws(InputError) -> RequestDocument {
         let result: Result<RequestDocument, InputError> = bytes.withUnsafeBufferPointer { whole in
             // A UTF-8 byte-order mark is accepted, as for files.
-            let skip = whole.count >= 3 && whole[0] == 0xEF && whole[1] == 0xBB && whole[2] == 0xBF ? 3 : 0
-            let body = UnsafeBufferPointer(rebasing: whole[skip...])
+            let body = UnsafeBufferPointer(rebasing: whole[byteOrderMarkLength(whole)...])
             do throws(InputError) {
                 return .success(try readRequest(body, sourceName: sourceName, today: today, ladders: ladders))
             } catch {
@@ -37,34 +36,16 @@ extension RosterReader {
         _ bytes: UnsafeBufferPointer<UInt8>, sourceName: String, today: String, ladders: Ladders
     ) throws(InputError) -> RequestDocument {
         func location(_ offset: Int) -> String {
-            let position = JSONScanner.lineAndColumn(of: offset, in: bytes)
-            return "\(sourceName):\(position.line):\(position.column)"
+            RosterReader.location(of: offset, in: bytes, sourceName: sourceName)
         }
         func syntaxError(_ error: JSONSyntaxError) -> InputError {
-            InputError("invalid JSON: \(error.message)", location: location(error.offset))
+            RosterReader.syntaxError(error, in: bytes, sourceName: sourceName)
         }
         guard bytes.contains(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }) else {
             throw InputError("the body is empty: expected a class document, or one student under \"student\"", location: sourceName)
         }
-        // One pass over the top level for where each member's value starts, as for a document.
-        var offsets: [String: Int] = [:]
-        do throws(JSONSyntaxError) {
-            var scanner = JSONScanner(bytes)
-            guard try scanner.peekKind() == .object else {
-                throw scanner.error("expected a JSON object: a class document, or one student under \"student\"")
-            }
-            if try scanner.beginObject() {
-                repeat {
-                    let key = try scanner.readKey()
-                    scanner.skipWhitespace()
-                    offsets[key] = scanner.offset
-                    try scanner.skipValue()
-                } while try scanner.nextMember()
-            }
-            try scanner.expectEnd()
-        } catch {
-            throw syntaxError(error)
-        }
+        let offsets = try topLevelOffsets(
+            bytes, sourceName: sourceName, notAnObject: "expected a JSON object: a class document, or one student under \"student\"")
         switch (offsets["students"], offsets["student"]) {
         case (.some, .some(let offset)):
             throw InputError("give either \"students\" (a class) or \"student\" (one student), not both", location: location(offset), path: "student")

@@ -185,12 +185,14 @@ public enum RosterReader {
 
     /// Scans the top-level object once, noting where each member's value starts, so that
     /// `ladders` is known before the students are checked against it wherever it stands.
-    private static func topLevelOffsets(_ bytes: UnsafeBufferPointer<UInt8>, sourceName: String) throws(InputError) -> [String: Int] {
+    static func topLevelOffsets(
+        _ bytes: UnsafeBufferPointer<UInt8>, sourceName: String, notAnObject: String = "expected a class document: a JSON object with \"students\""
+    ) throws(InputError) -> [String: Int] {
         var scanner = JSONScanner(bytes)
         var offsets: [String: Int] = [:]
         do throws(JSONSyntaxError) {
             guard try scanner.peekKind() == .object else {
-                throw scanner.error("expected a class document: a JSON object with \"students\"")
+                throw scanner.error(notAnObject)
             }
             if try scanner.beginObject() {
                 repeat {
@@ -357,16 +359,16 @@ public enum RosterReader {
             location: location(of: field.offset, in: bytes, sourceName: sourceName), path: field.render(after: prefix))
     }
 
-    private static func syntaxError(_ error: JSONSyntaxError, in bytes: UnsafeBufferPointer<UInt8>, sourceName: String) -> InputError {
+    static func syntaxError(_ error: JSONSyntaxError, in bytes: UnsafeBufferPointer<UInt8>, sourceName: String) -> InputError {
         InputError("invalid JSON: \(error.message)", location: location(of: error.offset, in: bytes, sourceName: sourceName))
     }
 
-    private static func location(of offset: Int, in bytes: UnsafeBufferPointer<UInt8>, sourceName: String) -> String {
+    static func location(of offset: Int, in bytes: UnsafeBufferPointer<UInt8>, sourceName: String) -> String {
         let position = JSONScanner.lineAndColumn(of: offset, in: bytes)
         return "\(sourceName):\(position.line):\(position.column)"
     }
 
-    private static func byteOrderMarkLength(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+    static func byteOrderMarkLength(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
         bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF ? 3 : 0
     }
 
