@@ -37,14 +37,7 @@ if runs_section peers; then
     pkg-config --exists libcjson 2>/dev/null || missing+=(libcjson-dev)
     command -v python3 >/dev/null 2>&1 && python3 -c 'import venv, ensurepip' 2>/dev/null || missing+=(python3 python3-venv)
 fi
-if ((${#missing[@]})); then
-    command -v apt-get >/dev/null 2>&1 || { echo "the benchmark needs: ${missing[*]}; install them with your package manager" >&2; exit 1; }
-    sudo=()
-    if [[ $(id -u) -ne 0 ]]; then sudo=(sudo); fi
-    echo "Installing ${missing[*]}..." >&2
-    "${sudo[@]}" apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq "${missing[@]}" >/dev/null
-fi
+((${#missing[@]} == 0)) || scripts/apt-install.sh "the benchmark" "${missing[@]}"
 
 sizes=("$@")
 ((${#sizes[@]})) || sizes=(1000 10000)

@@ -13,13 +13,5 @@ if ((${#missing[@]} == 0)); then
     exit 0
 fi
 
-if ! command -v apt-get >/dev/null 2>&1; then
-    echo "Trellis needs Lua 5.4's development files (pkg-config lua5.4), luac5.4 and luacheck: install ${missing[*]} with your package manager." >&2
-    exit 1
-fi
-sudo=()
-if [[ $(id -u) -ne 0 ]]; then sudo=(sudo); fi
-echo "Installing ${missing[*]}..." >&2
-"${sudo[@]}" apt-get update -qq
-DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq "${missing[@]}" >/dev/null
+"$(dirname "$0")/apt-install.sh" "Trellis (Lua 5.4's development files, luac5.4 and luacheck)" "${missing[@]}"
 pkg-config --exists lua5.4

@@ -17,17 +17,7 @@ STUDENTS=${STUDENTS:-30}
 WORKERS=${WORKERS:-$(nproc)}
 
 scripts/install-dependencies.sh
-if ! command -v wrk >/dev/null 2>&1; then
-    if ! command -v apt-get >/dev/null 2>&1; then
-        echo "the load test needs wrk: install it with your package manager" >&2
-        exit 1
-    fi
-    sudo=()
-    if [[ $(id -u) -ne 0 ]]; then sudo=(sudo); fi
-    echo "Installing wrk..." >&2
-    "${sudo[@]}" apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq wrk >/dev/null
-fi
+command -v wrk >/dev/null 2>&1 || scripts/apt-install.sh "the load test" wrk
 
 swift build -c release --product trellis >&2
 trellis=$(swift build -c release --show-bin-path)/trellis
