@@ -223,7 +223,7 @@ static int watch(TrellisControl *control) {
     thread_control = control;
     control->os_thread = (void *)pthread_self();
     control->hook_armed = 0;
-    int64_t arm_after = TRELLIS_ARM_AFTER_NS;
+    int64_t arm_after = control->arm_after_ns > 0 ? control->arm_after_ns : TRELLIS_ARM_AFTER_NS;
     if (control->timeout_ns > 0 && control->timeout_ns < arm_after) arm_after = control->timeout_ns;
     control->arm_at_ns = monotonic_ns() + arm_after;
     pthread_mutex_lock(&watch_lock);
@@ -303,6 +303,18 @@ static int readonly_newindex(lua_State *L) {
     return lua_error(L);
 }
 
+/* Light proxies hold their table under the address of this byte: a light userdata, which no
+ * rule can make, so no rule can index it (and `next`, the one way to find it, is wrapped). */
+static const char light_backing_key = 0;
+static const char light_metatable_key = 0;
+
+static int light_index(lua_State *L) {
+    lua_rawgetp(L, 1, &light_backing_key);
+    lua_pushvalue(L, 2);
+    lua_rawget(L, -2);
+    return 1;
+}
+
 /* Pushes the real table behind the proxy at idx and returns 1, or pushes nothing and returns 0
  * when the value is not one of the engine's proxies. Never runs a metamethod. */
 static int push_backing_of(lua_State *L, int idx) {
@@ -313,12 +325,17 @@ static int push_backing_of(lua_State *L, int idx) {
     lua_pop(L, 1);
     if (is_proxy) {
         lua_pushliteral(L, "__index");
-        is_proxy = lua_rawget(L, -2) == LUA_TTABLE;
-        if (is_proxy) {
+        int type = lua_rawget(L, -2);
+        if (type == LUA_TTABLE) {
             lua_remove(L, -2);
             return 1;
         }
+        if (type == LUA_TFUNCTION && lua_tocfunction(L, -1) == light_index) {
+            lua_pop(L, 2);
+            if (lua_rawgetp(L, idx, &light_backing_key) == LUA_TTABLE) return 1;
+        }
         lua_pop(L, 1);
+        return 0;
     }
     lua_pop(L, 1);
     return 0;
@@ -345,6 +362,15 @@ static int readonly_next(lua_State *L) {
     return 1;
 }
 
+int trellis_safe_next(lua_State *L) {
+    luaL_checktype(L, 1, LUA_TTABLE);
+    lua_settop(L, 2);
+    if (push_backing_of(L, 1)) lua_replace(L, 1);
+    if (lua_next(L, 1)) return 2;
+    lua_pushnil(L);
+    return 1;
+}
+
 static int readonly_pairs(lua_State *L) {
     lua_pushcfunction(L, readonly_next);
     lua_pushvalue(L, 1);
@@ -352,21 +378,108 @@ static int readonly_pairs(lua_State *L) {
     return 3;
 }
 
-void trellis_make_readonly(lua_State *L) {
+/* A new proxy for the table at the top of the stack, pushed above it. */
+static void push_new_proxy(lua_State *L) {
+    int real = lua_gettop(L);
     lua_createtable(L, 0, 0);
     lua_createtable(L, 0, 5);
-    lua_pushvalue(L, -3);
-    lua_setfield(L, -2, "__index");
+    lua_pushliteral(L, "__index");
+    lua_pushvalue(L, real);
+    lua_rawset(L, -3);
+    lua_pushliteral(L, "__newindex");
     lua_pushcfunction(L, readonly_newindex);
-    lua_setfield(L, -2, "__newindex");
+    lua_rawset(L, -3);
+    lua_pushliteral(L, "__len");
     lua_pushcfunction(L, readonly_len);
-    lua_setfield(L, -2, "__len");
+    lua_rawset(L, -3);
+    lua_pushliteral(L, "__pairs");
     lua_pushcfunction(L, readonly_pairs);
-    lua_setfield(L, -2, "__pairs");
+    lua_rawset(L, -3);
+    lua_pushliteral(L, "__metatable");
     lua_pushboolean(L, 0);
-    lua_setfield(L, -2, "__metatable");
+    lua_rawset(L, -3);
     lua_setmetatable(L, -2);
-    lua_replace(L, -2);
+}
+
+/* A light proxy for the table at the top of the stack, pushed above it. */
+static void push_light_proxy(lua_State *L) {
+    int real = lua_gettop(L);
+    lua_createtable(L, 0, 1);
+    lua_pushvalue(L, real);
+    lua_rawsetp(L, -2, &light_backing_key);
+    if (lua_rawgetp(L, LUA_REGISTRYINDEX, &light_metatable_key) != LUA_TTABLE) {
+        lua_pop(L, 1);
+        lua_createtable(L, 0, 5);
+        lua_pushcfunction(L, light_index);
+        lua_setfield(L, -2, "__index");
+        lua_pushcfunction(L, readonly_newindex);
+        lua_setfield(L, -2, "__newindex");
+        lua_pushcfunction(L, readonly_len);
+        lua_setfield(L, -2, "__len");
+        lua_pushcfunction(L, readonly_pairs);
+        lua_setfield(L, -2, "__pairs");
+        lua_pushboolean(L, 0);
+        lua_setfield(L, -2, "__metatable");
+        lua_pushvalue(L, -1);
+        lua_rawsetp(L, LUA_REGISTRYINDEX, &light_metatable_key);
+    }
+    lua_setmetatable(L, -2);
+}
+
+void trellis_light_proxies(lua_State *L, int enabled) {
+    control_of(L)->light_proxies = enabled;
+}
+
+/* The pool keeps at most this many proxies: enough for a student of several thousand sessions;
+ * a larger one gets fresh proxies beyond it. */
+#define TRELLIS_PROXY_POOL_MAX 8192
+
+void trellis_proxy_pool_begin(lua_State *L) {
+    TrellisControl *control = control_of(L);
+    if (control->proxy_pool_ref == 0) {
+        lua_createtable(L, 256, 0);
+        control->proxy_pool_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+    }
+    control->proxy_pool_cursor = 0;
+    control->proxy_pool_active = 1;
+}
+
+void trellis_proxy_pool_end(lua_State *L) {
+    control_of(L)->proxy_pool_active = 0;
+}
+
+void trellis_make_readonly(lua_State *L) {
+    TrellisControl *control = control_of(L);
+    if (control->light_proxies) {
+        push_light_proxy(L);
+        lua_replace(L, -2);
+        return;
+    }
+    if (!control->proxy_pool_active || control->proxy_pool_cursor >= TRELLIS_PROXY_POOL_MAX) {
+        push_new_proxy(L);
+        lua_replace(L, -2);
+        return;
+    }
+    int real = lua_gettop(L);
+    int slot = ++control->proxy_pool_cursor;
+    lua_rawgeti(L, LUA_REGISTRYINDEX, control->proxy_pool_ref);
+    if (lua_rawgeti(L, -1, slot) == LUA_TTABLE) {
+        /* real, pool, proxy: point the recycled proxy's metatable at the new table */
+        lua_getmetatable(L, -1);
+        lua_pushliteral(L, "__index");
+        lua_pushvalue(L, real);
+        lua_rawset(L, -3);
+        lua_pop(L, 1);
+    } else {
+        lua_pop(L, 1);
+        lua_pushvalue(L, real);
+        push_new_proxy(L);      /* real, pool, real, proxy */
+        lua_replace(L, -2);     /* real, pool, proxy */
+        lua_pushvalue(L, -1);
+        lua_rawseti(L, -3, slot);
+    }
+    lua_replace(L, real);
+    lua_settop(L, real);
 }
 
 void trellis_push_unwrapped(lua_State *L, int idx) {

@@ -450,6 +450,27 @@ struct LuaBridgeTests {
         #expect(issue == TrellisIssue(kind: .ruleLimit, student: "s-2", rule: "bad", message: "ran more than 100000 instructions", location: "rules/bad.lua:7"))
     }
 
+    @Test("a class-level infinite loop is stopped by its budget, scaled by the class's size, hook and all")
+    func classLevelInfiniteLoop() throws {
+        // A budget of a million or more is counted by a hook armed after a grace of 1 ms per
+        // student: the loop must still be stopped, by the instructions counted from then.
+        let loop = (
+            name: "class-loop",
+            source: """
+                return { id = "class-loop", evaluate = function() return {} end, evaluate_class = function(class)
+                  local n = 0
+                  while true do n = n + 1 end
+                end }
+                """
+        )
+        let limits = RuleLimits(instructions: 1_000_000, memoryBytes: 64 << 20, milliseconds: 60_000)
+        let report = try engine([loop, goodRule], limits: limits).evaluate(threeStudents)
+        let classResult = try #require(report.classResult)
+        #expect(classResult.errors.map(\.message) == ["ran more than 3000000 instructions"])
+        #expect(classResult.errors.first?.location == "rules/class-loop.lua:3")
+        #expect(report.results.allSatisfy { $0.errors.isEmpty && $0.recommendations.count == 1 })
+    }
+
     @Test("an infinite loop inside pcall is still stopped, and the rule still fails where it tried to go on")
     func infiniteLoopInPcall() throws {
         let limits = RuleLimits(instructions: 100_000, memoryBytes: 64 << 20)

@@ -42,10 +42,16 @@ typedef struct TrellisControl {
     volatile int watched;      /* this call is on the watchdog's list */
     volatile int hook_armed;   /* the count hook is installed on the main thread */
     int64_t arm_at_ns;         /* CLOCK_MONOTONIC: when the watchdog arms the hook */
+    int64_t arm_after_ns;      /* how long a call runs before that; 0: 1 ms */
     void *os_thread;           /* the pthread running the call */
     /* coverage: when set, every line that rule code runs is reported (rule tests only) */
     void (*line_callback)(void *context, const char *source, int line);
     void *line_context;
+    /* read-only proxies recycled from one student to the next (trellis_proxy_pool_begin) */
+    int proxy_pool_ref;        /* registry reference of the pool, 0 until first used */
+    int proxy_pool_active;
+    int proxy_pool_cursor;
+    int light_proxies;         /* trellis_make_readonly makes light proxies (see below) */
 } TrellisControl;
 
 /// Creates a state whose allocator and hook report to `control`. NULL when out of memory.
@@ -72,6 +78,24 @@ int trellis_message_handler(lua_State *L);
 /// `ipairs` and `pairs` see the table; writes raise an error naming the field. Nested tables
 /// must be proxies already (build bottom-up), so nothing writable is reachable.
 void trellis_make_readonly(lua_State *L);
+
+/// Until trellis_proxy_pool_end, trellis_make_readonly reuses the proxies it made between the
+/// previous begin and end, in the same order, pointing each at its new table: a proxy and its
+/// metatable cost two tables, and a student needs some two hundred of them. Only for input that
+/// nothing keeps past the next begin (one student's table, handed to rules whose globals are
+/// fresh for each student).
+void trellis_proxy_pool_begin(lua_State *L);
+void trellis_proxy_pool_end(lua_State *L);
+
+/// While set, trellis_make_readonly makes light proxies: one table holding its real table under
+/// a key rules cannot name, and one metatable shared by all, whose __index is a C function. A
+/// third of the cost of a proxy to make, several times the cost of a read through it: for
+/// input that is made often and read little (the students of a class, for class-level rules).
+void trellis_light_proxies(lua_State *L, int enabled);
+
+/// `next` for rules: over a read-only proxy, the entries of the table it stands for (whose
+/// nested tables are proxies too); over any other table, Lua's own `next`.
+int trellis_safe_next(lua_State *L);
 
 /// Pushes the table a read-only proxy at `idx` stands for, or the value itself when it is not
 /// a proxy. Never runs a metamethod.

@@ -64,7 +64,8 @@ final class RuleRunner {
         trellis_pushcfunction(lua.state, trellis_charge_resume)
         trellis_pushcfunction(lua.state, trellis_limit_reached)
         trellis_pushcfunction(lua.state, trellis_hook_coroutine)
-        try lua.call(arguments: 6, results: 1, guarded: false)
+        trellis_pushcfunction(lua.state, trellis_safe_next)
+        try lua.call(arguments: 7, results: 1, guarded: false)
         return lua.reference()
     }
 
@@ -237,7 +238,9 @@ final class RuleRunner {
     func evaluate(_ student: Student) -> RuleOutcomes {
         let top = lua.top
         defer { lua.top = top }
-        lua.push(student)
+        // Nothing a rule sees outlives its student (globals are fresh for each), so the
+        // previous student's read-only proxies can serve this one.
+        lua.withRecycledProxies { lua.push(student) }
         let studentSlot = lua.top
         var outcomes = RuleOutcomes()
         for rule in rules {
@@ -327,7 +330,7 @@ final class RuleRunner {
     func evaluateClass(_ students: [Student], results: [StudentResult], info: ClassInfo?) -> ClassResult {
         runClassRules(studentCount: students.count) {
             pushClass(info: info) {
-                lua.pushList(students) { lua.push($0) }
+                lua.withLightProxies { lua.pushList(students) { lua.push($0) } }
                 lua_createtable(lua.state, 0, Int32(clamping: results.count))
                 for result in results {
                     // Student ids are data: pushed with their full bytes, never as C strings.
@@ -421,6 +424,9 @@ final class RuleRunner {
     }
 
     fileprivate func push(_ student: Student) { lua.push(student) }
+
+    /// A class's student: made for every class-level rule that reads it, read little.
+    fileprivate func pushClassStudent(_ student: Student) { lua.withLightProxies { lua.push(student) } }
     fileprivate func push(string: String) { lua.push(string) }
 
     /// Pushes onto the main thread, then moves the value to `thread` (a rule may read the class
@@ -474,7 +480,7 @@ private final class LazyClassSource {
     static let loadStudent: @convention(c) (UnsafeMutableRawPointer?, OpaquePointer?, lua_Integer) -> Int32 = { context, thread, index in
         let source = source(context)
         guard let thread, let student = source.spill.student(at: Int(index) - 1) else { return 0 }
-        source.runner.pushOnto(thread) { source.runner.push(student) }
+        source.runner.pushOnto(thread) { source.runner.pushClassStudent(student) }
         return 1
     }
 

@@ -106,13 +106,18 @@ final class LuaState {
 
     /// Runs `body` with the instruction and time limits multiplied by `factor` (and memory by
     /// a tenth of it): a class-level rule does for a whole class what a rule does for a student.
+    /// The millisecond a call runs before its instruction hook is armed is scaled the same way:
+    /// a class-level call over a large class runs for seconds, and a hook armed after its first
+    /// millisecond would tax every instruction of the rest.
     func withLimitsScaled<T>(by factor: Int, _ body: () throws(LuaFailure) -> T) throws(LuaFailure) -> T {
         let saved = control.pointee
         let factor = max(1, factor)
         control.pointee.instruction_limit = saved.instruction_limit.multipliedReportingOverflow(by: Int64(factor)).partialValue
         control.pointee.timeout_ns = saved.timeout_ns.multipliedReportingOverflow(by: Int64(factor)).partialValue
         control.pointee.memory_limit = saved.memory_limit.multipliedReportingOverflow(by: max(1, factor / 10)).partialValue
+        control.pointee.arm_after_ns = Int64(1_000_000).multipliedReportingOverflow(by: Int64(factor)).partialValue
         defer {
+            control.pointee.arm_after_ns = saved.arm_after_ns
             control.pointee.instruction_limit = saved.instruction_limit
             control.pointee.timeout_ns = saved.timeout_ns
             control.pointee.memory_limit = saved.memory_limit
@@ -195,6 +200,22 @@ final class LuaState {
     /// Call it after the table's nested tables were sealed: sealing goes bottom-up.
     func seal() {
         if readOnlyInput { trellis_make_readonly(state) }
+    }
+
+    /// Runs `body` (which pushes input) reusing the read-only proxies the previous `body` made,
+    /// in the same order: only for input that nothing keeps once the next one is pushed.
+    func withRecycledProxies(_ body: () -> Void) {
+        trellis_proxy_pool_begin(state)
+        defer { trellis_proxy_pool_end(state) }
+        body()
+    }
+
+    /// Runs `body` (which pushes input) making light read-only proxies: cheaper to make, dearer
+    /// to read through, for input made often and read little.
+    func withLightProxies(_ body: () -> Void) {
+        trellis_light_proxies(state, 1)
+        defer { trellis_light_proxies(state, 0) }
+        body()
     }
 
     /// Pushes the table behind a read-only proxy (or the value itself) and returns its index.
