@@ -479,3 +479,44 @@ struct JSONScannerTests {
         #expect(JSONScanner.describe(byte: 0xC3) == "byte 0xC3")
     }
 }
+
+/// The contract's field names are recognised on the bytes of a key, with the unaligned loads a
+/// long buffer allows and byte by byte near its end; anything else is an ordinary key.
+struct ContractKeyTests {
+    private func match(_ text: String, padding: Int) -> ContractKey? {
+        let bytes = Array(("\"" + text + "\"" + String(repeating: " ", count: padding)).utf8)
+        return bytes.withUnsafeBufferPointer { ContractKey.match(in: $0, from: 1)?.key }
+    }
+
+    @Test func everyFieldNameIsRecognised() {
+        for key in ContractKey.allCases {
+            for padding in [0, 3, 20] {
+                #expect(match(key.rawValue, padding: padding) == key, "\(key.rawValue), \(padding) bytes after")
+            }
+        }
+    }
+
+    @Test func otherKeysAreNot() {
+        for text in ["", "i", "ids", "Id", "prompt_levels", "prompt_leve", "self_assessment", "self_assessments_", "note", "sessions2", "dat\\u0065", "staff\u{e9}"] {
+            for padding in [0, 20] {
+                #expect(match(text, padding: padding) == nil, "\(text), \(padding) bytes after")
+            }
+        }
+    }
+
+    @Test func aKnownKeyReadsAsItsField() throws {
+        let bytes = Array(#"{"prompt_level": "verbal", "prompt_level2": 1, "d\u0061te": 2}"#.utf8)
+        try bytes.withUnsafeBufferPointer { buffer in
+            var scanner = JSONScanner(buffer)
+            #expect(try scanner.beginObject())
+            guard case .known(.promptLevel) = try scanner.readField() else { Issue.record("prompt_level"); return }
+            #expect(try scanner.readString() == "verbal")
+            #expect(try scanner.nextMember())
+            guard case .other("prompt_level2") = try scanner.readField() else { Issue.record("prompt_level2"); return }
+            _ = try scanner.readNumber()
+            #expect(try scanner.nextMember())
+            // An escaped spelling is the same key, read the slow way.
+            #expect(try scanner.readField().text == "date")
+        }
+    }
+}

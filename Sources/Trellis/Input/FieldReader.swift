@@ -1,6 +1,7 @@
 /// One step of a field path: a key, or an index into an array.
 enum PathComponent {
     case key(String)
+    case field(ContractKey)
     case index(Int)
 }
 
@@ -16,6 +17,7 @@ struct FieldIssue {
         for component in path {
             switch component {
             case .key(let key): text += text.isEmpty ? key : "." + key
+            case .field(let key): text += text.isEmpty ? key.rawValue : "." + key.rawValue
             case .index(let index): text += "[\(index)]"
             }
         }
@@ -137,6 +139,10 @@ struct FieldReader {
     mutating func date() throws(JSONSyntaxError) -> String? {
         scanner.skipWhitespace()
         let start = scanner.offset
+        if let plain = scanner.peekPlainString(), SchoolDate.isValid(plain) {
+            scanner.skipPlainString(plain)
+            return String(decoding: plain, as: UTF8.self)
+        }
         guard let text = try string() else { return nil }
         guard SchoolDate.isValid(text) else {
             fail("expected a date (YYYY-MM-DD), got \(JSONValue.string(text).briefDescription)", at: start)
@@ -158,13 +164,18 @@ struct FieldReader {
         return value
     }
 
-    /// A level that must be on the named ladder.
-    mutating func level(on ladder: [String], named ladderName: String) throws(JSONSyntaxError) -> String? {
+    /// A level that must be on the named ladder. A level is matched on its bytes and the
+    /// ladder's own String is returned: no String is built for it.
+    mutating func level(on ladder: LevelSet, named ladderName: String) throws(JSONSyntaxError) -> String? {
         scanner.skipWhitespace()
         let start = scanner.offset
+        if let plain = scanner.peekPlainString(), let level = ladder.level(matching: plain) {
+            scanner.skipPlainString(plain)
+            return level
+        }
         guard let text = try string() else { return nil }
-        guard ladder.contains(text) else {
-            fail("\(JSONValue.string(text).briefDescription) is not on the \(ladderName) ladder (\(ladder.joined(separator: ", ")))", at: start)
+        guard ladder.levels.contains(text) else {
+            fail("\(JSONValue.string(text).briefDescription) is not on the \(ladderName) ladder (\(ladder.levels.joined(separator: ", ")))", at: start)
             return nil
         }
         return text
@@ -199,14 +210,24 @@ struct FieldReader {
     /// Visits each member of an object with its key on the path; false when the value is not an object.
     @discardableResult
     mutating func object(_ member: (inout FieldReader, String) throws(JSONSyntaxError) -> Void) throws(JSONSyntaxError) -> Bool {
+        try fields { (reader: inout FieldReader, key: FieldKey) throws(JSONSyntaxError) in try member(&reader, key.text) }
+    }
+
+    /// `object` for the contract's records: a key that is one of the contract's fields comes
+    /// as a `ContractKey`, to switch on without comparing Strings.
+    @discardableResult
+    mutating func fields(_ member: (inout FieldReader, FieldKey) throws(JSONSyntaxError) -> Void) throws(JSONSyntaxError) -> Bool {
         guard try scanner.peekKind() == .object else {
             try mismatch(expected: "an object")
             return false
         }
         guard try scanner.beginObject() else { return true }
         repeat {
-            let key = try scanner.readKey()
-            path.append(.key(key))
+            let key = try scanner.readField()
+            switch key {
+            case .known(let known): path.append(.field(known))
+            case .other(let text): path.append(.key(text))
+            }
             try member(&self, key)
             path.removeLast()
         } while try scanner.nextMember()
@@ -228,4 +249,23 @@ struct FieldReader {
     /// How deep a field beyond the contract may nest: rules read such fields as Lua tables,
     /// and Lua's stack grows by one slot per level while they are built.
     static let maximumExtraDepth = 32
+}
+
+/// The levels of one ladder, with their bytes, to match a level without building a String.
+struct LevelSet {
+    let levels: [String]
+    private let bytes: [[UInt8]]
+
+    init(_ levels: [String]) {
+        self.levels = levels
+        bytes = levels.map { Array($0.utf8) }
+    }
+
+    /// The ladder's level spelled by `text`, if any.
+    func level(matching text: UnsafeBufferPointer<UInt8>) -> String? {
+        for (index, candidate) in bytes.enumerated() where candidate.count == text.count {
+            if candidate.withUnsafeBufferPointer({ $0.elementsEqual(text) }) { return levels[index] }
+        }
+        return nil
+    }
 }

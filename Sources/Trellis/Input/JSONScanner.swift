@@ -78,50 +78,45 @@ struct JSONScanner {
 
     /// Reads a member's key and the `:` after it.
     mutating func readKey() throws(JSONSyntaxError) -> String {
+        try readField().text
+    }
+
+    /// Reads a member's key and the `:` after it; a contract field is recognised on its bytes,
+    /// without building a String.
+    mutating func readField() throws(JSONSyntaxError) -> FieldKey {
         skipWhitespace()
         guard offset < bytes.count, bytes[offset] == UInt8(ascii: "\"") else {
             if offset >= bytes.count { throw error("unexpected end of input, expected a key") }
             throw error("expected a quoted key, found \(Self.describe(byte: bytes[offset]))")
         }
-        if let known = Self.knownKey(in: bytes, from: offset + 1) {
-            offset += known.utf8.count + 2
+        if let known = ContractKey.match(in: bytes, from: offset + 1) {
+            offset += known.length + 2
             try expect(UInt8(ascii: ":"), "':' after the key")
-            return known
+            return .known(known.key)
         }
         let key = try readString()
         try expect(UInt8(ascii: ":"), "':' after the key")
-        return key
+        return .other(key)
     }
 
-    /// The contract's field names, by length: a key that is one of them is returned without
-    /// building a new String (keys are most of the strings of a roster; measured: docs/performance.md).
-    private static let knownKeys: [[(bytes: [UInt8], key: String)]] = {
-        let names = [
-            "id", "name", "flags", "preferences", "modalities", "skills", "work", "self_assessments", "domain", "prompt_level", "stage",
-            "sessions", "date", "trials", "correct", "independent", "setting", "staff", "skill", "status", "score", "due", "modality",
-            "rating", "kind", "title", "prompt",
-        ]
-        var table = Array(repeating: [(bytes: [UInt8], key: String)](), count: 17)
-        for name in names { table[name.utf8.count].append((Array(name.utf8), name)) }
-        return table
-    }()
-
-    /// The known key whose bytes stand at `start` followed by a closing quote, if any.
-    private static func knownKey(in bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> String? {
-        var end = start
-        while end < bytes.count, end - start < 17 {
+    /// The bytes of the string value that comes next, when it has no escapes (nil otherwise,
+    /// and nothing is consumed): lets a decoder check a value before it builds a String.
+    mutating func peekPlainString() -> UnsafeBufferPointer<UInt8>? {
+        skipWhitespace()
+        guard offset < bytes.count, bytes[offset] == UInt8(ascii: "\"") else { return nil }
+        var end = offset + 1
+        while end < bytes.count {
             let byte = bytes[end]
-            if byte == UInt8(ascii: "\"") { break }
+            if byte == UInt8(ascii: "\"") { return UnsafeBufferPointer(rebasing: bytes[(offset + 1)..<end]) }
             if byte == UInt8(ascii: "\\") || byte < 0x20 || byte >= 0x80 { return nil }
             end += 1
         }
-        let length = end - start
-        guard end < bytes.count, bytes[end] == UInt8(ascii: "\""), length > 0, length < knownKeys.count else { return nil }
-        candidates: for candidate in knownKeys[length] {
-            for index in 0..<length where candidate.bytes[index] != bytes[start + index] { continue candidates }
-            return candidate.key
-        }
         return nil
+    }
+
+    /// Consumes the string `peekPlainString` returned.
+    mutating func skipPlainString(_ text: UnsafeBufferPointer<UInt8>) {
+        offset += text.count + 2
     }
 
     /// After a member's value: true when another member follows, false at `}`.

@@ -2,6 +2,14 @@
 /// dates, levels on the ladders, and the order of sessions.
 struct StudentDecoder {
     let ladders: Ladders
+    private let promptLevels: LevelSet
+    private let stages: LevelSet
+
+    init(ladders: Ladders) {
+        self.ladders = ladders
+        promptLevels = LevelSet(ladders.prompt)
+        stages = LevelSet(ladders.stage)
+    }
 
     /// Reads the student at the reader's position. Issues are left in `reader.issues`; the
     /// student is nil when any were found (or when it has no id).
@@ -12,24 +20,24 @@ struct StudentDecoder {
         var id: String?
         var hasID = false
         var student = Student(id: "")
-        let isObject = try reader.object { (reader: inout FieldReader, key: String) throws(JSONSyntaxError) in
+        let isObject = try reader.fields { (reader: inout FieldReader, key: FieldKey) throws(JSONSyntaxError) in
             switch key {
-            case "id":
+            case .known(.id):
                 hasID = true
                 id = try reader.requiredString()
-            case "name": student.name = try reader.string()
-            case "flags": student.flags = try reader.strings()
-            case "preferences": try decodePreferences(&reader, into: &student)
-            case "skills": student.skills = try decodeSkills(&reader)
-            case "work":
+            case .known(.name): student.name = try reader.string()
+            case .known(.flags): student.flags = try reader.strings()
+            case .known(.preferences): try decodePreferences(&reader, into: &student)
+            case .known(.skills): student.skills = try decodeSkills(&reader)
+            case .known(.work):
                 try reader.array { (reader: inout FieldReader) throws(JSONSyntaxError) in
                     if let item = try decodeWorkItem(&reader) { student.work.append(item) }
                 }
-            case "self_assessments":
+            case .known(.selfAssessments):
                 try reader.array { (reader: inout FieldReader) throws(JSONSyntaxError) in
                     if let assessment = try decodeSelfAssessment(&reader) { student.selfAssessments.append(assessment) }
                 }
-            default: student.extra[key] = try reader.extra()
+            default: student.extra[key.text] = try reader.extra()
             }
         }
         guard isObject else { return (nil, nil) }
@@ -76,16 +84,16 @@ struct StudentDecoder {
         var id: String?
         var hasID = false
         var skill = Skill(id: "")
-        let isObject = try reader.object { (reader: inout FieldReader, key: String) throws(JSONSyntaxError) in
+        let isObject = try reader.fields { (reader: inout FieldReader, key: FieldKey) throws(JSONSyntaxError) in
             switch key {
-            case "id":
+            case .known(.id):
                 hasID = true
                 id = try reader.requiredString()
-            case "domain": skill.domain = try reader.string()
-            case "prompt_level": skill.promptLevel = try reader.level(on: ladders.prompt, named: "prompt")
-            case "stage": skill.stage = try reader.level(on: ladders.stage, named: "stage")
-            case "sessions": skill.sessions = try decodeSessions(&reader)
-            default: skill.extra[key] = try reader.extra()
+            case .known(.domain): skill.domain = try reader.string()
+            case .known(.promptLevel): skill.promptLevel = try reader.level(on: promptLevels, named: "prompt")
+            case .known(.stage): skill.stage = try reader.level(on: stages, named: "stage")
+            case .known(.sessions): skill.sessions = try decodeSessions(&reader)
+            default: skill.extra[key.text] = try reader.extra()
             }
         }
         guard isObject else { return nil }
@@ -106,7 +114,7 @@ struct StudentDecoder {
             if let date = session.date {
                 // Dates compare as text: same-width ISO 8601 dates sort chronologically.
                 if let previous = previousDate, Self.dayPrecedes(date, previous.date) {
-                    reader.path.append(.key("date"))
+                    reader.path.append(.field(.date))
                     reader.fail("\(date) comes before sessions[\(previous.index)] (\(previous.date)); sessions must be oldest first", at: dateOffset)
                     reader.path.removeLast()
                 }
@@ -138,36 +146,39 @@ struct StudentDecoder {
         var session = Session()
         var correctOffset = 0
         var independentOffset = 0
-        let isObject = try reader.object { (reader: inout FieldReader, key: String) throws(JSONSyntaxError) in
+        let isObject = try reader.fields { (reader: inout FieldReader, key: FieldKey) throws(JSONSyntaxError) in
             switch key {
-            case "date":
+            case .known(.date):
                 reader.scanner.skipWhitespace()
                 dateOffset = reader.scanner.offset
                 session.date = try reader.date()
-            case "prompt_level": session.promptLevel = try reader.level(on: ladders.prompt, named: "prompt")
-            case "stage": session.stage = try reader.level(on: ladders.stage, named: "stage")
-            case "trials": session.trials = try reader.count()
-            case "correct":
+            case .known(.promptLevel): session.promptLevel = try reader.level(on: promptLevels, named: "prompt")
+            case .known(.stage): session.stage = try reader.level(on: stages, named: "stage")
+            case .known(.trials): session.trials = try reader.count()
+            case .known(.correct):
                 reader.scanner.skipWhitespace()
                 correctOffset = reader.scanner.offset
                 session.correct = try reader.count()
-            case "independent":
+            case .known(.independent):
                 reader.scanner.skipWhitespace()
                 independentOffset = reader.scanner.offset
                 session.independent = try reader.count()
-            case "setting": session.setting = try reader.string()
-            case "staff": session.staff = try reader.string()
-            default: session.extra[key] = try reader.extra()
+            case .known(.setting): session.setting = try reader.string()
+            case .known(.staff): session.staff = try reader.string()
+            default: session.extra[key.text] = try reader.extra()
             }
         }
         guard isObject else { return nil }
         if let trials = session.trials {
-            for (key, value, offset) in [("correct", session.correct, correctOffset), ("independent", session.independent, independentOffset)] {
-                guard let value, value > trials else { continue }
-                reader.path.append(.key(key))
+            // Checked one by one, not over an array literal: this runs for every session.
+            func checkAtMostTrials(_ value: Int?, _ key: ContractKey, at offset: Int) {
+                guard let value, value > trials else { return }
+                reader.path.append(.field(key))
                 reader.fail("\(value) is more than trials (\(trials))", at: offset)
                 reader.path.removeLast()
             }
+            checkAtMostTrials(session.correct, .correct, at: correctOffset)
+            checkAtMostTrials(session.independent, .independent, at: independentOffset)
         }
         return reader.issues.count == issuesBefore ? session : nil
     }
@@ -175,21 +186,21 @@ struct StudentDecoder {
     private func decodeWorkItem(_ reader: inout FieldReader) throws(JSONSyntaxError) -> WorkItem? {
         let issuesBefore = reader.issues.count
         var item = WorkItem()
-        let isObject = try reader.object { (reader: inout FieldReader, key: String) throws(JSONSyntaxError) in
+        let isObject = try reader.fields { (reader: inout FieldReader, key: FieldKey) throws(JSONSyntaxError) in
             switch key {
-            case "id": item.id = try reader.string()
-            case "skill": item.skill = try reader.string()
-            case "status": item.status = try reader.oneOf(WorkItem.Status.self)
-            case "score":
+            case .known(.id): item.id = try reader.string()
+            case .known(.skill): item.skill = try reader.string()
+            case .known(.status): item.status = try reader.oneOf(WorkItem.Status.self)
+            case .known(.score):
                 reader.scanner.skipWhitespace()
                 let start = reader.scanner.offset
                 item.score = try reader.number()
                 if let score = item.score, !(0...1).contains(score) {
                     reader.fail("expected a score from 0 to 1, got \(JSONText.number(score))", at: start)
                 }
-            case "due": item.due = try reader.date()
-            case "modality": item.modality = try reader.string()
-            default: item.extra[key] = try reader.extra()
+            case .known(.due): item.due = try reader.date()
+            case .known(.modality): item.modality = try reader.string()
+            default: item.extra[key.text] = try reader.extra()
             }
         }
         return isObject && reader.issues.count == issuesBefore ? item : nil
@@ -198,12 +209,12 @@ struct StudentDecoder {
     private func decodeSelfAssessment(_ reader: inout FieldReader) throws(JSONSyntaxError) -> SelfAssessment? {
         let issuesBefore = reader.issues.count
         var assessment = SelfAssessment()
-        let isObject = try reader.object { (reader: inout FieldReader, key: String) throws(JSONSyntaxError) in
+        let isObject = try reader.fields { (reader: inout FieldReader, key: FieldKey) throws(JSONSyntaxError) in
             switch key {
-            case "date": assessment.date = try reader.date()
-            case "skill": assessment.skill = try reader.string()
-            case "rating": assessment.rating = try reader.oneOf(SelfAssessment.Rating.self)
-            default: assessment.extra[key] = try reader.extra()
+            case .known(.date): assessment.date = try reader.date()
+            case .known(.skill): assessment.skill = try reader.string()
+            case .known(.rating): assessment.rating = try reader.oneOf(SelfAssessment.Rating.self)
+            default: assessment.extra[key.text] = try reader.extra()
             }
         }
         return isObject && reader.issues.count == issuesBefore ? assessment : nil
