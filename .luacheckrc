@@ -46,6 +46,7 @@ stds.trellis_helpers = {
         trellis = {
             fields = {
                 api = {},
+                constant = {},
                 ladder = { fields = { "index", "next", "previous", "is_first", "is_last" } },
                 sessions = {
                     fields = { "newest", "current_level", "at_level", "run", "evidence", "mastery_run" },
@@ -79,7 +80,7 @@ exclude_files = {
 
 -- The helpers run once, before any rule, with only what the sandbox gives rules; they build the
 -- library as a local table, so they cannot read the global `trellis`.
-files["Sources/Trellis/RuleAPI/helpers.lua"] = { std = "trellis_sandbox" }
+files["Sources/Trellis/RuleAPI/helpers.lua"] = { std = "trellis_sandbox", read_globals = { "read_only_copy" } }
 
 -- The sandbox is built with the state's full standard library, before any rule runs.
 files["Sources/Trellis/RuleAPI/sandbox.lua"] = { std = "lua54" }

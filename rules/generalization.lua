@@ -18,10 +18,10 @@
 
 local fmt = trellis.format
 
-local LADDERS = {
+local LADDERS = trellis.constant({
     { field = "prompt_level", ladder = "prompt", kind = "prompt" },
     { field = "stage", ladder = "stage", kind = "scaffold" },
-}
+})
 
 -- A recorded value: a non-empty string.
 local function recorded(value)

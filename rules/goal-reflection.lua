@@ -18,7 +18,7 @@
 
 local fmt = trellis.format
 
-local STATUSES = { active = true, met = true, dropped = true }
+local STATUSES = trellis.constant({ active = true, met = true, dropped = true })
 
 local function day(date)
     return string.sub(date, 1, 10)

@@ -210,6 +210,14 @@ trellis = {}
 ---@type integer
 trellis.api = 1
 
+--- A read-only copy of `value`, nested tables included: for a rule file's module-level tables.
+--- A rule whose module-level locals hold only such constants, numbers, strings and functions is
+--- not run afresh for each student (it is checked after every call), which saves its top-level code.
+---@generic T: table
+---@param value T
+---@return T
+function trellis.constant(value) end
+
 trellis.ladder = {}
 
 --- The position of a level on a ladder (1 = most support).

@@ -52,6 +52,7 @@ typedef struct TrellisControl {
     int proxy_pool_active;
     int proxy_pool_cursor;
     int light_proxies;         /* trellis_make_readonly makes light proxies (see below) */
+    int64_t fresh_runs;        /* rule files run afresh for a call of evaluate (tests read it) */
 } TrellisControl;
 
 /// Creates a state whose allocator and hook report to `control`. NULL when out of memory.
@@ -96,6 +97,13 @@ void trellis_light_proxies(lua_State *L, int enabled);
 /// `next` for rules: over a read-only proxy, the entries of the table it stands for (whose
 /// nested tables are proxies too); over any other table, Lua's own `next`.
 int trellis_safe_next(lua_State *L);
+
+/// Registers a function of the sandbox that every rule shares (a rule's state can refer to it and
+/// still be known not to change); returns it.
+int trellis_register_shared(lua_State *L);
+
+/// Marks a metatable as that of one of the sandbox's read-only tables; returns it.
+int trellis_mark_read_only(lua_State *L);
 
 /// Pushes the table a read-only proxy at `idx` stands for, or the value itself when it is not
 /// a proxy. Never runs a metamethod.

@@ -7,6 +7,9 @@ import CLuaShim
 /// module-level local carries over from one student to the next.
 final class RuleRunner {
     private let lua: LuaState
+
+    /// How many times a rule file ran afresh for a student (the others reused its `evaluate`).
+    var freshRuleRuns: Int { lua.freshRuleRuns }
     private(set) var rules: [LoadedRule] = []
     private let environmentMetatable: Int32
     private let isolation: Engine.Isolation
@@ -65,7 +68,9 @@ final class RuleRunner {
         trellis_pushcfunction(lua.state, trellis_limit_reached)
         trellis_pushcfunction(lua.state, trellis_hook_coroutine)
         trellis_pushcfunction(lua.state, trellis_safe_next)
-        try lua.call(arguments: 7, results: 1, guarded: false)
+        trellis_pushcfunction(lua.state, trellis_register_shared)
+        trellis_pushcfunction(lua.state, trellis_mark_read_only)
+        try lua.call(arguments: 9, results: 1, guarded: false)
         return lua.reference()
     }
 

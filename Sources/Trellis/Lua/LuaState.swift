@@ -125,6 +125,9 @@ final class LuaState {
         return try body()
     }
 
+    /// How many times a rule file ran afresh for a call of `evaluate` (the rest reused it).
+    var freshRuleRuns: Int { Int(control.pointee.fresh_runs) }
+
     /// Bytes the state holds now.
     var memoryInUse: Int { control.pointee.memory_used }
 

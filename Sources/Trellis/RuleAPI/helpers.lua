@@ -191,6 +191,23 @@ function trellis.sessions.evidence(list)
 end
 
 ---------------------------------------------------------------------------------------------------
+-- Constants
+---------------------------------------------------------------------------------------------------
+
+--- A read-only copy of `value`, nested tables included: for a rule file's module-level tables.
+--- A rule whose module-level locals hold only such constants, numbers, strings and functions is
+--- not run afresh for each student (checked after every call), which saves its top-level code.
+---@generic T: table
+---@param value T
+---@return T
+function trellis.constant(value)
+    if type(value) ~= "table" then
+        error("trellis.constant: expected a table, got " .. type(value), 2)
+    end
+    return read_only_copy(value)
+end
+
+---------------------------------------------------------------------------------------------------
 -- Criteria on sessions
 ---------------------------------------------------------------------------------------------------
 

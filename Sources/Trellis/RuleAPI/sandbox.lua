@@ -5,10 +5,13 @@
 --
 -- A rule gets fresh globals for every student: the engine makes a new table whose
 -- metatable is the one returned here, so reads fall through to the shared, read-only base.
-local helpers_source, memory_limit, safe_setmetatable, charge_resume, limit_reached, hook_coroutine, safe_next = ...
+local helpers_source, memory_limit, safe_setmetatable, charge_resume, limit_reached, hook_coroutine, safe_next,
+  register_shared, mark_read_only = ...
 
+-- Every read-only table's metatable is marked: a rule whose module-level locals hold only such
+-- tables (and values that cannot change) need not run afresh for each student.
 local function read_only(name, library)
-  return setmetatable({}, {
+  return setmetatable({}, mark_read_only({
     __index = library,
     __newindex = function(_, key)
       error(string.format("%s is read-only: cannot set %s.%s", name, name, tostring(key)), 2)
@@ -20,7 +23,7 @@ local function read_only(name, library)
     end,
     __len = function() return #library end,
     __metatable = false,
-  })
+  }))
 end
 
 -- When a limit stops a rule, Lua calls xpcall's message handler from inside the hook, where
@@ -338,9 +341,38 @@ string_metatable.__metatable = false
 
 -- The helper library runs in the rules' own environment, so that it uses the same bounded
 -- library functions when a rule hands it a table of its own.
-local helper_environment = setmetatable({}, { __index = base })
+-- trellis.constant's copy (the helpers cannot make read-only tables themselves).
+local function constant(value, depth)
+  if type(value) ~= "table" then return value end
+  if depth > 32 then
+    error("trellis.constant: nested more than 32 levels deep (a table that contains itself?)", depth + 3)
+  end
+  local fields = {}
+  for key, member in pairs(value) do
+    fields[key] = constant(member, depth + 1)
+  end
+  return read_only("constant", fields)
+end
+local helper_environment = setmetatable({ read_only_copy = function(value) return constant(value, 0) end },
+  { __index = base })
 local helpers = assert(load(helpers_source, "@trellis/helpers.lua", "t", helper_environment))()
+
 base.trellis = deep_read_only("trellis", helpers)
+
+-- Every function a rule can reach from its environment is shared by all rules and students: it is
+-- registered, so that a rule's file-level local holding one is known to hold no state of its own.
+local function register_functions(library, seen)
+  if seen[library] then return end
+  seen[library] = true
+  for _, value in pairs(library) do
+    if type(value) == "function" then
+      register_shared(value)
+    elseif type(value) == "table" then
+      register_functions(value, seen)
+    end
+  end
+end
+register_functions(base, {})
 
 -- Reads fall straight through to the base (one hop, not two, for every global a rule reads): the
 -- metatable is hidden, so no rule can reach the base to write to it.
