@@ -9,15 +9,13 @@ import Foundation
 final class ClassSpill: @unchecked Sendable {
     private let descriptor: Int32
     private var end = 0
-    private var studentSpans: [(offset: Int, length: Int32, line: Int32)] = []
+    private var studentSpans: [(offset: Int, length: Int32)] = []
     private var resultSpans: [(offset: Int, length: Int32)] = []
     private(set) var ids: [String] = []
     private var indexByID: [String: Int] = [:]
-    private let sourceName: String
-    private let decoder: StudentDecoder
     private(set) var writeError: (any Error)?
 
-    init(sourceName: String, ladders: Ladders) throws {
+    init() throws {
         var template = Array("\(FileManager.default.temporaryDirectory.path)/trellis-class-XXXXXX".utf8CString)
         descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard descriptor >= 0 else {
@@ -25,8 +23,6 @@ final class ClassSpill: @unchecked Sendable {
         }
         // Unlinked at once: the file goes away with the process, however it ends.
         template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
-        self.sourceName = sourceName
-        self.decoder = StudentDecoder(ladders: ladders)
     }
 
     deinit {
@@ -35,11 +31,12 @@ final class ClassSpill: @unchecked Sendable {
 
     var count: Int { ids.count }
 
-    /// Bytes of student lines kept.
+    /// Bytes of the input lines of the students kept (what the class's size is judged by).
     private(set) var studentBytes = 0
 
-    /// Keeps one evaluated student: its input line as read, and its winning recommendations.
-    func append(line: [UInt8], lineNumber: Int, id: String, recommendations: [Recommendation]) {
+    /// Keeps one evaluated student: its checked record (a `StudentImage`), and its winning
+    /// recommendations.
+    func append(image: [UInt8], lineLength: Int, id: String, recommendations: [Recommendation]) {
         var writer = JSONWriter(pretty: false)
         writer.beginArray()
         for recommendation in recommendations {
@@ -52,21 +49,19 @@ final class ClassSpill: @unchecked Sendable {
         }
         writer.endArray()
         let encoded = Array(writer.output.utf8)
-        guard let studentOffset = write(line), let resultOffset = write(encoded) else { return }
-        studentSpans.append((studentOffset, Int32(clamping: line.count), Int32(clamping: lineNumber)))
-        studentBytes += line.count
+        guard let studentOffset = write(image), let resultOffset = write(encoded) else { return }
+        studentSpans.append((studentOffset, Int32(clamping: image.count)))
+        studentBytes += lineLength
         resultSpans.append((resultOffset, Int32(clamping: encoded.count)))
         indexByID[id] = ids.count
         ids.append(id)
     }
 
-    /// The student at `index` (0-based), read and checked again from its line.
+    /// The student at `index` (0-based), decoded again from its image.
     func student(at index: Int) -> Student? {
         let span = studentSpans[index]
         guard let bytes = read(offset: span.offset, length: Int(span.length)) else { return nil }
-        let entry = bytes.withUnsafeBufferPointer { RosterReader.readLine($0, number: Int(span.line), sourceName: sourceName, decoder: decoder) }
-        if case .student(let student) = entry { return student }
-        return nil
+        return StudentImage.decode(bytes)
     }
 
     /// The winning recommendations of the student at `index` (0-based): the fields class-level

@@ -66,7 +66,7 @@ extension Engine {
         _ input: NDJSONInput, context: ClassContext, jobs: Int = 1, progress: (@Sendable (StreamProgress) -> Void)? = nil,
         deliver: @escaping @Sendable (StudentOutcome) -> Void
     ) throws -> StreamedEvaluation {
-        let spill = hasClassRules ? try ClassSpill(sourceName: input.sourceName, ladders: context.ladders) : nil
+        let spill = hasClassRules ? try ClassSpill() : nil
         let pipeline = StreamPipeline(
             reader: LineReader(descriptor: input.descriptor, prefix: input.prefix), input: input, spill: spill, progress: progress, deliver: deliver)
         let workers = max(1, jobs)
@@ -92,9 +92,9 @@ extension Engine {
                             if let runner { Self.outcome(of: entry, runner: runner) } else {
                                 Self.unevaluated(entry, because: setupFailure ?? "the rules could not be loaded")
                             }
-                        var kept: [UInt8]?
-                        if spill != nil, case .student = entry { kept = Array(buffer[line.range]) }
-                        done.append(StreamPipeline.Evaluated(line: line.number, outcome: outcome, bytes: kept))
+                        var image: [UInt8]?
+                        if spill != nil, case .student(let student) = entry { image = StudentImage.encode(student) }
+                        done.append(StreamPipeline.Evaluated(line: line.number, outcome: outcome, image: image, lineLength: line.range.count))
                     }
                 }
                 pipeline.complete(sequence, done, bytesReadSoFar: batch.bytesReadSoFar)
@@ -126,8 +126,10 @@ private final class StreamPipeline: @unchecked Sendable {
     struct Evaluated {
         var line: Int
         var outcome: StudentOutcome
-        /// The line, kept only for class-level rules.
-        var bytes: [UInt8]?
+        /// The student as a `StudentImage`, kept only for class-level rules.
+        var image: [UInt8]?
+        /// The length of its input line.
+        var lineLength = 0
     }
 
     private let condition = NSCondition()
@@ -212,8 +214,8 @@ private final class StreamPipeline: @unchecked Sendable {
             isDuplicate = true
         }
         summary.add(outcome)
-        if let spill, !isDuplicate, let bytes = item.bytes, case .evaluated(let result) = outcome {
-            spill.append(line: bytes, lineNumber: item.line, id: result.student, recommendations: result.recommendations)
+        if let spill, !isDuplicate, let image = item.image, case .evaluated(let result) = outcome {
+            spill.append(image: image, lineLength: item.lineLength, id: result.student, recommendations: result.recommendations)
         }
         deliver(outcome)
     }
