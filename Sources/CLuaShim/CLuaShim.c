@@ -378,13 +378,12 @@ static int readonly_pairs(lua_State *L) {
     return 3;
 }
 
-/* A new proxy for the table at the top of the stack, pushed above it. */
-static void push_new_proxy(lua_State *L) {
-    int real = lua_gettop(L);
-    lua_createtable(L, 0, 0);
+/* Pushes a proxy metatable whose __index is the value at `index_value`: the table itself for a
+ * proxy, light_index for the light proxies' shared metatable. */
+static void push_proxy_metatable(lua_State *L, int index_value) {
     lua_createtable(L, 0, 5);
     lua_pushliteral(L, "__index");
-    lua_pushvalue(L, real);
+    lua_pushvalue(L, index_value);
     lua_rawset(L, -3);
     lua_pushliteral(L, "__newindex");
     lua_pushcfunction(L, readonly_newindex);
@@ -398,6 +397,13 @@ static void push_new_proxy(lua_State *L) {
     lua_pushliteral(L, "__metatable");
     lua_pushboolean(L, 0);
     lua_rawset(L, -3);
+}
+
+/* A new proxy for the table at the top of the stack, pushed above it. */
+static void push_new_proxy(lua_State *L) {
+    int real = lua_gettop(L);
+    lua_createtable(L, 0, 0);
+    push_proxy_metatable(L, real);
     lua_setmetatable(L, -2);
 }
 
@@ -409,17 +415,9 @@ static void push_light_proxy(lua_State *L) {
     lua_rawsetp(L, -2, &light_backing_key);
     if (lua_rawgetp(L, LUA_REGISTRYINDEX, &light_metatable_key) != LUA_TTABLE) {
         lua_pop(L, 1);
-        lua_createtable(L, 0, 5);
         lua_pushcfunction(L, light_index);
-        lua_setfield(L, -2, "__index");
-        lua_pushcfunction(L, readonly_newindex);
-        lua_setfield(L, -2, "__newindex");
-        lua_pushcfunction(L, readonly_len);
-        lua_setfield(L, -2, "__len");
-        lua_pushcfunction(L, readonly_pairs);
-        lua_setfield(L, -2, "__pairs");
-        lua_pushboolean(L, 0);
-        lua_setfield(L, -2, "__metatable");
+        push_proxy_metatable(L, lua_gettop(L));
+        lua_remove(L, -2);
         lua_pushvalue(L, -1);
         lua_rawsetp(L, LUA_REGISTRYINDEX, &light_metatable_key);
     }
