@@ -582,7 +582,7 @@ int trellis_load_rule(lua_State *L) {
  * raises an error) sends the rule back to running afresh. */
 
 static const char reuse_cache_key = 0;   /* registry: chunk -> { evaluate, env, snapshot } */
-static const char shared_tables_key = 0; /* registry: set of the sandbox's shared functions */
+static const char shared_functions_key = 0; /* registry: set of the sandbox's shared functions */
 
 #define TRELLIS_REUSE_MAX_CLOSURES 32
 #define TRELLIS_REUSE_MAX_VALUES 256
@@ -591,11 +591,11 @@ static const char shared_tables_key = 0; /* registry: set of the sandbox's share
  * helpers), as holding no rule's state. Called by sandbox.lua once per state. */
 int trellis_register_shared(lua_State *L) {
     luaL_checktype(L, 1, LUA_TFUNCTION);
-    if (lua_rawgetp(L, LUA_REGISTRYINDEX, &shared_tables_key) != LUA_TTABLE) {
+    if (lua_rawgetp(L, LUA_REGISTRYINDEX, &shared_functions_key) != LUA_TTABLE) {
         lua_pop(L, 1);
         lua_newtable(L);
         lua_pushvalue(L, -1);
-        lua_rawsetp(L, LUA_REGISTRYINDEX, &shared_tables_key);
+        lua_rawsetp(L, LUA_REGISTRYINDEX, &shared_functions_key);
     }
     lua_pushvalue(L, 1);
     lua_pushboolean(L, 1);
@@ -627,7 +627,7 @@ static int is_read_only_table(lua_State *L) {
 
 typedef struct {
     int env;                /* stack index of the rule's environment */
-    int shared;             /* stack index of the shared-table set */
+    int shared;             /* stack index of the set of shared functions */
     int snapshot;           /* stack index of the snapshot list */
     int compare;            /* 0: record the values; 1: compare them */
     int count;              /* values visited so far */
@@ -706,7 +706,7 @@ static int rule_state_unchanged(lua_State *L, int entry, int compare) {
     if (lua_next(L, walk.env)) ok = 0;    /* a global was set */
     lua_settop(L, walk.env);
     if (ok) {
-        if (lua_rawgetp(L, LUA_REGISTRYINDEX, &shared_tables_key) != LUA_TTABLE) {
+        if (lua_rawgetp(L, LUA_REGISTRYINDEX, &shared_functions_key) != LUA_TTABLE) {
             lua_pop(L, 1);
             lua_newtable(L);
         }
