@@ -352,16 +352,8 @@ static int readonly_len(lua_State *L) {
     return 1;
 }
 
-/* next() over the proxy's table, taking the proxy: the table itself never reaches the rule. */
-static int readonly_next(lua_State *L) {
-    lua_settop(L, 2);
-    push_backing(L);
-    lua_pushvalue(L, 2);
-    if (lua_next(L, 3)) return 2;
-    lua_pushnil(L);
-    return 1;
-}
-
+/* next() over the proxy's table, taking the proxy: the table itself never reaches the rule (its
+ * nested tables are proxies too). Over any other table, Lua's own next. */
 int trellis_safe_next(lua_State *L) {
     luaL_checktype(L, 1, LUA_TTABLE);
     lua_settop(L, 2);
@@ -372,7 +364,7 @@ int trellis_safe_next(lua_State *L) {
 }
 
 static int readonly_pairs(lua_State *L) {
-    lua_pushcfunction(L, readonly_next);
+    lua_pushcfunction(L, trellis_safe_next);
     lua_pushvalue(L, 1);
     lua_pushnil(L);
     return 3;
@@ -543,7 +535,6 @@ int trellis_message_handler(lua_State *L) {
     return 1;
 }
 
-/* Leaves the rule table at the top of the stack. Expects the chunk at 1 and the metatable at 2. */
 /* Runs the rule chunk (1) in a fresh environment whose metatable is 2; leaves the rule table on
  * the stack, and the environment just below it when keep_env is set. */
 static void build_rule_table(lua_State *L, int keep_env) {

@@ -7,9 +7,6 @@ import CLuaShim
 /// module-level local carries over from one student to the next.
 final class RuleRunner {
     private let lua: LuaState
-
-    /// How many times a rule file ran afresh for a student (the others reused its `evaluate`).
-    var freshRuleRuns: Int { lua.freshRuleRuns }
     private(set) var rules: [LoadedRule] = []
     private let environmentMetatable: Int32
     private let isolation: Engine.Isolation
@@ -25,6 +22,9 @@ final class RuleRunner {
         /// The rule's `ctx` table for the current class, in the registry.
         var context: Int32 = LUA_NOREF
     }
+
+    /// How many times a rule file ran afresh for a student (the others reused its `evaluate`).
+    var freshRuleRuns: Int { lua.freshRuleRuns }
 
     /// Loads the engine's Lua and every rule; throws every problem found, each with file:line.
     init(pack: RulePack, limits: RuleLimits, isolation: Engine.Isolation = .sandboxed, coverage: CoverageRecorder? = nil) throws(RulePackError) {

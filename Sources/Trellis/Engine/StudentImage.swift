@@ -272,14 +272,14 @@ enum StudentImage {
             return UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
         }
 
-        mutating func members() -> [String: JSONValue] {
+        mutating func members(depth: Int = 0) -> [String: JSONValue] {
             let total = count()
             guard total > 0 else { return [:] }
             var members: [String: JSONValue] = [:]
             members.reserveCapacity(total)
             for _ in 0..<total where !failed {
                 let key = string() ?? ""
-                members[key] = json(depth: 0)
+                members[key] = json(depth: depth)
             }
             return members
         }
@@ -303,14 +303,7 @@ enum StudentImage {
                 elements.reserveCapacity(total)
                 for _ in 0..<total where !failed { elements.append(json(depth: depth + 1)) }
                 return .array(elements)
-            case 7:
-                let total = count()
-                var members: [String: JSONValue] = [:]
-                for _ in 0..<total where !failed {
-                    let key = string() ?? ""
-                    members[key] = json(depth: depth + 1)
-                }
-                return .object(members)
+            case 7: return .object(members(depth: depth + 1))
             default:
                 failed = true
                 return .null

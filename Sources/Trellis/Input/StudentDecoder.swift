@@ -1,12 +1,10 @@
 /// Reads one student object of the contract (section 1) and checks it: types, counts,
 /// dates, levels on the ladders, and the order of sessions.
 struct StudentDecoder {
-    let ladders: Ladders
     private let promptLevels: LevelSet
     private let stages: LevelSet
 
     init(ladders: Ladders) {
-        self.ladders = ladders
         promptLevels = LevelSet(ladders.prompt)
         stages = LevelSet(ladders.stage)
     }
