@@ -7,7 +7,8 @@
 -- missing work, means the student needs staff for it again). One recommendation per student, in
 -- input order, with the student's id in `student` and the skills in `skills` (record order, at most
 -- max_skills; the rest are named in the reason and in evidence). Nothing for a student without
--- such a skill.
+-- such a skill. Each recommendation goes out with ctx.emit as soon as it is made, so that a
+-- district roster's list is never held whole.
 --
 -- Defaults and where they come from:
 --   max_skills = 3: an independent work system tells the student how much work there is, and its
@@ -69,7 +70,6 @@ return {
 
     evaluate_class = function(class, ctx)
         local p, ladders = ctx.params, ctx.ladders
-        local out = {}
         for _, student in ipairs(class.students) do
             local ready, stepping_back, seen = {}, {}, {}
             for _, skill in ipairs(student.skills) do
@@ -117,7 +117,7 @@ return {
                     reason = reason .. string.format("; not %s: stepping back, practise with staff",
                         fmt.list(back_texts))
                 end
-                out[#out + 1] = {
+                ctx.emit({
                     kind = "independent_work",
                     action = "practice_alone",
                     student = student.id,
@@ -129,9 +129,8 @@ return {
                         stepping_back = #stepping_back > 0 and skill_ids(stepping_back) or nil,
                         max_skills = p.max_skills,
                     },
-                }
+                })
             end
         end
-        return out
     end,
 }

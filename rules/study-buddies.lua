@@ -12,7 +12,8 @@
 -- the second the second, and so on. With max_pairs_per_student above 1, helpers are used again
 -- round by round (each round gives every student stepping back at most one more buddy, the
 -- helpers taken in turn), and no two students are paired twice on one skill. A student stepping
--- back for whom no helper is left gets a note.
+-- back for whom no helper is left gets a note. Pairs and notes go out with ctx.emit as they are
+-- made, skill by skill.
 --
 -- Defaults and where they come from:
 --   max_pairs_per_student = 1: one partner each, the dyad of classwide peer tutoring (Greenwood,
@@ -47,8 +48,6 @@ local function mastery(class, student, skill, ctx, criterion)
     for _, spec in ipairs(LADDERS) do
         local shown, level = trellis.sessions.mastery_run(skill, spec.field, ctx.ladders[spec.ladder], criterion)
         if shown then
-            -- The text and the evidence now, not the sessions: over a district roster a helper's
-            -- session tables would otherwise stay in memory until the pairs are made.
             return {
                 by = "criterion", level = level,
                 percents = fmt.percents(shown), evidence = trellis.sessions.evidence(shown),
@@ -78,30 +77,33 @@ local function learner_text(learner)
 end
 
 -- Pairs helpers with learners for one skill: rounds of one more buddy per learner, helpers taken in
--- turn from where the last pairing left off. Returns the pairs and the learners left without one.
-local function pair(helpers, learners, max_pairs)
-    local pairs_made, load, partners = {}, {}, {}
-    local next_helper, capacity = 1, #helpers * max_pairs
-    for i = 1, #learners do
-        load[i], partners[i] = 0, {}
+-- turn from where the last pairing left off. Calls on_pair(helper, learner) (positions in the two
+-- lists) for each pair as it is made; returns the positions of the learners left without one.
+local function pair(helper_count, learner_count, max_pairs, on_pair)
+    local load, helper_load, taken = {}, {}, {}
+    local next_helper, capacity = 1, helper_count * max_pairs
+    for i = 1, learner_count do
+        load[i] = 0
     end
-    local helper_load = {}
-    for h = 1, #helpers do
+    for h = 1, helper_count do
         helper_load[h] = 0
     end
     for round = 1, max_pairs do
-        for i = 1, #learners do
+        for i = 1, learner_count do
             if capacity == 0 then
                 break
             end
             if load[i] == round - 1 then
-                for step = 0, #helpers - 1 do
-                    local h = (next_helper - 1 + step) % #helpers + 1
-                    if helper_load[h] < max_pairs and not partners[i][h] then
-                        pairs_made[#pairs_made + 1] = { helper = helpers[h], learner = learners[i] }
-                        helper_load[h], load[i], partners[i][h] = helper_load[h] + 1, load[i] + 1, true
+                for step = 0, helper_count - 1 do
+                    local h = (next_helper - 1 + step) % helper_count + 1
+                    -- One number per pair made, not a table per learner: a skill may have thousands.
+                    local key = (i - 1) * helper_count + h
+                    if helper_load[h] < max_pairs and not taken[key] then
+                        taken[key] = true
+                        on_pair(h, i)
+                        helper_load[h], load[i] = helper_load[h] + 1, load[i] + 1
                         capacity = capacity - 1
-                        next_helper = h % #helpers + 1
+                        next_helper = h % helper_count + 1
                         break
                     end
                 end
@@ -109,20 +111,41 @@ local function pair(helpers, learners, max_pairs)
         end
     end
     local unpaired = {}
-    for i = 1, #learners do
+    for i = 1, learner_count do
         if load[i] == 0 then
-            unpaired[#unpaired + 1] = learners[i]
+            unpaired[#unpaired + 1] = i
         end
     end
-    return pairs_made, unpaired
+    return unpaired
 end
 
-local function names(list)
-    local out = {}
-    for i, entry in ipairs(list) do
-        out[i] = fmt.student(entry.student)
-    end
-    return out
+-- One skill's helpers and learners, kept small: over a district roster a skill can have tens of
+-- thousands of each. A helper is kept as its position in class.students (its mastery is worked out
+-- again only if it is paired); a learner as the few strings its text and evidence need.
+local function new_lists()
+    return {
+        helpers = {}, -- positions in class.students
+        learner_ids = {}, learner_names = {}, learner_from = {}, learner_to = {}, learner_rule = {},
+    }
+end
+
+local function add_learner(lists, student, result)
+    local n = #lists.learner_ids + 1
+    lists.learner_ids[n] = student.id
+    -- false, not nil, keeps the lists in step.
+    lists.learner_names[n] = student.name or false
+    lists.learner_from[n] = result.from or false
+    lists.learner_to[n] = result.to or false
+    lists.learner_rule[n] = result.rule or false
+end
+
+local function learner(lists, i)
+    return {
+        student = { id = lists.learner_ids[i], name = lists.learner_names[i] or nil },
+        result = {
+            from = lists.learner_from[i] or nil, to = lists.learner_to[i] or nil, rule = lists.learner_rule[i] or nil,
+        },
+    }
 end
 
 return {
@@ -161,8 +184,7 @@ return {
         -- student's table when a rule reads it, so a pass per skill would build each one again.
         -- Skills come out in order of first appearance, each skill's students in class order.
         local skill_ids, by_skill = {}, {}
-        for _, student in ipairs(class.students) do
-            local who = { id = student.id, name = student.name }
+        for position, student in ipairs(class.students) do
             local done = {}
             for _, skill in ipairs(student.skills or {}) do
                 local skill_id = skill.id
@@ -170,68 +192,81 @@ return {
                     done[skill_id] = true
                     local lists = by_skill[skill_id]
                     if lists == nil then
-                        lists = { helpers = {}, learners = {} }
+                        lists = new_lists()
                         by_skill[skill_id] = lists
                         skill_ids[#skill_ids + 1] = skill_id
                     end
                     local back = trellis.class.results(class, student.id, skill_id, "step_back")[1]
                     if back then
-                        lists.learners[#lists.learners + 1] = { student = who, result = back }
-                    else
-                        local m = mastery(class, student, skill, ctx, criterion)
-                        if m then
-                            lists.helpers[#lists.helpers + 1] = { student = who, mastery = m }
-                        end
+                        add_learner(lists, student, back)
+                    elseif mastery(class, student, skill, ctx, criterion) then
+                        lists.helpers[#lists.helpers + 1] = position
                     end
                 end
             end
         end
-        local out = {}
         for _, skill_id in ipairs(skill_ids) do
-            local helpers, learners = by_skill[skill_id].helpers, by_skill[skill_id].learners
-            if #helpers > 0 and #learners > 0 then
-                local made, unpaired = pair(helpers, learners, p.max_pairs_per_student)
-                for _, buddies in ipairs(made) do
-                    local helper, learner = buddies.helper, buddies.learner
-                    out[#out + 1] = {
+            local lists = by_skill[skill_id]
+            local helper_count, learner_count = #lists.helpers, #lists.learner_ids
+            if helper_count > 0 and learner_count > 0 then
+                local helpers = {} -- the paired ones, worked out again when first paired
+                local function helper(h)
+                    local found = helpers[h]
+                    if found == nil then
+                        local student = class.students[lists.helpers[h]]
+                        local skill = trellis.class.skill(student, skill_id)
+                        found = {
+                            student = { id = student.id, name = student.name },
+                            mastery = mastery(class, student, skill, ctx, criterion),
+                        }
+                        helpers[h] = found
+                    end
+                    return found
+                end
+                local unpaired = pair(helper_count, learner_count, p.max_pairs_per_student, function(h, i)
+                    local buddy, learning = helper(h), learner(lists, i)
+                    ctx.emit({
                         skill = skill_id,
                         kind = "buddies",
                         action = "pair",
-                        students = { helper.student.id, learner.student.id },
+                        students = { buddy.student.id, learning.student.id },
                         reason = string.format("%s and %s: pair them to practise %s together",
-                            helper_text(helper, skill_id, p), learner_text(learner), skill_id),
+                            helper_text(buddy, skill_id, p), learner_text(learning), skill_id),
                         evidence = {
                             helper = {
-                                student = helper.student.id,
-                                level = helper.mastery.level,
-                                mastered_by = helper.mastery.by,
-                                rule = helper.mastery.rule,
-                                sessions = helper.mastery.evidence,
+                                student = buddy.student.id,
+                                level = buddy.mastery.level,
+                                mastered_by = buddy.mastery.by,
+                                rule = buddy.mastery.rule,
+                                sessions = buddy.mastery.evidence,
                             },
                             learner = {
-                                student = learner.student.id,
-                                from = learner.result.from,
-                                to = learner.result.to,
-                                rule = learner.result.rule,
+                                student = learning.student.id,
+                                from = learning.result.from,
+                                to = learning.result.to,
+                                rule = learning.result.rule,
                             },
                             max_pairs_per_student = p.max_pairs_per_student,
                         },
-                    }
-                end
+                    })
+                end)
                 if #unpaired > 0 then
-                    out[#out + 1] = {
+                    local names = {}
+                    for k, i in ipairs(unpaired) do
+                        names[k] = fmt.student(learner(lists, i).student)
+                    end
+                    ctx.emit({
                         skill = skill_id,
                         note = string.format(
                             "no study buddy left for %s on %s: %s who %s mastered it %s already in %s, the most "
                             .. "per student (max_pairs_per_student)",
-                            fmt.list(names(unpaired)), skill_id,
-                            #helpers == 1 and "the 1 student" or ("all " .. #helpers .. " students"),
-                            #helpers == 1 and "has" or "have", #helpers == 1 and "is" or "are",
+                            fmt.list(names), skill_id,
+                            helper_count == 1 and "the 1 student" or ("all " .. helper_count .. " students"),
+                            helper_count == 1 and "has" or "have", helper_count == 1 and "is" or "are",
                             fmt.count(p.max_pairs_per_student, "pair")),
-                    }
+                    })
                 end
             end
         end
-        return out
     end,
 }

@@ -108,6 +108,7 @@
 ---@field catalog trellis.CatalogItem[] possibly empty
 ---@field class trellis.ClassInfo? the document's `class`, or nil
 ---@field rule { id: string } the rule's own id
+---@field emit fun(item: trellis.Recommendation|trellis.Note) in `evaluate_class` only: hands over one recommendation or note now, as if returned (emitted items come before the returned ones); an invalid item raises an error here
 
 --- A winning recommendation of one student, as `evaluate_class` sees it in `class.results`.
 ---@class trellis.Result

@@ -813,6 +813,28 @@ int trellis_safe_setmetatable(lua_State *L) {
     return 1;
 }
 
+int trellis_emit(lua_State *L) {
+    TrellisControl *control = control_of(L);
+    if (control->emit_callback == NULL) {
+        return luaL_error(L, "ctx.emit is for evaluate_class; evaluate returns its recommendations");
+    }
+    luaL_checktype(L, 1, LUA_TTABLE);
+    lua_settop(L, 1);
+    luaL_checkstack(L, 40, "ctx.emit");
+    /* What the host copies out is not the rule's allocation (as for lazy elements). */
+    int enforced = control->memory_enforced;
+    control->memory_enforced = 0;
+    int accepted = control->emit_callback(control->emit_context, L, 1);
+    control->memory_enforced = enforced;
+    if (!accepted) {
+        luaL_where(L, 1);
+        lua_insert(L, -2);
+        lua_concat(L, 2);
+        return lua_error(L);
+    }
+    return 0;
+}
+
 /* Lazy read-only collections: a proxy whose elements the host builds on first read, so that a
  * class-level rule over a large roster holds only the students it touches. Built elements are
  * cached: for a large roster weakly (the collector may drop one that no rule holds, and it is

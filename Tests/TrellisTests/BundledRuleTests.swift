@@ -41,6 +41,34 @@ struct BundledRuleTests {
         }
     }
 
+    /// weekly-focus keeps counts per skill, not every student: its evidence names a whole class,
+    /// and over a larger roster the first 30 of each list, counting the rest.
+    @Test func weeklyFocusNamesAtMostThirtyStudentsAndCountsTheRest() throws {
+        // 40 students at `gestural` on one skill; the first 35 meet the criterion to fade.
+        let students = (1...40).map { number in
+            let correct = number <= 35 ? 9 : 3
+            let sessions = (2...4).map { day in
+                #"{"date": "2026-11-0\#(day)", "prompt_level": "gestural", "trials": 10, "correct": \#(correct)}"#
+            }
+            return #"{"id": "s\#(number)", "skills": [{"id": "hand-washing", "sessions": [\#(sessions.joined(separator: ", "))]}]}"#
+        }
+        let document = #"{"trellis": 1, "as_of": "2026-11-20", "students": [\#(students.joined(separator: ",\n"))]}"#
+        let roster = try RosterReader.read(Array(document.utf8), sourceName: "forty.json")
+        let report = try Engine(rulePack: RulePack(directories: [Self.rulesFolder])).evaluate(roster)
+        let focus = try #require(report.classResult?.recommendations.first { $0.rule == "weekly-focus" })
+        #expect(focus.reason == "hand-washing: 40 of 40 students still need prompts, no other skill has students who still need prompts; the data says 35 of them can fade one level now")
+        guard case .object(let evidence) = try #require(focus.evidence) else { throw EvidenceShape() }
+        let first30: JSONValue = .array((1...30).map { .string("s\($0)") })
+        #expect(evidence["need_prompts"] == first30)
+        #expect(evidence["levels"] == .array(Array(repeating: .string("gestural"), count: 30)))
+        #expect(evidence["need_prompts_not_listed"]?.doubleValue == 10)
+        #expect(evidence["can_fade"] == first30)
+        #expect(evidence["can_fade_not_listed"]?.doubleValue == 5)
+        #expect(evidence["students_with_prompt_level"]?.doubleValue == 40)
+    }
+
+    struct EvidenceShape: Error {}
+
     /// Changing any numeric default of a bundled rule, one step up or down, fails a test of that
     /// rule's own test file: the tests pin every threshold.
     @Test func changingAnyThresholdFailsATest() throws {

@@ -15,35 +15,32 @@ struct StreamingTests {
         return "\u{FEFF}" + lines.joined(separator: "\r\n") + "\n\n"
     }()
 
-    /// Writes `text` to a temporary file and opens it.
-    func open(_ text: String) throws -> (descriptor: Int32, path: String) {
-        let path = FileManager.default.temporaryDirectory.appending(path: "trellis-stream-\(UUID().uuidString).ndjson").path
-        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
-        let descriptor = Foundation.open(path, O_RDONLY)
-        #expect(descriptor >= 0)
-        return (descriptor, path)
-    }
-
-    func stream(_ engine: Engine, format: ReportFormat, jobs: Int, text: String = ndjson) throws -> (text: String, result: StreamedEvaluation) {
-        let (descriptor, path) = try open(text)
-        defer {
-            close(descriptor)
-            unlink(path)
-        }
+    /// With `streamingClass`, class-level recommendations go to the writer as they are made.
+    func stream(_ engine: Engine, format: ReportFormat, jobs: Int, text: String = ndjson, streamingClass: Bool = false) throws -> (text: String, result: StreamedEvaluation) {
         let sink = StringSink()
         let writer = ReportWriter(format: format, sink: sink, asOf: Self.synthetic.context.asOf)
-        let result = try engine.evaluate(
-            NDJSONInput(descriptor: descriptor, sourceName: "roster.ndjson"), context: Self.synthetic.context, jobs: jobs, deliver: { writer.write($0) })
+        var deliverClass: (@Sendable (Recommendation) -> Void)?
+        if streamingClass { deliverClass = { writer.write(classRecommendation: $0) } }
+        let result = try withTemporaryInput(text) { descriptor in
+            try engine.evaluate(
+                NDJSONInput(descriptor: descriptor, sourceName: "roster.ndjson"), context: Self.synthetic.context, jobs: jobs, deliver: { writer.write($0) },
+                deliverClass: deliverClass)
+        }
         try writer.finish(asOf: result.asOf, classResult: result.classResult, summary: result.summary)
         return (sink.text, result)
     }
 
-    @Test(arguments: ReportFormat.allCases)
-    func aStreamWritesWhatTheWholeRosterPathWrites(format: ReportFormat) throws {
+    @Test(arguments: ReportFormat.allCases, [false, true])
+    func aStreamWritesWhatTheWholeRosterPathWrites(format: ReportFormat, streamingClass: Bool) throws {
         let engine = try Engine()
         let roster = try RosterReader.read(Array(Self.ndjson.utf8), sourceName: "roster.ndjson", format: .ndjson, header: Self.synthetic.context)
-        let whole = format.render(engine.evaluate(roster, jobs: 1))
-        let (streamed, result) = try stream(engine, format: format, jobs: 2)
+        let report = engine.evaluate(roster, jobs: 1)
+        let whole = format.render(report)
+        let (streamed, result) = try stream(engine, format: format, jobs: 2, streamingClass: streamingClass)
+        // The bundled pack's class-level rules recommend something here (independent work).
+        #expect(report.classResult?.recommendations.count ?? 0 > 10)
+        #expect(result.classResult?.recommendations.isEmpty == streamingClass)
+        #expect(result.summary == report.summary)
         #expect(result.summary.students == 150)
         #expect(result.summary.skipped == 3)
         #expect(result.summary.recommendations > 1000)
@@ -84,16 +81,13 @@ struct StreamingTests {
 
     @Test func progressCountsStudentsInOrderThenSaysTheClassRulesRun() throws {
         let engine = try Engine()
-        let (descriptor, path) = try open(Self.ndjson)
-        defer {
-            close(descriptor)
-            unlink(path)
-        }
         let seen = ProgressLog()
-        let size = Int(try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int ?? 0)
-        _ = try engine.evaluate(
-            NDJSONInput(descriptor: descriptor, sourceName: "roster.ndjson", totalBytes: size), context: Self.synthetic.context, jobs: 2,
-            progress: { seen.append($0) }, deliver: { _ in })
+        let size = Self.ndjson.utf8.count
+        _ = try withTemporaryInput(Self.ndjson) { descriptor in
+            try engine.evaluate(
+                NDJSONInput(descriptor: descriptor, sourceName: "roster.ndjson", totalBytes: size), context: Self.synthetic.context, jobs: 2,
+                progress: { seen.append($0) }, deliver: { _ in })
+        }
         let reports = seen.all
         let students = reports.filter { $0.phase == .students }
         #expect(students.count >= 3)  // 150 lines in batches of 64
@@ -157,14 +151,9 @@ struct LazyClassTests {
     func classResult(of rule: String) throws -> ClassResult {
         let engine = try Engine(rulePack: RulePack(sources: [RuleSource(path: "class-rule.lua", source: rule)]))
         let text = (0..<5).map { DocumentJSON.student(StreamingTests.synthetic.student($0)) }.joined(separator: "\n")
-        let path = FileManager.default.temporaryDirectory.appending(path: "trellis-lazy-\(UUID().uuidString).ndjson").path
-        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
-        let descriptor = open(path, O_RDONLY)
-        defer {
-            close(descriptor)
-            unlink(path)
+        let result = try withTemporaryInput(text) { descriptor in
+            try engine.evaluate(NDJSONInput(descriptor: descriptor, sourceName: "five.ndjson"), context: StreamingTests.synthetic.context, deliver: { _ in })
         }
-        let result = try engine.evaluate(NDJSONInput(descriptor: descriptor, sourceName: "five.ndjson"), context: StreamingTests.synthetic.context, deliver: { _ in })
         return try #require(result.classResult)
     }
 

@@ -53,6 +53,10 @@ typedef struct TrellisControl {
     int proxy_pool_cursor;
     int light_proxies;         /* trellis_make_readonly makes light proxies (see below) */
     int64_t fresh_runs;        /* rule files run afresh for a call of evaluate (tests read it) */
+    /* ctx.emit: set by the host around a class-level call, NULL elsewhere. Reads the item at
+     * `index` of L; returns 1, or 0 with an error message pushed on L. */
+    int (*emit_callback)(void *context, lua_State *L, int index);
+    void *emit_context;
 } TrellisControl;
 
 /// Creates a state whose allocator and hook report to `control`. NULL when out of memory.
@@ -137,6 +141,11 @@ int trellis_safe_setmetatable(lua_State *L);
 /// The same for a class: the file afresh, then `evaluate_class(class, ctx)`.
 /// Arguments: the chunk, the environment's metatable, the class table, ctx.
 int trellis_run_class_rule(lua_State *L);
+
+/// `ctx.emit(item)`: hands one recommendation or note of a class-level rule to the host as soon as
+/// the rule makes it (through `emit_callback`), so a rule that recommends something per student
+/// need not hold them all. Outside a class-level call it raises an error.
+int trellis_emit(lua_State *L);
 
 /* Macros and variadics, as functions. */
 

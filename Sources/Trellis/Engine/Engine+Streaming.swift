@@ -61,10 +61,16 @@ extension Engine {
     /// number of workers. A line that is not a valid student becomes a `.skipped` outcome that
     /// names the line and field; the other lines are evaluated.
     ///
+    /// Class-level rules run after the last student. With `deliverClass`, their recommendations go
+    /// to it one at a time as the rules make them (in rule order; a rule's `ctx.emit` items before
+    /// those it returns), after the last `deliver`, and `StreamedEvaluation.classResult` holds only
+    /// their notes and errors: memory stays flat even for a rule that recommends something for
+    /// every student. Without it, they are collected in `classResult`.
+    ///
     /// - Throws: only when the stream cannot be read (an I/O error).
     public func evaluate(
         _ input: NDJSONInput, context: ClassContext, jobs: Int = 1, progress: (@Sendable (StreamProgress) -> Void)? = nil,
-        deliver: @escaping @Sendable (StudentOutcome) -> Void
+        deliver: @escaping @Sendable (StudentOutcome) -> Void, deliverClass: (@Sendable (Recommendation) -> Void)? = nil
     ) throws -> StreamedEvaluation {
         let spill = hasClassRules ? try ClassSpill() : nil
         let pipeline = StreamPipeline(
@@ -111,8 +117,14 @@ extension Engine {
         if let spill {
             if let error = spill.writeError { throw error }
             progress?(StreamProgress(phase: .classRules, students: summary.students, bytesRead: input.totalBytes ?? 0, totalBytes: input.totalBytes))
-            let result = evaluateClass(spill, context: context)
-            summary.classRecommendations = result.recommendations.count
+            var delivered = 0
+            let result = evaluateClass(spill, context: context, deliver: deliverClass.map { deliverClass in
+                { recommendation in
+                    delivered += 1
+                    deliverClass(recommendation)
+                }
+            })
+            summary.classRecommendations = delivered + result.recommendations.count
             summary.errors += result.errors.count
             classResult = result
         }

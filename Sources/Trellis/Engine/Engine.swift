@@ -139,11 +139,11 @@ public final class Engine: Sendable {
     /// Whether any rule has `evaluate_class`.
     var hasClassRules: Bool { rules.contains(where: \.evaluatesClass) }
 
-    func evaluateClass(_ spill: ClassSpill, context: ClassContext) -> ClassResult {
+    func evaluateClass(_ spill: ClassSpill, context: ClassContext, deliver: ((Recommendation) -> Void)?) -> ClassResult {
         do throws(RulePackError) {
             let runner = try makeRunner(context: context)
             defer { recycle(runner) }
-            return runner.evaluateClass(spill, info: context.classInfo)
+            return runner.evaluateClass(spill, info: context.classInfo, deliver: deliver)
         } catch {
             return ClassResult(errors: [TrellisIssue(kind: .ruleError, message: error.description)])
         }

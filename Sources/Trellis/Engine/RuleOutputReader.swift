@@ -52,18 +52,33 @@ final class RuleOutputReader {
         var notes: [RuleNote] = []
         for position in 1...count {
             lua_rawgeti(lua.state, list, lua_Integer(position))
-            let item = lua.pushUnwrapped(-1)
-            defer { lua.pop(2) }
-            guard lua.type(at: item) == LUA_TTABLE else {
-                throw RuleOutputError(message: "item \(position) of the returned list must be a table, not a \(typeName(at: item))")
-            }
-            if let note = try optionalString("note", of: item, position: position) {
-                notes.append(RuleNote(rule: rule.id, skill: try optionalString("skill", of: item, position: position), message: note))
-            } else {
-                recommendations.append(try recommendation(at: item, position: position))
+            defer { lua.pop() }
+            switch try readItem(at: lua.top, position: position) {
+            case .recommendation(let recommendation): recommendations.append(recommendation)
+            case .note(let note): notes.append(note)
             }
         }
         return (recommendations, notes)
+    }
+
+    /// One item of a rule's output: a recommendation, or a note (a table with `note`).
+    enum Item {
+        case recommendation(Recommendation)
+        case note(RuleNote)
+    }
+
+    /// The item at `index`: one element of a returned list, or what `ctx.emit` was given. Its
+    /// text counts against the same budget as the rest of this reader's output.
+    func readItem(at index: Int32, position: Int) throws(RuleOutputError) -> Item {
+        let item = lua.pushUnwrapped(index)
+        defer { lua.pop() }
+        guard lua.type(at: item) == LUA_TTABLE else {
+            throw RuleOutputError(message: "item \(position) of the returned list must be a table, not a \(typeName(at: item))")
+        }
+        if let note = try optionalString("note", of: item, position: position) {
+            return .note(RuleNote(rule: rule.id, skill: try optionalString("skill", of: item, position: position), message: note))
+        }
+        return .recommendation(try recommendation(at: item, position: position))
     }
 
     private func recommendation(at item: Int32, position: Int) throws(RuleOutputError) -> Recommendation {

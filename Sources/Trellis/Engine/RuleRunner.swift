@@ -220,7 +220,7 @@ final class RuleRunner {
         let classSlot = lua.top
         for index in rules.indices {
             let definition = rules[index].definition
-            lua_createtable(lua.state, 0, 6)
+            lua_createtable(lua.state, 0, 7)
             lua.set("as_of", context.asOf)
             for (key, slot) in [("ladders", laddersSlot), ("catalog", catalogSlot), ("class", classSlot)] {
                 lua_pushvalue(lua.state, slot)
@@ -232,6 +232,8 @@ final class RuleRunner {
             lua_setfield(lua.state, -2, "rule")
             lua.push(.object(parameterValues[definition.id] ?? [:]))
             lua_setfield(lua.state, -2, "params")
+            trellis_pushcfunction(lua.state, trellis_emit)
+            lua_setfield(lua.state, -2, "emit")
             lua.seal()
             rules[index].context = lua.reference()
         }
@@ -279,7 +281,7 @@ final class RuleRunner {
     /// Runs one rule through `call` and records what it returned, or how it failed; a memory
     /// failure is tried once more on a collected heap.
     private func collect(
-        _ rule: LoadedRule, student: String?, outputBudget: Int = LuaState.outputBudget, into outcomes: inout RuleOutcomes,
+        _ rule: LoadedRule, student: String?, into outcomes: inout RuleOutcomes,
         call: () throws(LuaFailure) -> Void
     ) {
         let top = lua.top
@@ -291,7 +293,7 @@ final class RuleRunner {
             return
         }
         do {
-            let output = try RuleOutputReader(lua: lua, rule: rule.definition, ladders: ladders, budget: outputBudget).read(at: lua.top)
+            let output = try RuleOutputReader(lua: lua, rule: rule.definition, ladders: ladders).read(at: lua.top)
             outcomes.recommendations += output.recommendations
             outcomes.notes += output.notes
         } catch {
@@ -332,8 +334,11 @@ final class RuleRunner {
     /// in input order) and `results` (each student's winning recommendations, by student id).
     /// A class-level rule's instruction and time limits are the per-student ones times the
     /// number of students, its memory cap a tenth of that.
-    func evaluateClass(_ students: [Student], results: [StudentResult], info: ClassInfo?) -> ClassResult {
-        runClassRules(studentCount: students.count) {
+    ///
+    /// With `deliver`, recommendations go to it as the rules make them (in rule order, each
+    /// rule's emitted ones before those it returns) and the result holds only notes and errors.
+    func evaluateClass(_ students: [Student], results: [StudentResult], info: ClassInfo?, deliver: ((Recommendation) -> Void)? = nil) -> ClassResult {
+        runClassRules(studentCount: students.count, deliver: deliver) {
             pushClass(info: info) {
                 lua.withLightProxies { lua.pushList(students) { lua.push($0) } }
                 lua_createtable(lua.state, 0, Int32(clamping: results.count))
@@ -350,11 +355,11 @@ final class RuleRunner {
 
     /// The same over a streamed roster's students, which are read back one at a time as the
     /// class-level rules index `class.students` and `class.results`.
-    func evaluateClass(_ spill: ClassSpill, info: ClassInfo?) -> ClassResult {
+    func evaluateClass(_ spill: ClassSpill, info: ClassInfo?, deliver: ((Recommendation) -> Void)? = nil) -> ClassResult {
         let source = LazyClassSource(runner: self, spill: spill)
         return withExtendedLifetime(source) {
             let context = Unmanaged.passUnretained(source).toOpaque()
-            return runClassRules(studentCount: spill.count) {
+            return runClassRules(studentCount: spill.count, deliver: deliver) {
                 pushClass(info: info) {
                     // A class of up to a few thousand students is built once for all class-level
                     // rules; a larger roster is built as read and may be built again.
@@ -375,24 +380,44 @@ final class RuleRunner {
     /// rules run (about 8 times as much Lua memory); beyond, memory stays flat in the roster.
     static let classKeptWholeBytes = 16 << 20
 
-    private func runClassRules(studentCount: Int, pushClass: () -> Void) -> ClassResult {
+    private func runClassRules(studentCount: Int, deliver: ((Recommendation) -> Void)?, pushClass: () -> Void) -> ClassResult {
         let classRules = rules.filter { $0.definition.evaluatesClass }
         guard !classRules.isEmpty else { return ClassResult() }
         let top = lua.top
         defer { lua.top = top }
         pushClass()
         let classSlot = lua.top
-        var outcomes = RuleOutcomes()
+        var result = ClassResult()
         // A class-level rule may return as much per student as a rule for one student.
         let budget = LuaState.outputBudget * max(1, studentCount)
         for rule in classRules {
-            collect(rule, student: nil, outputBudget: budget, into: &outcomes) { () throws(LuaFailure) in
-                try lua.withLimitsScaled(by: studentCount) { () throws(LuaFailure) in
-                    try callSandboxed(trellis_run_class_rule, rule: rule, inputSlot: classSlot)
-                }
+            let reader = RuleOutputReader(lua: lua, rule: rule.definition, ladders: ladders, budget: budget)
+            let emission = ClassEmission(lua: lua, reader: reader) { recommendation in
+                if let deliver { deliver(recommendation) } else { result.recommendations.append(recommendation) }
             }
+            // What a student-level call gets from a retry on a collected heap (an outcome that does
+            // not depend on who came before), a class-level call gets from a collection first:
+            // what it emitted is already delivered, so it is never run twice.
+            lua.collectGarbage()
+            do throws(LuaFailure) {
+                try emission.receiving { () throws(LuaFailure) in
+                    try lua.withLimitsScaled(by: studentCount) { () throws(LuaFailure) in
+                        try callSandboxed(trellis_run_class_rule, rule: rule, inputSlot: classSlot)
+                    }
+                }
+                do {
+                    emission.add(try reader.read(at: lua.top))
+                } catch {
+                    result.errors.append(
+                        TrellisIssue(kind: .invalidRecommendation, rule: rule.definition.id, message: error.message, location: rule.definition.path))
+                }
+            } catch {
+                result.errors.append(issue(for: error, rule: rule.definition, student: nil))
+            }
+            result.notes += emission.notes
+            lua.top = classSlot
         }
-        return ClassResult(recommendations: outcomes.recommendations, notes: outcomes.notes, errors: outcomes.errors)
+        return result
     }
 
     /// The class table: its fields, then `students` and `results` as `pushCollections` pushes them.

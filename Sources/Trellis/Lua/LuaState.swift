@@ -125,6 +125,21 @@ final class LuaState {
         return try body()
     }
 
+    /// The host's side of `ctx.emit`: given the context, the thread and the stack slot of the
+    /// item; returns 1, or 0 with an error message pushed on that thread.
+    typealias EmitCallback = @convention(c) (UnsafeMutableRawPointer?, OpaquePointer?, Int32) -> Int32
+
+    /// Runs `body` with `ctx.emit` handing items to `callback`; outside, `ctx.emit` raises.
+    func withEmitter<T>(_ callback: EmitCallback, context: UnsafeMutableRawPointer, _ body: () throws(LuaFailure) -> T) throws(LuaFailure) -> T {
+        control.pointee.emit_callback = callback
+        control.pointee.emit_context = context
+        defer {
+            control.pointee.emit_callback = nil
+            control.pointee.emit_context = nil
+        }
+        return try body()
+    }
+
     /// How many times a rule file ran afresh for a call of `evaluate` (the rest reused it).
     var freshRuleRuns: Int { Int(control.pointee.fresh_runs) }
 

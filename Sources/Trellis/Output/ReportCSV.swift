@@ -27,9 +27,11 @@ enum ReportCSV {
 
     /// Class-level rows name their student when they have one.
     static func appendRows(of result: ClassResult, to text: inout String) {
-        for recommendation in result.recommendations {
-            append(row(recommendation.extra["student"]?.stringValue ?? "", recommendation), to: &text)
-        }
+        for recommendation in result.recommendations { appendRow(ofClass: recommendation, to: &text) }
+    }
+
+    static func appendRow(ofClass recommendation: Recommendation, to text: inout String) {
+        append(row(recommendation.extra["student"]?.stringValue ?? "", recommendation), to: &text)
     }
 
     private static func append(_ fields: [String], to text: inout String) {

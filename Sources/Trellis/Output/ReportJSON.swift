@@ -64,6 +64,11 @@ enum ReportJSON {
         writer.beginArray()
         for recommendation in recommendations { write(recommendation, to: &writer) }
         writer.endArray()
+        writeErrorsAndNotes(errors: errors, notes: notes, to: &writer)
+    }
+
+    /// What follows the recommendations in a student's result or the class section.
+    static func writeErrorsAndNotes(errors: [TrellisIssue], notes: [RuleNote], to writer: inout JSONWriter) {
         writer.key("errors")
         writer.beginArray()
         for issue in errors { write(issue, to: &writer) }

@@ -13,6 +13,11 @@ public final class ReportWriter: @unchecked Sendable {
     private var inputIssues: [TrellisIssue] = []
     /// Only the table, which sizes its columns to every row, keeps the outcomes.
     private var tableOutcomes: [StudentOutcome] = []
+    private var tableClassRecommendations: [Recommendation] = []
+    /// Whether `write(classRecommendation:)` has opened the class section.
+    private var classOpened = false
+    /// The NDJSON report's class line, written out as it grows.
+    private var classLine = JSONWriter(pretty: false)
     private var failure: (any Error)?
     private let flushThreshold = 1 << 18
 
@@ -49,30 +54,91 @@ public final class ReportWriter: @unchecked Sendable {
         if buffer.utf8.count >= flushThreshold { flush() }
     }
 
+    /// Adds one class-level recommendation, after the last student's outcome (see the
+    /// `deliverClass` of `Engine.evaluate(_:context:jobs:progress:deliver:deliverClass:)`).
+    /// `finish` then writes the class's notes and errors after them.
+    public func write(classRecommendation recommendation: Recommendation) {
+        switch format {
+        case .json:
+            if !classOpened {
+                endResults()
+                json.key("class")
+                json.beginObject()
+                json.key("recommendations")
+                json.beginArray()
+            }
+            ReportJSON.write(recommendation, to: &json)
+            if json.output.utf8.count >= flushThreshold { buffer += json.takeOutput() }
+        case .ndjson:
+            if !classOpened {
+                classLine.beginObject()
+                classLine.key("class")
+                classLine.beginObject()
+                classLine.key("recommendations")
+                classLine.beginArray()
+            }
+            ReportJSON.write(recommendation, to: &classLine)
+            buffer += classLine.takeOutput()
+        case .csv: ReportCSV.appendRow(ofClass: recommendation, to: &buffer)
+        case .table: tableClassRecommendations.append(recommendation)
+        }
+        classOpened = true
+        if buffer.utf8.count >= flushThreshold { flush() }
+    }
+
+    /// Closes the results and lists the skipped students' issues (JSON).
+    private func endResults() {
+        json.endArray()
+        json.key("errors")
+        json.beginArray()
+        for issue in inputIssues { ReportJSON.write(issue, to: &json) }
+        json.endArray()
+    }
+
     /// Writes the end of the report and commits the sink.
     ///
     /// - Throws: the first write error of the run; the sink is then aborted.
     public func finish(asOf: String, classResult: ClassResult?, summary: EvaluationSummary) throws {
+        if classOpened {
+            for recommendation in classResult?.recommendations ?? [] { write(classRecommendation: recommendation) }
+        }
         switch format {
         case .json:
-            json.endArray()
-            json.key("errors")
-            json.beginArray()
-            for issue in inputIssues { ReportJSON.write(issue, to: &json) }
-            json.endArray()
-            if let classResult {
-                json.key("class")
-                ReportJSON.write(classResult, to: &json)
+            if classOpened {
+                json.endArray()
+                ReportJSON.writeErrorsAndNotes(errors: classResult?.errors ?? [], notes: classResult?.notes ?? [], to: &json)
+                json.endObject()
+            } else {
+                endResults()
+                if let classResult {
+                    json.key("class")
+                    ReportJSON.write(classResult, to: &json)
+                }
             }
             json.key("summary")
             ReportJSON.write(summary, to: &json)
             json.endObject()
             buffer += json.takeOutput() + "\n"
         case .ndjson:
-            if let classResult { buffer += ReportJSON.classLine(classResult) }
+            if classOpened {
+                classLine.endArray()
+                ReportJSON.writeErrorsAndNotes(errors: classResult?.errors ?? [], notes: classResult?.notes ?? [], to: &classLine)
+                classLine.endObject()
+                classLine.endObject()
+                buffer += classLine.takeOutput() + "\n"
+            } else if let classResult {
+                buffer += ReportJSON.classLine(classResult)
+            }
         case .csv:
-            if let classResult { ReportCSV.appendRows(of: classResult, to: &buffer) }
+            // Opened: every row is written already.
+            if !classOpened, let classResult { ReportCSV.appendRows(of: classResult, to: &buffer) }
         case .table:
+            var classResult = classResult
+            if classOpened {
+                classResult = ClassResult(
+                    recommendations: tableClassRecommendations, notes: classResult?.notes ?? [],
+                    errors: classResult?.errors ?? [])
+            }
             buffer += ReportTable.render(EvaluationReport(asOf: asOf, outcomes: tableOutcomes, classResult: classResult))
         }
         flush()

@@ -116,7 +116,9 @@ struct Evaluate: ParsableCommand {
         let streamInput = NDJSONInput(descriptor: source.descriptor, prefix: source.prefix, sourceName: source.name, totalBytes: source.size)
         let result: StreamedEvaluation
         do {
-            result = try engine.evaluate(streamInput, context: context, jobs: jobs, progress: onProgress, deliver: deliver)
+            result = try engine.evaluate(
+                streamInput, context: context, jobs: jobs, progress: onProgress, deliver: deliver,
+                deliverClass: { writer.write(classRecommendation: $0) })
         } catch {
             progress?.finish()
             writer.abort()
