@@ -354,9 +354,12 @@ static int readonly_len(lua_State *L) {
 
 /* next() over the proxy's table, taking the proxy: the table itself never reaches the rule (its
  * nested tables are proxies too). Over any other table, Lua's own next. */
+static int lazy_next_of_proxy(lua_State *L);
+
 int trellis_safe_next(lua_State *L) {
     luaL_checktype(L, 1, LUA_TTABLE);
     lua_settop(L, 2);
+    if (lazy_next_of_proxy(L)) return lua_gettop(L) - 2;
     if (push_backing_of(L, 1)) lua_replace(L, 1);
     if (lua_next(L, 1)) return 2;
     lua_pushnil(L);
@@ -894,11 +897,12 @@ static int lazy_len(lua_State *L) {
     return 1;
 }
 
-/* The iterator of pairs: element after the one whose key is at 2. */
-static int lazy_next(lua_State *L) {
-    TrellisLazySpec *spec = lazy_spec(L);
-    lua_Integer index = lua_isnil(L, 2) ? 1 : lazy_index_of(L, spec, 2) + 1;
-    if (index <= 1 && !lua_isnil(L, 2)) index = spec->count + 1; /* an unknown key: stop */
+/* Pushes the element after the one whose key is at `key` (and, for a list, its index first);
+ * returns the values pushed: 2, or 1 (nil) at the end. Element reads go through lazy_push, which
+ * takes the spec and cache from the running function's upvalues 1 and 2. */
+static int lazy_next_from(lua_State *L, TrellisLazySpec *spec, int key) {
+    lua_Integer index = lua_isnil(L, key) ? 1 : lazy_index_of(L, spec, key) + 1;
+    if (index <= 1 && !lua_isnil(L, key)) index = spec->count + 1; /* an unknown key: stop */
     if (index > spec->count) {
         lua_pushnil(L);
         return 1;
@@ -906,6 +910,36 @@ static int lazy_next(lua_State *L) {
     if (!spec->find) lua_pushinteger(L, index);
     lazy_push(L, spec, index);
     return 2;
+}
+
+/* The iterator of pairs: element after the one whose key is at 2. */
+static int lazy_next(lua_State *L) {
+    return lazy_next_from(L, lazy_spec(L), 2);
+}
+
+/* next(proxy, key) over a lazy collection, as its pairs would give it: runs lazy_next as a
+ * closure over the collection's spec and cache. Returns 0 (nothing pushed) for any other table. */
+static int lazy_next_of_proxy(lua_State *L) {
+    if (!lua_getmetatable(L, 1)) return 0;
+    lua_pushliteral(L, "__newindex");
+    int is_lazy = lua_rawget(L, -2) == LUA_TFUNCTION && lua_tocfunction(L, -1) == lazy_newindex;
+    lua_pop(L, 1);
+    if (!is_lazy) {
+        lua_pop(L, 1);
+        return 0;
+    }
+    lua_pushliteral(L, "__index");
+    lua_rawget(L, -2); /* lazy_index, whose upvalues are the spec and the cache */
+    lua_getupvalue(L, -1, 1);
+    lua_getupvalue(L, -2, 2);
+    lua_pushcclosure(L, lazy_next, 2);
+    lua_replace(L, -3);
+    lua_pop(L, 1);
+    lua_pushvalue(L, 1);
+    lua_pushvalue(L, 2);
+    lua_call(L, 2, 2);
+    if (lua_isnil(L, -2)) lua_pop(L, 1);
+    return 1;
 }
 
 static int lazy_pairs(lua_State *L) {
@@ -917,11 +951,18 @@ static int lazy_pairs(lua_State *L) {
     return 3;
 }
 
-void trellis_push_lazy(lua_State *L, const TrellisLazySpec *spec) {
+/* A lazy collection; with `anchor` (a stack index, or 0), the value there is kept alive with it
+ * (what the spec's context points into). */
+static void push_lazy_anchored(lua_State *L, const TrellisLazySpec *spec, int anchor) {
+    if (anchor) anchor = lua_absindex(L, anchor);
     lua_createtable(L, 0, 0); /* the proxy */
     lua_createtable(L, 0, 6); /* its metatable */
-    TrellisLazySpec *copy = (TrellisLazySpec *)lua_newuserdatauv(L, sizeof(TrellisLazySpec), 0);
+    TrellisLazySpec *copy = (TrellisLazySpec *)lua_newuserdatauv(L, sizeof(TrellisLazySpec), anchor ? 1 : 0);
     *copy = *spec;
+    if (anchor) {
+        lua_pushvalue(L, anchor);
+        lua_setiuservalue(L, -2, 1);
+    }
     lua_createtable(L, 0, 0); /* the cache, weak in its values when asked */
     if (spec->weak) {
         lua_createtable(L, 0, 1);
@@ -947,4 +988,80 @@ void trellis_push_lazy(lua_State *L, const TrellisLazySpec *spec) {
     lua_pushboolean(L, 0);
     lua_setfield(L, -2, "__metatable");
     lua_setmetatable(L, -2);
+}
+
+void trellis_push_lazy(lua_State *L, const TrellisLazySpec *spec) {
+    push_lazy_anchored(L, spec, 0);
+}
+
+/* Packed sessions: a skill's sessions as one string, each session's table built when a rule
+ * reads it. Layout (little-endian): u32 count, u32 length of the records, u32 offset[count] (from
+ * the first record), then per session a byte of flags (bit i: field i of packed_session_fields is
+ * present) and the present fields in that order: strings as u32 length and bytes, integers as
+ * i64. The host wrote it (PackedSessions.swift); every read is still checked against the end. */
+static const char *const packed_session_fields[] = {
+    "date", "prompt_level", "stage", "trials", "correct", "independent", "setting", "staff",
+};
+static const int packed_session_is_integer[] = { 0, 0, 0, 1, 1, 1, 0, 0 };
+
+typedef struct {
+    const unsigned char *bytes;
+    size_t length;
+} PackedSessions;
+
+static uint32_t read_u32(const unsigned char *bytes) {
+    return (uint32_t)bytes[0] | (uint32_t)bytes[1] << 8 | (uint32_t)bytes[2] << 16 | (uint32_t)bytes[3] << 24;
+}
+
+/* The number of sessions, or 0 when the header does not match the length. */
+static uint32_t packed_session_count(const unsigned char *bytes, size_t length) {
+    if (length < 8) return 0;
+    uint64_t count = read_u32(bytes);
+    return 8 + 4 * count + read_u32(bytes + 4) == length ? (uint32_t)count : 0;
+}
+
+static int load_packed_session(void *context, lua_State *L, lua_Integer index) {
+    const PackedSessions *packed = (const PackedSessions *)context;
+    uint32_t count = read_u32(packed->bytes);
+    const unsigned char *records = packed->bytes + 8 + 4 * (size_t)count;
+    const unsigned char *end = packed->bytes + packed->length;
+    const unsigned char *record = records + read_u32(packed->bytes + 4 + 4 * (size_t)index);
+    if (record >= end) return 0;
+    unsigned flags = *record++;
+    lua_createtable(L, 0, __builtin_popcount(flags));
+    for (int field = 0; field < 8; field++) {
+        if (!(flags & (1u << field))) continue;
+        if (packed_session_is_integer[field]) {
+            if (end - record < 8) return lua_pop(L, 1), 0;
+            int64_t value;
+            memcpy(&value, record, 8);
+            record += 8;
+            lua_pushinteger(L, (lua_Integer)value);
+        } else {
+            if (end - record < 4) return lua_pop(L, 1), 0;
+            uint32_t length = read_u32(record);
+            if ((size_t)(end - record - 4) < length) return lua_pop(L, 1), 0;
+            lua_pushlstring(L, (const char *)record + 4, length);
+            record += 4 + length;
+        }
+        lua_setfield(L, -2, packed_session_fields[field]);
+    }
+    push_light_proxy(L);
+    lua_replace(L, -2);
+    return 1;
+}
+
+void trellis_push_packed_sessions(lua_State *L) {
+    size_t length = 0;
+    const char *bytes = lua_tolstring(L, -1, &length);
+    /* The pointer and length live beside the spec, in a userdata that keeps the string alive. */
+    PackedSessions *packed = (PackedSessions *)lua_newuserdatauv(L, sizeof(PackedSessions), 1);
+    packed->bytes = (const unsigned char *)bytes;
+    packed->length = length;
+    lua_pushvalue(L, -2);
+    lua_setiuservalue(L, -2, 1);
+    TrellisLazySpec spec = { .count = packed_session_count(packed->bytes, length), .load = load_packed_session, .context = packed, .weak = 0 };
+    push_lazy_anchored(L, &spec, -1);
+    lua_replace(L, -3);
+    lua_pop(L, 1);
 }

@@ -196,6 +196,65 @@ struct LazyClassTests {
         }
     }
 
+    /// A streamed class's sessions are built as read (`PackedSessions`); a rule reads them exactly
+    /// as it reads a class document's, every field, by every way a list is read.
+    @Test func sessionsReadAsTheDocumentsDo() throws {
+        let rule = """
+            return { id = "c", evaluate = function() return {} end, evaluate_class = function(class)
+              local out = {}
+              for _, student in ipairs(class.students) do
+                for _, skill in ipairs(student.skills) do
+                  local sessions = skill.sessions
+                  out[#out + 1] = student.id .. "/" .. skill.id .. " #" .. #sessions .. " " .. tostring(sessions[0]) .. tostring(sessions[#sessions + 1])
+                  for i, session in ipairs(sessions) do
+                    local keys = {}
+                    for key, value in pairs(session) do keys[#keys + 1] = key .. "=" .. (type(value) == "table" and "table" or tostring(value)) .. ":" .. tostring(math.type(value)) end
+                    table.sort(keys)
+                    out[#out + 1] = i .. " " .. table.concat(keys, " ") .. " same " .. tostring(sessions[i] == session)
+                  end
+                  local walked, key = 0, next(sessions)
+                  while key ~= nil do walked, key = walked + 1, next(sessions, key) end
+                  out[#out + 1] = "next " .. walked
+                  local ok, message = pcall(function() sessions[1].trials = 0 end)
+                  out[#out + 1] = tostring(ok) .. " " .. tostring(#sessions == 0 or message:find("read-only", 1, true) ~= nil)
+                end
+              end
+              return { { kind = "k", action = "a", reason = table.concat(out, "\\n") } }
+            end }
+            """
+        let lines = [
+            #"{"id": "a", "skills": [{"id": "k1", "sessions": [{"date": "2026-11-02", "prompt_level": "model", "stage": "guided", "trials": 10, "correct": 7, "independent": 2, "setting": "gym", "staff": "Ms. Ruiz"}, {"date": "2026-11-03T09:30:00Z"}, {"trials": 0}]}]}"#,
+            #"{"id": "b", "skills": [{"id": "k2", "sessions": []}, {"id": "k3", "sessions": [{"date": "2026-11-04", "trials": 4, "correct": 4, "mood": {"calm": true}}]}]}"#,
+            #"{"id": "c", "skills": []}"#,
+        ]
+        let context = ClassContext(asOf: "2026-11-20")
+        let engine = try Engine(rulePack: RulePack(sources: [RuleSource(path: "class-rule.lua", source: rule)]))
+        let roster = try RosterReader.read(Array(lines.joined(separator: "\n").utf8), sourceName: "three.ndjson", format: .ndjson, header: context)
+        let whole = try #require(engine.evaluate(roster).classResult?.recommendations.first?.reason)
+        let streamed = try withTemporaryInput(lines.joined(separator: "\n")) { descriptor in
+            try engine.evaluate(NDJSONInput(descriptor: descriptor, sourceName: "three.ndjson"), context: context, deliver: { _ in })
+        }
+        #expect(streamed.classResult?.errors == [])
+        #expect(streamed.classResult?.recommendations.first?.reason == whole)
+        #expect(whole.contains("a/k1 #3 nilnil"))
+        #expect(whole.contains("1 correct=7:integer date=2026-11-02:nil independent=2:integer prompt_level=model:nil setting=gym:nil staff=Ms. Ruiz:nil stage=guided:nil trials=10:integer same true"))
+        #expect(whole.contains("next 3\nfalse true"))
+        #expect(whole.contains("1 correct=4:integer date=2026-11-04:nil mood=table:nil trials=4:integer same true"))
+    }
+
+    @Test func nextWalksThemLikePairs() throws {
+        let reason = try reason(
+            of: """
+                return { id = "c", evaluate = function() return {} end, evaluate_class = function(class)
+                  local i, student = next(class.students)
+                  local n, key = 0, nil
+                  repeat key = next(class.results, key); n = n + (key and 1 or 0) until key == nil
+                  return { { kind = "k", action = "a", reason = i .. " " .. student.id .. " " .. n .. " " .. tostring(next(class.students, #class.students)) } }
+                end }
+                """)
+        #expect(reason == "1 \(StreamingTests.synthetic.student(0).id) 5 nil")
+    }
+
     @Test func aCoroutineCanReadThem() throws {
         let reason = try reason(
             of: """

@@ -1,3 +1,4 @@
+import CLuaShim
 import Testing
 @testable import Trellis
 
@@ -40,5 +41,57 @@ struct StudentImageTests {
         #expect(StudentImage.decode(image + [0]) == nil)
         // A count larger than the bytes left is refused before anything is reserved for it.
         #expect(StudentImage.decode([1, UInt8(ascii: "x"), 0, 0xFF, 0xFF, 0xFF, 0xFF, 0x0F]) == nil)
+    }
+
+    /// A class-level rule's student: sessions without fields beyond the contract stay packed, to
+    /// be built as read, and unpack to exactly the sessions.
+    @Test func classStudentsKeepTheirSessionsPacked() throws {
+        let roster = SyntheticRoster(students: 10, seed: 5)
+        for student in (0..<10).map(roster.student) {
+            let (decoded, packed) = try #require(StudentImage.decodeForClass(StudentImage.encode(student)))
+            #expect(packed.count == student.skills.count)
+            for (index, skill) in student.skills.enumerated() {
+                let bytes = try #require(packed[index])
+                #expect(decoded.skills[index].sessions.isEmpty)
+                #expect(Array(bytes).withUnsafeBytes { PackedSessions.decode($0) } == skill.sessions)
+            }
+        }
+        let (decoded, packed) = try #require(StudentImage.decodeForClass(StudentImage.encode(Self.unusual)))
+        // Sessions with extra fields are not packed; a skill without sessions is (as none).
+        #expect(packed.map { $0 == nil } == [true, false])
+        #expect(decoded.skills[0].sessions == Self.unusual.skills[0].sessions)
+    }
+
+    /// Damaged packed sessions read as missing sessions, never as memory outside the string.
+    @Test func damagedPackedSessionsReadAsNothing() throws {
+        let sessions = [Session(date: "2026-11-02", promptLevel: "model", trials: 10, correct: 7), Session(staff: "Ms. B")]
+        let packed = try #require(PackedSessions.encode(sessions))
+        let lua = try LuaState(limits: RuleLimits())
+        func read(_ bytes: [UInt8]) -> [String] {
+            lua.pushPackedSessions(bytes[...])
+            defer { lua.pop() }
+            let count = luaL_len(lua.state, -1)
+            return (0...count + 1).map { index in
+                let type = lua_geti(lua.state, -1, index)
+                defer { lua.pop() }
+                guard type == LUA_TTABLE else { return "nil" }
+                lua_getfield(lua.state, -1, "staff")
+                lua_getfield(lua.state, -2, "trials")
+                defer { lua.pop(2) }
+                return "\(lua.string(at: -2) ?? "-") \(lua_tointegerx(lua.state, -1, nil))"
+            }
+        }
+        #expect(read(packed) == ["nil", "- 10", "Ms. B 0", "nil"])
+        // A header that does not match the length: an empty list.
+        #expect(read(Array(packed.dropLast())) == ["nil", "nil"])
+        // A record's string running past the end: that session is missing, the other is read.
+        var longer = packed
+        let staffLength = packed.count - 5 - 4
+        longer.replaceSubrange(staffLength..<(staffLength + 4), with: [0xFF, 0xFF, 0, 0])
+        #expect(read(longer) == ["nil", "- 10", "nil", "nil"])
+        // An offset past the end.
+        var offset = packed
+        offset.replaceSubrange(12..<16, with: [0xFF, 0, 0, 0])
+        #expect(read(offset) == ["nil", "- 10", "nil", "nil"])
     }
 }

@@ -168,6 +168,11 @@ typedef struct {
 /// fail like those to any input table. The host keeps `context` alive while the proxy is reachable.
 void trellis_push_lazy(lua_State *L, const TrellisLazySpec *spec);
 
+/// Replaces the string at the top of the stack, a skill's sessions packed by the host (layout in
+/// CLuaShim.c), with a read-only list of them whose session tables are built when read: the
+/// students of class-level rules, which read a few sessions of each skill, are made cheaply.
+void trellis_push_packed_sessions(lua_State *L);
+
 static inline void trellis_pop(lua_State *L, int n) { lua_pop(L, n); }
 static inline void trellis_newtable(lua_State *L) { lua_newtable(L); }
 static inline int trellis_pcall(lua_State *L, int nargs, int nresults, int msgh) {

@@ -57,11 +57,12 @@ final class ClassSpill: @unchecked Sendable {
         ids.append(id)
     }
 
-    /// The student at `index` (0-based), decoded again from its image.
-    func student(at index: Int) -> Student? {
+    /// The student at `index` (0-based), decoded again from its image, as a class-level rule gets
+    /// it (`StudentImage.decodeForClass`).
+    func student(at index: Int) -> (student: Student, packedSessions: [ArraySlice<UInt8>?])? {
         let span = studentSpans[index]
         guard let bytes = read(offset: span.offset, length: Int(span.length)) else { return nil }
-        return StudentImage.decode(bytes)
+        return StudentImage.decodeForClass(bytes)
     }
 
     /// The winning recommendations of the student at `index` (0-based): the fields class-level

@@ -456,7 +456,9 @@ final class RuleRunner {
     fileprivate func push(_ student: Student) { lua.push(student) }
 
     /// A class's student: made for every class-level rule that reads it, read little.
-    fileprivate func pushClassStudent(_ student: Student) { lua.withLightProxies { lua.push(student) } }
+    fileprivate func pushClassStudent(_ student: Student, packedSessions: [ArraySlice<UInt8>?]) {
+        lua.withLightProxies { lua.push(student, packedSessions: packedSessions) }
+    }
     fileprivate func push(string: String) { lua.push(string) }
 
     /// Pushes onto the main thread, then moves the value to `thread` (a rule may read the class
@@ -509,8 +511,8 @@ private final class LazyClassSource {
 
     static let loadStudent: @convention(c) (UnsafeMutableRawPointer?, OpaquePointer?, lua_Integer) -> Int32 = { context, thread, index in
         let source = source(context)
-        guard let thread, let student = source.spill.student(at: Int(index) - 1) else { return 0 }
-        source.runner.pushOnto(thread) { source.runner.pushClassStudent(student) }
+        guard let thread, let (student, packedSessions) = source.spill.student(at: Int(index) - 1) else { return 0 }
+        source.runner.pushOnto(thread) { source.runner.pushClassStudent(student, packedSessions: packedSessions) }
         return 1
     }
 

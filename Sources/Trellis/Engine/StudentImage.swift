@@ -20,6 +20,16 @@ enum StudentImage {
             writer.optional(skill.domain)
             writer.optional(skill.promptLevel)
             writer.optional(skill.stage)
+            // Packed (PackedSessions) when they can be: a class-level rule's student is pushed
+            // with its sessions as they are here, each session built only when read.
+            if let packed = PackedSessions.encode(skill.sessions) {
+                writer.byte(1)
+                writer.count(packed.count)
+                writer.bytes.append(contentsOf: packed)
+                writer.members(skill.extra)
+                continue
+            }
+            writer.byte(0)
             writer.count(skill.sessions.count)
             for session in skill.sessions {
                 writer.optional(session.date)
@@ -57,7 +67,18 @@ enum StudentImage {
 
     /// The student `encode` wrote; nil when the bytes are not such an image (a damaged file).
     static func decode(_ bytes: [UInt8]) -> Student? {
-        bytes.withUnsafeBytes { buffer -> Student? in
+        decode(bytes, keepingPackedSessions: false)?.student
+    }
+
+    /// The student as a class-level rule gets it: a skill whose sessions are packed has none in
+    /// `student`, and its packed sessions (at the skill's index) instead.
+    static func decodeForClass(_ bytes: [UInt8]) -> (student: Student, packedSessions: [ArraySlice<UInt8>?])? {
+        decode(bytes, keepingPackedSessions: true)
+    }
+
+    private static func decode(_ bytes: [UInt8], keepingPackedSessions: Bool) -> (student: Student, packedSessions: [ArraySlice<UInt8>?])? {
+        var packedSessions: [ArraySlice<UInt8>?] = []
+        let student = bytes.withUnsafeBytes { buffer -> Student? in
             var reader = Reader(bytes: buffer)
             guard let id = reader.string() else { return nil }
             var student = Student(id: id)
@@ -72,6 +93,22 @@ enum StudentImage {
                 skill.domain = reader.optionalString()
                 skill.promptLevel = reader.optionalString()
                 skill.stage = reader.optionalString()
+                if reader.byte() == 1 {
+                    let length = reader.count()
+                    guard !reader.failed, reader.offset + length <= buffer.count else { return nil }
+                    let range = reader.offset..<(reader.offset + length)
+                    reader.offset += length
+                    if keepingPackedSessions {
+                        packedSessions.append(bytes[range])
+                    } else {
+                        guard let sessions = PackedSessions.decode(UnsafeRawBufferPointer(rebasing: buffer[range])) else { return nil }
+                        skill.sessions = sessions
+                    }
+                    skill.extra = reader.members()
+                    student.skills.append(skill)
+                    continue
+                }
+                if keepingPackedSessions { packedSessions.append(nil) }
                 let sessionCount = reader.count()
                 skill.sessions.reserveCapacity(sessionCount)
                 for _ in 0..<sessionCount where !reader.failed {
@@ -101,10 +138,15 @@ enum StudentImage {
             student.extra = reader.members()
             return reader.failed || !reader.isAtEnd ? nil : student
         }
+        return student.map { ($0, packedSessions) }
     }
 
     private struct Writer {
         var bytes: [UInt8] = []
+
+        mutating func byte(_ value: UInt8) {
+            bytes.append(value)
+        }
 
         mutating func count(_ value: Int) {
             varint(UInt64(value))

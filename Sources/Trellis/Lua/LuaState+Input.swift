@@ -5,7 +5,9 @@ import CLuaShim
 /// sandboxed state every table is a read-only proxy, sealed bottom-up.
 extension LuaState {
     /// Pushes one student's table. Built once per student and handed to every rule.
-    func push(_ student: Student) {
+    /// - Parameter packedSessions: by skill index, the skill's sessions packed (`PackedSessions`),
+    ///   pushed as a list built when read (the students of a streamed class's class-level rules).
+    func push(_ student: Student, packedSessions: [ArraySlice<UInt8>?] = []) {
         lua_createtable(state, 0, 8)
         set("id", student.id)
         set("name", student.name)
@@ -15,7 +17,11 @@ extension LuaState {
         set(extra: student.preferenceExtra)
         seal()
         lua_setfield(state, -2, "preferences")
-        pushList(student.skills) { push($0) }
+        var skillIndex = 0
+        pushList(student.skills) { skill in
+            push(skill, packedSessions: skillIndex < packedSessions.count ? packedSessions[skillIndex] : nil)
+            skillIndex += 1
+        }
         lua_setfield(state, -2, "skills")
         pushList(student.work) { push($0) }
         lua_setfield(state, -2, "work")
@@ -25,13 +31,13 @@ extension LuaState {
         seal()
     }
 
-    func push(_ skill: Skill) {
+    func push(_ skill: Skill, packedSessions: ArraySlice<UInt8>? = nil) {
         lua_createtable(state, 0, 5)
         set("id", skill.id)
         set("domain", skill.domain)
         set("prompt_level", skill.promptLevel)
         set("stage", skill.stage)
-        pushList(skill.sessions) { push($0) }
+        if let packedSessions { pushPackedSessions(packedSessions) } else { pushList(skill.sessions) { push($0) } }
         lua_setfield(state, -2, "sessions")
         set(extra: skill.extra)
         seal()
