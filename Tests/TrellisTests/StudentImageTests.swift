@@ -94,4 +94,17 @@ struct StudentImageTests {
         offset.replaceSubrange(12..<16, with: [0xFF, 0, 0, 0])
         #expect(read(offset) == ["nil", "- 10", "nil", "nil"])
     }
+
+    /// The winners class-level rules see in `class.results` come back with those fields.
+    @Test func winnersComeBackWithTheFieldsClassRulesSee() {
+        let winners = [
+            Recommendation(skill: "k", kind: "prompt", action: "fade", from: "model", to: "gestural", rule: "prompt-fading", priority: 10.5, reason: "é ✓"),
+            Recommendation(skill: nil, kind: "custom", action: "", rule: "r", priority: -1, reason: ""),
+        ]
+        let bytes = StudentImage.encode(winners: winners)
+        #expect(StudentImage.decodeWinners(bytes) == winners)
+        #expect(StudentImage.decodeWinners(StudentImage.encode(winners: [])) == [])
+        for length in 0..<bytes.count { #expect(StudentImage.decodeWinners(Array(bytes[..<length])) == nil) }
+        #expect(StudentImage.decodeWinners(bytes + [0]) == nil)
+    }
 }

@@ -37,18 +37,7 @@ final class ClassSpill: @unchecked Sendable {
     /// Keeps one evaluated student: its checked record (a `StudentImage`), and its winning
     /// recommendations.
     func append(image: [UInt8], lineLength: Int, id: String, recommendations: [Recommendation]) {
-        var writer = JSONWriter(pretty: false)
-        writer.beginArray()
-        for recommendation in recommendations {
-            writer.beginArray()
-            for field in [recommendation.skill, recommendation.kind, recommendation.action, recommendation.from, recommendation.to, recommendation.rule, recommendation.reason] {
-                if let field { writer.string(field) } else { writer.null() }
-            }
-            writer.number(recommendation.priority)
-            writer.endArray()
-        }
-        writer.endArray()
-        let encoded = Array(writer.output.utf8)
+        let encoded = StudentImage.encode(winners: recommendations)
         guard let studentOffset = write(image), let resultOffset = write(encoded) else { return }
         studentSpans.append((studentOffset, Int32(clamping: image.count)))
         studentBytes += lineLength
@@ -69,15 +58,8 @@ final class ClassSpill: @unchecked Sendable {
     /// rules see.
     func recommendations(at index: Int) -> [Recommendation]? {
         let span = resultSpans[index]
-        guard let bytes = read(offset: span.offset, length: Int(span.length)),
-            case .array(let items)? = JSONValue(parsing: String(decoding: bytes, as: UTF8.self))
-        else { return nil }
-        return items.compactMap { item -> Recommendation? in
-            guard case .array(let fields) = item, fields.count == 8 else { return nil }
-            return Recommendation(
-                skill: fields[0].stringValue, kind: fields[1].stringValue ?? "", action: fields[2].stringValue ?? "", from: fields[3].stringValue,
-                to: fields[4].stringValue, rule: fields[5].stringValue ?? "", priority: fields[7].doubleValue ?? 0, reason: fields[6].stringValue ?? "")
-        }
+        guard let bytes = read(offset: span.offset, length: Int(span.length)) else { return nil }
+        return StudentImage.decodeWinners(bytes)
     }
 
     /// The index (0-based) of the student with `id`.

@@ -65,6 +65,46 @@ enum StudentImage {
         return writer.bytes
     }
 
+    /// A student's winning recommendations, with the fields class-level rules see in
+    /// `class.results` (skill, kind, action, from, to, rule, reason, priority).
+    static func encode(winners: [Recommendation]) -> [UInt8] {
+        var writer = Writer()
+        writer.count(winners.count)
+        for recommendation in winners {
+            writer.optional(recommendation.skill)
+            writer.string(recommendation.kind)
+            writer.string(recommendation.action)
+            writer.optional(recommendation.from)
+            writer.optional(recommendation.to)
+            writer.string(recommendation.rule)
+            writer.string(recommendation.reason)
+            writer.double(recommendation.priority)
+        }
+        return writer.bytes
+    }
+
+    /// The recommendations `encode(winners:)` wrote; nil for damaged bytes.
+    static func decodeWinners(_ bytes: [UInt8]) -> [Recommendation]? {
+        bytes.withUnsafeBytes { buffer -> [Recommendation]? in
+            var reader = Reader(bytes: buffer)
+            let total = reader.count()
+            var winners: [Recommendation] = []
+            winners.reserveCapacity(total)
+            for _ in 0..<total where !reader.failed {
+                let skill = reader.optionalString()
+                let kind = reader.string() ?? ""
+                let action = reader.string() ?? ""
+                let from = reader.optionalString()
+                let to = reader.optionalString()
+                let rule = reader.string() ?? ""
+                let reason = reader.string() ?? ""
+                winners.append(
+                    Recommendation(skill: skill, kind: kind, action: action, from: from, to: to, rule: rule, priority: reader.double(), reason: reason))
+            }
+            return reader.failed || !reader.isAtEnd ? nil : winners
+        }
+    }
+
     /// The student `encode` wrote; nil when the bytes are not such an image (a damaged file).
     static func decode(_ bytes: [UInt8]) -> Student? {
         decode(bytes, keepingPackedSessions: false)?.student
