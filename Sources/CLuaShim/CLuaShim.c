@@ -308,6 +308,12 @@ static int readonly_newindex(lua_State *L) {
 static const char light_backing_key = 0;
 static const char light_metatable_key = 0;
 
+/* A proxy's metatable also holds its real table under the address of this byte (true in the
+ * light proxies' shared metatable): one raw lookup by a key no rule can make recognises a proxy
+ * and finds its table, where comparing __newindex and reading __index took two lookups by
+ * string. Rules never see a proxy's metatable, so they cannot forge the key. */
+static const char proxy_backing_key = 0;
+
 static int light_index(lua_State *L) {
     lua_rawgetp(L, 1, &light_backing_key);
     lua_pushvalue(L, 2);
@@ -320,24 +326,16 @@ static int light_index(lua_State *L) {
 static int push_backing_of(lua_State *L, int idx) {
     idx = lua_absindex(L, idx);
     if (lua_type(L, idx) != LUA_TTABLE || !lua_getmetatable(L, idx)) return 0;
-    lua_pushliteral(L, "__newindex");
-    int is_proxy = lua_rawget(L, -2) == LUA_TFUNCTION && lua_tocfunction(L, -1) == readonly_newindex;
-    lua_pop(L, 1);
-    if (is_proxy) {
-        lua_pushliteral(L, "__index");
-        int type = lua_rawget(L, -2);
-        if (type == LUA_TTABLE) {
-            lua_remove(L, -2);
-            return 1;
-        }
-        if (type == LUA_TFUNCTION && lua_tocfunction(L, -1) == light_index) {
-            lua_pop(L, 2);
-            if (lua_rawgetp(L, idx, &light_backing_key) == LUA_TTABLE) return 1;
-        }
-        lua_pop(L, 1);
-        return 0;
+    int type = lua_rawgetp(L, -1, &proxy_backing_key);
+    if (type == LUA_TTABLE) {
+        lua_remove(L, -2);
+        return 1;
     }
-    lua_pop(L, 1);
+    lua_pop(L, 2);
+    if (type == LUA_TBOOLEAN) {
+        if (lua_rawgetp(L, idx, &light_backing_key) == LUA_TTABLE) return 1;
+        lua_pop(L, 1);
+    }
     return 0;
 }
 
@@ -346,8 +344,13 @@ static void push_backing(lua_State *L) {
     if (!push_backing_of(L, 1)) luaL_error(L, "not a read-only input table");
 }
 
+/* Only ever the __len of a proxy's metatable, which no rule can reach: index 1 is a proxy. */
 static int readonly_len(lua_State *L) {
-    push_backing(L);
+    lua_getmetatable(L, 1);
+    if (lua_rawgetp(L, -1, &proxy_backing_key) != LUA_TTABLE) {
+        lua_settop(L, 1);
+        push_backing(L);
+    }
     lua_pushinteger(L, (lua_Integer)lua_rawlen(L, -1));
     return 1;
 }
@@ -373,7 +376,7 @@ static int readonly_pairs(lua_State *L) {
 /* Pushes a proxy metatable whose __index is the value at `index_value`: the table itself for a
  * proxy, light_index for the light proxies' shared metatable. */
 static void push_proxy_metatable(lua_State *L, int index_value) {
-    lua_createtable(L, 0, 5);
+    lua_createtable(L, 0, 6);
     lua_pushliteral(L, "__index");
     lua_pushvalue(L, index_value);
     lua_rawset(L, -3);
@@ -389,6 +392,12 @@ static void push_proxy_metatable(lua_State *L, int index_value) {
     lua_pushliteral(L, "__metatable");
     lua_pushboolean(L, 0);
     lua_rawset(L, -3);
+    if (lua_type(L, index_value) == LUA_TTABLE) {
+        lua_pushvalue(L, index_value);
+    } else {
+        lua_pushboolean(L, 1);
+    }
+    lua_rawsetp(L, -2, &proxy_backing_key);
 }
 
 /* A new proxy for the table at the top of the stack, pushed above it. */
@@ -459,6 +468,8 @@ void trellis_make_readonly(lua_State *L) {
         lua_pushliteral(L, "__index");
         lua_pushvalue(L, real);
         lua_rawset(L, -3);
+        lua_pushvalue(L, real);
+        lua_rawsetp(L, -2, &proxy_backing_key);
         lua_pop(L, 1);
     } else {
         lua_pop(L, 1);
