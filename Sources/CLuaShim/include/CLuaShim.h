@@ -98,6 +98,10 @@ void trellis_light_proxies(lua_State *L, int enabled);
 /// nested tables are proxies too); over any other table, Lua's own `next`.
 int trellis_safe_next(lua_State *L);
 
+/// The real table behind a read-only proxy, else its argument: for the helper library only,
+/// which never hands that table to a rule. A rule that held it could write to the input.
+int trellis_input_table(lua_State *L);
+
 /// Registers a function of the sandbox that every rule shares (a rule's state can refer to it and
 /// still be known not to change); returns it.
 int trellis_register_shared(lua_State *L);
