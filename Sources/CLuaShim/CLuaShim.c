@@ -370,10 +370,13 @@ int trellis_safe_next(lua_State *L) {
  * read-only proxy, else the value itself. The helpers' loops read through it without a
  * metamethod per read; they hand rules only its elements, which are proxies themselves. */
 int trellis_input_table(lua_State *L) {
-    /* The regular proxies' case first, in as few calls as can be: it runs in the helpers' loops. */
-    if (lua_getmetatable(L, 1) && lua_rawgetp(L, -1, &proxy_backing_key) == LUA_TTABLE) return 1;
+    /* push_backing_of in as few calls as can be: it runs in the helpers' loops. */
+    if (lua_getmetatable(L, 1)) {
+        int type = lua_rawgetp(L, -1, &proxy_backing_key);
+        if (type == LUA_TTABLE) return 1;
+        if (type == LUA_TBOOLEAN && lua_type(L, 1) == LUA_TTABLE && lua_rawgetp(L, 1, &light_backing_key) == LUA_TTABLE) return 1;
+    }
     lua_settop(L, 1);
-    push_backing_of(L, 1);
     return 1;
 }
 
