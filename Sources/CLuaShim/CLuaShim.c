@@ -314,26 +314,57 @@ static const char light_metatable_key = 0;
  * string. Rules never see a proxy's metatable, so they cannot forge the key. */
 static const char proxy_backing_key = 0;
 
+static void push_light_proxy(lua_State *L);
+
+/* A light proxy's table is built raw all the way down: its nested tables are sealed when they are
+ * first read (a class-level rule reads a few of a student's two hundred tables). With the real
+ * table at `real` and the value just read from it under the key at `key` on top: a table without
+ * a metatable is one of those raw tables, and is replaced, in the real table and on the stack, by
+ * a light proxy of its own before any rule can see it. Proxies have metatables; input tables have
+ * none. The proxy is the engine's allocation, not the rule's: the memory cap is lifted for it. */
+static void seal_on_read(lua_State *L, int real, int key) {
+    if (lua_type(L, -1) != LUA_TTABLE) return;
+    if (lua_getmetatable(L, -1)) {
+        lua_pop(L, 1);
+        return;
+    }
+    TrellisControl *control = control_of(L);
+    int enforced = control->memory_enforced;
+    control->memory_enforced = 0;
+    push_light_proxy(L);
+    control->memory_enforced = enforced;
+    lua_replace(L, -2);
+    lua_pushvalue(L, key);
+    lua_pushvalue(L, -2);
+    lua_rawset(L, real);
+}
+
 static int light_index(lua_State *L) {
-    lua_rawgetp(L, 1, &light_backing_key);
+    lua_settop(L, 2);
+    lua_rawgetp(L, 1, &light_backing_key);      /* 3 */
     lua_pushvalue(L, 2);
-    lua_rawget(L, -2);
+    lua_rawget(L, 3);
+    seal_on_read(L, 3, 2);
     return 1;
 }
 
-/* Pushes the real table behind the proxy at idx and returns 1, or pushes nothing and returns 0
- * when the value is not one of the engine's proxies. Never runs a metamethod. */
+#define REGULAR_PROXY 1
+#define LIGHT_PROXY 2
+
+/* Pushes the real table behind the proxy at idx and returns REGULAR_PROXY or LIGHT_PROXY, or
+ * pushes nothing and returns 0 when the value is not one of the engine's proxies. Never runs a
+ * metamethod. */
 static int push_backing_of(lua_State *L, int idx) {
     idx = lua_absindex(L, idx);
     if (lua_type(L, idx) != LUA_TTABLE || !lua_getmetatable(L, idx)) return 0;
     int type = lua_rawgetp(L, -1, &proxy_backing_key);
     if (type == LUA_TTABLE) {
         lua_remove(L, -2);
-        return 1;
+        return REGULAR_PROXY;
     }
     lua_pop(L, 2);
     if (type == LUA_TBOOLEAN) {
-        if (lua_rawgetp(L, idx, &light_backing_key) == LUA_TTABLE) return 1;
+        if (lua_rawgetp(L, idx, &light_backing_key) == LUA_TTABLE) return LIGHT_PROXY;
         lua_pop(L, 1);
     }
     return 0;
@@ -360,8 +391,14 @@ static int readonly_len(lua_State *L) {
 int trellis_safe_next(lua_State *L) {
     luaL_checktype(L, 1, LUA_TTABLE);
     lua_settop(L, 2);
-    if (push_backing_of(L, 1)) lua_replace(L, 1);
-    if (lua_next(L, 1)) return 2;
+    int kind = push_backing_of(L, 1);
+    if (kind) lua_replace(L, 1);
+    if (lua_next(L, 1)) {
+        /* A light proxy's nested tables may still be raw (see seal_on_read); a regular proxy's
+         * are proxies, and a rule's own table holds what it holds. */
+        if (kind == LIGHT_PROXY) seal_on_read(L, 1, lua_gettop(L) - 1);
+        return 2;
+    }
     lua_pushnil(L);
     return 1;
 }
@@ -370,12 +407,9 @@ int trellis_safe_next(lua_State *L) {
  * read-only proxy, else the value itself. The helpers' loops read through it without a
  * metamethod per read; they hand rules only its elements, which are proxies themselves. */
 int trellis_input_table(lua_State *L) {
-    /* push_backing_of in as few calls as can be: it runs in the helpers' loops. */
-    if (lua_getmetatable(L, 1)) {
-        int type = lua_rawgetp(L, -1, &proxy_backing_key);
-        if (type == LUA_TTABLE) return 1;
-        if (type == LUA_TBOOLEAN && lua_type(L, 1) == LUA_TTABLE && lua_rawgetp(L, 1, &light_backing_key) == LUA_TTABLE) return 1;
-    }
+    /* Regular proxies only: a light proxy's nested tables may still be raw (see seal_on_read),
+     * and the helpers would hand those out. Its reads seal them. */
+    if (lua_getmetatable(L, 1) && lua_rawgetp(L, -1, &proxy_backing_key) == LUA_TTABLE) return 1;
     lua_settop(L, 1);
     return 1;
 }
@@ -443,6 +477,11 @@ void trellis_light_proxies(lua_State *L, int enabled) {
     control_of(L)->light_proxies = enabled;
 }
 
+void trellis_seal_light(lua_State *L) {
+    push_light_proxy(L);
+    lua_replace(L, -2);
+}
+
 /* The pool keeps at most this many proxies: enough for a student of several thousand sessions;
  * a larger one gets fresh proxies beyond it. */
 #define TRELLIS_PROXY_POOL_MAX 8192
@@ -463,11 +502,8 @@ void trellis_proxy_pool_end(lua_State *L) {
 
 void trellis_make_readonly(lua_State *L) {
     TrellisControl *control = control_of(L);
-    if (control->light_proxies) {
-        push_light_proxy(L);
-        lua_replace(L, -2);
-        return;
-    }
+    /* Left raw: trellis_seal_light wraps the outermost table, and reads seal the rest. */
+    if (control->light_proxies) return;
     if (!control->proxy_pool_active || control->proxy_pool_cursor >= TRELLIS_PROXY_POOL_MAX) {
         push_new_proxy(L);
         lua_replace(L, -2);

@@ -267,4 +267,46 @@ struct ReadOnlyProxyTests {
         #expect(report.results.first?.errors == [])
         #expect(report.results.first?.recommendations.first?.reason == "hidden")
     }
+
+    @Test("a class student's nested tables are sealed when first read, by `.`, ipairs, pairs or next")
+    func classStudentTablesAreSealedOnRead() throws {
+        let rule = RuleSource(
+            path: "rules/seal.lua",
+            source: """
+                return { id = "seal", evaluate = function() return {} end, evaluate_class = function(class)
+                  local student = class.students[1]
+                  local reached = { student, student.skills, student.preferences }
+                  for _, skill in ipairs(student.skills) do reached[#reached + 1] = skill end
+                  for _, value in pairs(student.skills[1]) do
+                    if type(value) == "table" then reached[#reached + 1] = value end
+                  end
+                  local _, session = next(student.skills[1].sessions)
+                  reached[#reached + 1] = session
+                  for key, goal in pairs(student.skills[2]) do
+                    if key == "goal" then reached[#reached + 1] = goal; reached[#reached + 1] = goal.steps end
+                  end
+                  local out = {}
+                  for _, t in ipairs(reached) do
+                    local ok, message = pcall(function() t.x = 1 end)
+                    out[#out + 1] = ok and "writable" or (tostring(message):find("cannot set field 'x'", 1, true) and "sealed" or tostring(message))
+                  end
+                  out[#out + 1] = rawequal(student.skills, student.skills) and rawequal(class.students[1], student) and "same" or "different"
+                  out[#out + 1] = tostring(#student.skills[1].sessions) .. " " .. tostring(student.skills[1].sessions[2].trials)
+                  return { { kind = "k", action = "a", reason = table.concat(out, " ") } }
+                end }
+                """)
+        let student = Student(
+            id: "s", preferredModalities: ["video"],
+            skills: [
+                Skill(id: "k0", promptLevel: "verbal", sessions: [Self.session(1, trials: 4), Self.session(2, trials: 6)]),
+                Skill(id: "k1", extra: ["goal": .object(["text": .string("g"), "steps": .array([.integer(1)])])]),
+            ])
+        let report = try Engine(rulePack: RulePack(sources: [rule])).evaluate(ClassDocument(context: ClassContext(asOf: "2026-11-20"), students: [student]))
+        let classResult = try #require(report.classResult)
+        #expect(classResult.errors == [])
+        let verdicts = try #require(classResult.recommendations.first?.reason).split(separator: " ")
+        #expect(verdicts.count == 12)
+        #expect(verdicts.prefix(9).allSatisfy { $0 == "sealed" }, "\(verdicts)")
+        #expect(verdicts.suffix(3) == ["same", "2", "6"])
+    }
 }

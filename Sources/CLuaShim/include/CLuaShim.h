@@ -88,11 +88,18 @@ void trellis_make_readonly(lua_State *L);
 void trellis_proxy_pool_begin(lua_State *L);
 void trellis_proxy_pool_end(lua_State *L);
 
-/// While set, trellis_make_readonly makes light proxies: one table holding its real table under
-/// a key rules cannot name, and one metatable shared by all, whose __index is a C function. A
-/// third of the cost of a proxy to make, several times the cost of a read through it: for
-/// input that is made often and read little (the students of a class, for class-level rules).
+/// While set, trellis_make_readonly leaves tables raw, for trellis_seal_light to wrap the
+/// outermost one in a light proxy: one table holding its real table under a key rules cannot
+/// name, and one metatable shared by all, whose __index is a C function. A nested table is
+/// sealed (in a light proxy of its own, stored in place of it) when it is first read, through
+/// `.`, `ipairs` or `next`, before any rule can see it. Several times the cost of a regular
+/// proxy per read, but only the tables read are ever sealed: for input that is made often and
+/// read little (the students of a class, for class-level rules).
 void trellis_light_proxies(lua_State *L, int enabled);
+
+/// Replaces the table at the top of the stack, built raw while light proxies were on, with a
+/// light proxy of it.
+void trellis_seal_light(lua_State *L);
 
 /// `next` for rules: over a read-only proxy, the entries of the table it stands for (whose
 /// nested tables are proxies too); over any other table, Lua's own `next`.
