@@ -79,8 +79,9 @@ exclude_files = {
 }
 
 -- The helpers run once, before any rule, with only what the sandbox gives rules; they build the
--- library as a local table, so they cannot read the global `trellis`.
-files["Sources/Trellis/RuleAPI/helpers.lua"] = { std = "trellis_sandbox", read_globals = { "read_only_copy" } }
+-- library as a local table, so they cannot read the global `trellis`. Their environment alone holds
+-- read_only_copy and input_table (sandbox.lua).
+files["Sources/Trellis/RuleAPI/helpers.lua"] = { std = "trellis_sandbox", read_globals = { "read_only_copy", "input_table" } }
 
 -- The sandbox is built with the state's full standard library, before any rule runs.
 files["Sources/Trellis/RuleAPI/sandbox.lua"] = { std = "lua54" }

@@ -308,36 +308,65 @@ static int readonly_newindex(lua_State *L) {
 static const char light_backing_key = 0;
 static const char light_metatable_key = 0;
 
+/* A proxy's metatable also holds its real table under the address of this byte (true in the
+ * light proxies' shared metatable): one raw lookup by a key no rule can make recognises a proxy
+ * and finds its table, where comparing __newindex and reading __index took two lookups by
+ * string. Rules never see a proxy's metatable, so they cannot forge the key. */
+static const char proxy_backing_key = 0;
+
+static void push_light_proxy(lua_State *L);
+
+/* A light proxy's table is built raw all the way down: its nested tables are sealed when they are
+ * first read (a class-level rule reads a few of a student's two hundred tables). With the real
+ * table at `real` and the value just read from it under the key at `key` on top: a table without
+ * a metatable is one of those raw tables, and is replaced, in the real table and on the stack, by
+ * a light proxy of its own before any rule can see it. Proxies have metatables; input tables have
+ * none. The proxy is the engine's allocation, not the rule's: the memory cap is lifted for it. */
+static void seal_on_read(lua_State *L, int real, int key) {
+    if (lua_type(L, -1) != LUA_TTABLE) return;
+    if (lua_getmetatable(L, -1)) {
+        lua_pop(L, 1);
+        return;
+    }
+    TrellisControl *control = control_of(L);
+    int enforced = control->memory_enforced;
+    control->memory_enforced = 0;
+    push_light_proxy(L);
+    control->memory_enforced = enforced;
+    lua_replace(L, -2);
+    lua_pushvalue(L, key);
+    lua_pushvalue(L, -2);
+    lua_rawset(L, real);
+}
+
 static int light_index(lua_State *L) {
-    lua_rawgetp(L, 1, &light_backing_key);
+    lua_settop(L, 2);
+    lua_rawgetp(L, 1, &light_backing_key);      /* 3 */
     lua_pushvalue(L, 2);
-    lua_rawget(L, -2);
+    lua_rawget(L, 3);
+    seal_on_read(L, 3, 2);
     return 1;
 }
 
-/* Pushes the real table behind the proxy at idx and returns 1, or pushes nothing and returns 0
- * when the value is not one of the engine's proxies. Never runs a metamethod. */
+#define REGULAR_PROXY 1
+#define LIGHT_PROXY 2
+
+/* Pushes the real table behind the proxy at idx and returns REGULAR_PROXY or LIGHT_PROXY, or
+ * pushes nothing and returns 0 when the value is not one of the engine's proxies. Never runs a
+ * metamethod. */
 static int push_backing_of(lua_State *L, int idx) {
     idx = lua_absindex(L, idx);
     if (lua_type(L, idx) != LUA_TTABLE || !lua_getmetatable(L, idx)) return 0;
-    lua_pushliteral(L, "__newindex");
-    int is_proxy = lua_rawget(L, -2) == LUA_TFUNCTION && lua_tocfunction(L, -1) == readonly_newindex;
-    lua_pop(L, 1);
-    if (is_proxy) {
-        lua_pushliteral(L, "__index");
-        int type = lua_rawget(L, -2);
-        if (type == LUA_TTABLE) {
-            lua_remove(L, -2);
-            return 1;
-        }
-        if (type == LUA_TFUNCTION && lua_tocfunction(L, -1) == light_index) {
-            lua_pop(L, 2);
-            if (lua_rawgetp(L, idx, &light_backing_key) == LUA_TTABLE) return 1;
-        }
-        lua_pop(L, 1);
-        return 0;
+    int type = lua_rawgetp(L, -1, &proxy_backing_key);
+    if (type == LUA_TTABLE) {
+        lua_remove(L, -2);
+        return REGULAR_PROXY;
     }
-    lua_pop(L, 1);
+    lua_pop(L, 2);
+    if (type == LUA_TBOOLEAN) {
+        if (lua_rawgetp(L, idx, &light_backing_key) == LUA_TTABLE) return LIGHT_PROXY;
+        lua_pop(L, 1);
+    }
     return 0;
 }
 
@@ -346,8 +375,13 @@ static void push_backing(lua_State *L) {
     if (!push_backing_of(L, 1)) luaL_error(L, "not a read-only input table");
 }
 
+/* Only ever the __len of a proxy's metatable, which no rule can reach: index 1 is a proxy. */
 static int readonly_len(lua_State *L) {
-    push_backing(L);
+    lua_getmetatable(L, 1);
+    if (lua_rawgetp(L, -1, &proxy_backing_key) != LUA_TTABLE) {
+        lua_settop(L, 1);
+        push_backing(L);
+    }
     lua_pushinteger(L, (lua_Integer)lua_rawlen(L, -1));
     return 1;
 }
@@ -360,9 +394,26 @@ int trellis_safe_next(lua_State *L) {
     luaL_checktype(L, 1, LUA_TTABLE);
     lua_settop(L, 2);
     if (lazy_next_of_proxy(L)) return lua_gettop(L) - 2;
-    if (push_backing_of(L, 1)) lua_replace(L, 1);
-    if (lua_next(L, 1)) return 2;
+    int kind = push_backing_of(L, 1);
+    if (kind) lua_replace(L, 1);
+    if (lua_next(L, 1)) {
+        /* A light proxy's nested tables may still be raw (see seal_on_read); a regular proxy's
+         * are proxies, and a rule's own table holds what it holds. */
+        if (kind == LIGHT_PROXY) seal_on_read(L, 1, lua_gettop(L) - 1);
+        return 2;
+    }
     lua_pushnil(L);
+    return 1;
+}
+
+/* For the helper library alone (sandbox.lua gives it to no rule): the real table behind a
+ * read-only proxy, else the value itself. The helpers' loops read through it without a
+ * metamethod per read; they hand rules only its elements, which are proxies themselves. */
+int trellis_input_table(lua_State *L) {
+    /* Regular proxies only: a light proxy's nested tables may still be raw (see seal_on_read),
+     * and the helpers would hand those out. Its reads seal them. */
+    if (lua_getmetatable(L, 1) && lua_rawgetp(L, -1, &proxy_backing_key) == LUA_TTABLE) return 1;
+    lua_settop(L, 1);
     return 1;
 }
 
@@ -376,7 +427,7 @@ static int readonly_pairs(lua_State *L) {
 /* Pushes a proxy metatable whose __index is the value at `index_value`: the table itself for a
  * proxy, light_index for the light proxies' shared metatable. */
 static void push_proxy_metatable(lua_State *L, int index_value) {
-    lua_createtable(L, 0, 5);
+    lua_createtable(L, 0, 6);
     lua_pushliteral(L, "__index");
     lua_pushvalue(L, index_value);
     lua_rawset(L, -3);
@@ -392,6 +443,12 @@ static void push_proxy_metatable(lua_State *L, int index_value) {
     lua_pushliteral(L, "__metatable");
     lua_pushboolean(L, 0);
     lua_rawset(L, -3);
+    if (lua_type(L, index_value) == LUA_TTABLE) {
+        lua_pushvalue(L, index_value);
+    } else {
+        lua_pushboolean(L, 1);
+    }
+    lua_rawsetp(L, -2, &proxy_backing_key);
 }
 
 /* A new proxy for the table at the top of the stack, pushed above it. */
@@ -423,6 +480,11 @@ void trellis_light_proxies(lua_State *L, int enabled) {
     control_of(L)->light_proxies = enabled;
 }
 
+void trellis_seal_light(lua_State *L) {
+    push_light_proxy(L);
+    lua_replace(L, -2);
+}
+
 /* The pool keeps at most this many proxies: enough for a student of several thousand sessions;
  * a larger one gets fresh proxies beyond it. */
 #define TRELLIS_PROXY_POOL_MAX 8192
@@ -443,11 +505,8 @@ void trellis_proxy_pool_end(lua_State *L) {
 
 void trellis_make_readonly(lua_State *L) {
     TrellisControl *control = control_of(L);
-    if (control->light_proxies) {
-        push_light_proxy(L);
-        lua_replace(L, -2);
-        return;
-    }
+    /* Left raw: trellis_seal_light wraps the outermost table, and reads seal the rest. */
+    if (control->light_proxies) return;
     if (!control->proxy_pool_active || control->proxy_pool_cursor >= TRELLIS_PROXY_POOL_MAX) {
         push_new_proxy(L);
         lua_replace(L, -2);
@@ -462,6 +521,8 @@ void trellis_make_readonly(lua_State *L) {
         lua_pushliteral(L, "__index");
         lua_pushvalue(L, real);
         lua_rawset(L, -3);
+        lua_pushvalue(L, real);
+        lua_rawsetp(L, -2, &proxy_backing_key);
         lua_pop(L, 1);
     } else {
         lua_pop(L, 1);
@@ -1007,6 +1068,7 @@ static const int packed_session_is_integer[] = { 0, 0, 0, 1, 1, 1, 0, 0 };
 typedef struct {
     const unsigned char *bytes;
     size_t length;
+    int read_only; /* sessions are sealed as built (not under --unsafe-no-sandbox) */
 } PackedSessions;
 
 static uint32_t read_u32(const unsigned char *bytes) {
@@ -1046,18 +1108,21 @@ static int load_packed_session(void *context, lua_State *L, lua_Integer index) {
         }
         lua_setfield(L, -2, packed_session_fields[field]);
     }
-    push_light_proxy(L);
-    lua_replace(L, -2);
+    if (packed->read_only) {
+        push_light_proxy(L);
+        lua_replace(L, -2);
+    }
     return 1;
 }
 
-void trellis_push_packed_sessions(lua_State *L) {
+void trellis_push_packed_sessions(lua_State *L, int read_only) {
     size_t length = 0;
     const char *bytes = lua_tolstring(L, -1, &length);
     /* The pointer and length live beside the spec, in a userdata that keeps the string alive. */
     PackedSessions *packed = (PackedSessions *)lua_newuserdatauv(L, sizeof(PackedSessions), 1);
     packed->bytes = (const unsigned char *)bytes;
     packed->length = length;
+    packed->read_only = read_only;
     lua_pushvalue(L, -2);
     lua_setiuservalue(L, -2, 1);
     TrellisLazySpec spec = { .count = packed_session_count(packed->bytes, length), .load = load_packed_session, .context = packed, .weak = 0 };

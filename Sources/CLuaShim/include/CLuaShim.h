@@ -92,15 +92,26 @@ void trellis_make_readonly(lua_State *L);
 void trellis_proxy_pool_begin(lua_State *L);
 void trellis_proxy_pool_end(lua_State *L);
 
-/// While set, trellis_make_readonly makes light proxies: one table holding its real table under
-/// a key rules cannot name, and one metatable shared by all, whose __index is a C function. A
-/// third of the cost of a proxy to make, several times the cost of a read through it: for
-/// input that is made often and read little (the students of a class, for class-level rules).
+/// While set, trellis_make_readonly leaves tables raw, for trellis_seal_light to wrap the
+/// outermost one in a light proxy: one table holding its real table under a key rules cannot
+/// name, and one metatable shared by all, whose __index is a C function. A nested table is
+/// sealed (in a light proxy of its own, stored in place of it) when it is first read, through
+/// `.`, `ipairs` or `next`, before any rule can see it. Several times the cost of a regular
+/// proxy per read, but only the tables read are ever sealed: for input that is made often and
+/// read little (the students of a class, for class-level rules).
 void trellis_light_proxies(lua_State *L, int enabled);
+
+/// Replaces the table at the top of the stack, built raw while light proxies were on, with a
+/// light proxy of it.
+void trellis_seal_light(lua_State *L);
 
 /// `next` for rules: over a read-only proxy, the entries of the table it stands for (whose
 /// nested tables are proxies too); over any other table, Lua's own `next`.
 int trellis_safe_next(lua_State *L);
+
+/// The real table behind a read-only proxy, else its argument: for the helper library only,
+/// which never hands that table to a rule. A rule that held it could write to the input.
+int trellis_input_table(lua_State *L);
 
 /// Registers a function of the sandbox that every rule shares (a rule's state can refer to it and
 /// still be known not to change); returns it.
@@ -171,7 +182,8 @@ void trellis_push_lazy(lua_State *L, const TrellisLazySpec *spec);
 /// Replaces the string at the top of the stack, a skill's sessions packed by the host (layout in
 /// CLuaShim.c), with a read-only list of them whose session tables are built when read: the
 /// students of class-level rules, which read a few sessions of each skill, are made cheaply.
-void trellis_push_packed_sessions(lua_State *L);
+/// With `read_only`, each session's table is sealed as it is built.
+void trellis_push_packed_sessions(lua_State *L, int read_only);
 
 static inline void trellis_pop(lua_State *L, int n) { lua_pop(L, n); }
 static inline void trellis_newtable(lua_State *L) { lua_newtable(L); }

@@ -70,7 +70,13 @@ final class RuleRunner {
         trellis_pushcfunction(lua.state, trellis_safe_next)
         trellis_pushcfunction(lua.state, trellis_register_shared)
         trellis_pushcfunction(lua.state, trellis_mark_read_only)
-        try lua.call(arguments: 9, results: 1, guarded: false)
+        // Without read-only input there is nothing to see through: the helpers then skip the call.
+        if lua.readOnlyInput {
+            trellis_pushcfunction(lua.state, trellis_input_table)
+        } else {
+            lua_pushnil(lua.state)
+        }
+        try lua.call(arguments: 10, results: 1, guarded: false)
         return lua.reference()
     }
 

@@ -228,12 +228,14 @@ final class LuaState {
         body()
     }
 
-    /// Runs `body` (which pushes input) making light read-only proxies: cheaper to make, dearer
-    /// to read through, for input made often and read little.
+    /// Runs `body` (which pushes one table of input) making light read-only proxies: the table
+    /// is built raw and wrapped in one light proxy, and its nested tables are sealed as rules
+    /// read them. Cheap to make, dearer to read through: for input made often and read little.
     func withLightProxies(_ body: () -> Void) {
         trellis_light_proxies(state, 1)
-        defer { trellis_light_proxies(state, 0) }
         body()
+        trellis_light_proxies(state, 0)
+        if readOnlyInput { trellis_seal_light(state) }
     }
 
     /// Pushes the table behind a read-only proxy (or the value itself) and returns its index.

@@ -124,6 +124,6 @@ extension LuaState {
         packed.withUnsafeBytes { buffer in
             _ = lua_pushlstring(state, buffer.baseAddress?.assumingMemoryBound(to: CChar.self), buffer.count)
         }
-        trellis_push_packed_sessions(state)
+        trellis_push_packed_sessions(state, readOnlyInput ? 1 : 0)
     }
 }

@@ -9,6 +9,14 @@
 
 local trellis = { api = 1 }
 
+-- In a sandboxed state, input_table(t) is the real table behind the read-only input table t, and
+-- t itself for any other value (a rule's own table keeps its metamethods). Reading the real table
+-- takes no metamethod, where a read through the proxy takes one and `#` a call into C: the loops
+-- below read it. What it returns never leaves this file: helpers read it and hand rules only its
+-- elements (proxies themselves, as input is sealed bottom-up) or fresh tables. Nil when input is
+-- not read-only: `input_table and input_table(t) or t` then costs no call.
+local input_table = input_table
+
 ---@alias trellis.Ladder string[] levels ordered from most support to least
 
 ---@class trellis.Session
@@ -66,6 +74,7 @@ trellis.ladder = {}
 ---@param level string?
 ---@return integer? index nil when the level is not on the ladder
 function trellis.ladder.index(ladder, level)
+    ladder = input_table and input_table(ladder) or ladder
     for i, name in ipairs(ladder) do
         if name == level then
             return i
@@ -105,6 +114,7 @@ end
 ---@param level string?
 ---@return boolean
 function trellis.ladder.is_last(ladder, level)
+    ladder = input_table and input_table(ladder) or ladder
     return level ~= nil and #ladder > 0 and ladder[#ladder] == level
 end
 
@@ -129,10 +139,12 @@ end
 ---@param field "prompt_level"|"stage"
 ---@return string?
 function trellis.sessions.current_level(skill, field)
+    skill = input_table and input_table(skill) or skill
     if skill[field] ~= nil then
         return skill[field]
     end
     local sessions = skill.sessions or {}
+    sessions = input_table and input_table(sessions) or sessions
     local newest = sessions[#sessions]
     return newest and newest[field]
 end
@@ -147,7 +159,9 @@ end
 ---@param n integer? at most this many (the newest ones)
 ---@return trellis.Session[]
 function trellis.sessions.at_level(skill, field, level, n)
+    skill = input_table and input_table(skill) or skill
     local sessions = skill.sessions or {}
+    sessions = input_table and input_table(sessions) or sessions
     local last = #sessions
     local first = last + 1 -- the run is sessions[first..last]
     while level ~= nil and first > 1 and sessions[first - 1][field] == level do
@@ -179,6 +193,7 @@ end
 function trellis.sessions.evidence(list)
     local out = {}
     for _, s in ipairs(list) do
+        s = input_table and input_table(s) or s
         local p = trellis.percent(s)
         out[#out + 1] = {
             date = s.date,
@@ -331,7 +346,8 @@ trellis.work = {}
 ---@return string[] ids in input order
 function trellis.work.missing(student, skill_id)
     local ids = {}
-    for _, item in ipairs(student.work or {}) do
+    local work = student.work or {}
+    for _, item in ipairs(input_table and input_table(work) or work) do
         if item.status == "missing" and item.skill == skill_id then
             ids[#ids + 1] = item.id
         end
@@ -786,7 +802,8 @@ end
 function trellis.class.results(class, student_id, skill_id, action)
     local out = {}
     local results = class.results and class.results[student_id]
-    for _, result in ipairs(results or {}) do
+    results = results or {}
+    for _, result in ipairs(input_table and input_table(results) or results) do
         if result.skill == skill_id and (action == nil or result.action == action) then
             out[#out + 1] = result
         end

@@ -6,7 +6,7 @@
 -- A rule gets fresh globals for every student: the engine makes a new table whose
 -- metatable is the one returned here, so reads fall through to the shared, read-only base.
 local helpers_source, memory_limit, safe_setmetatable, charge_resume, limit_reached, hook_coroutine, safe_next,
-  register_shared, mark_read_only = ...
+  register_shared, mark_read_only, input_table = ...
 
 -- Every read-only table's metatable is marked: a rule whose module-level locals hold only such
 -- tables (and values that cannot change) need not run afresh for each student.
@@ -353,8 +353,13 @@ local function constant(value, depth)
   end
   return read_only("constant", fields)
 end
-local helper_environment = setmetatable({ read_only_copy = function(value) return constant(value, 0) end },
-  { __index = base })
+-- input_table (nil when input is not read-only) sees through a read-only input table to the real
+-- one: the helpers' loops read it without a metamethod per read. Only the helpers hold it (their
+-- environment is out of every rule's reach), and they hand rules none of those real tables.
+local helper_environment = setmetatable({
+  read_only_copy = function(value) return constant(value, 0) end,
+  input_table = input_table,
+}, { __index = base })
 local helpers = assert(load(helpers_source, "@trellis/helpers.lua", "t", helper_environment))()
 
 base.trellis = deep_read_only("trellis", helpers)
