@@ -47,7 +47,8 @@ public struct StreamProgress: Sendable {
 public struct StreamedEvaluation: Sendable {
     public var asOf: String
     public var summary: EvaluationSummary
-    /// The class-level rules' result; nil when the pack has none.
+    /// The class-level rules' result; nil when the pack has none. With `deliverClass`, its
+    /// recommendations went there and it holds their notes and errors only.
     public var classResult: ClassResult?
 }
 

@@ -3,7 +3,7 @@
 /// whole report.
 ///
 /// Calls must come one at a time and in order: `write` for each outcome, then `finish`
-/// (`Engine.evaluate(_:context:jobs:progress:deliver:)` calls `deliver` that way).
+/// (`Engine.evaluate(_:context:jobs:progress:deliver:deliverClass:)` calls `deliver` that way).
 public final class ReportWriter: @unchecked Sendable {
     private let format: ReportFormat
     private let sink: any OutputSink
