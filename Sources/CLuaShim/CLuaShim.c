@@ -157,6 +157,10 @@ static pthread_mutex_t watch_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t watch_wake = PTHREAD_COND_INITIALIZER;
 static TrellisControl *watched_calls[TRELLIS_MAX_WATCHED];
 static int watched_count;
+/* The watchdog waits on watch_wake only after a while with no call to watch: waking it for each
+ * call (a rule call is often a few microseconds) cost a futex wake and a thread switch per call. */
+#define TRELLIS_WATCH_IDLE_NS 100000000
+static int watchdog_waiting;
 static int watch_signal;
 static pthread_once_t watch_once = PTHREAD_ONCE_INIT;
 static __thread TrellisControl *volatile thread_control;
@@ -173,9 +177,16 @@ static void watch_handler(int signal_number) {
 static void *watch_loop(void *unused) {
     (void)unused;
     pthread_mutex_lock(&watch_lock);
+    int64_t last_busy = monotonic_ns();
     for (;;) {
-        while (watched_count == 0) pthread_cond_wait(&watch_wake, &watch_lock);
         int64_t now = monotonic_ns();
+        if (watched_count > 0) last_busy = now;
+        while (watched_count == 0 && now - last_busy >= TRELLIS_WATCH_IDLE_NS) {
+            watchdog_waiting = 1;
+            pthread_cond_wait(&watch_wake, &watch_lock);
+            watchdog_waiting = 0;
+            now = last_busy = monotonic_ns();
+        }
         for (int i = 0; i < watched_count; i++) {
             TrellisControl *control = watched_calls[i];
             /* Sent again each period until the worker has armed its hook. */
@@ -233,7 +244,7 @@ static int watch(TrellisControl *control) {
     }
     watched_calls[watched_count++] = control;
     control->watched = 1;
-    pthread_cond_signal(&watch_wake);
+    if (watchdog_waiting) pthread_cond_signal(&watch_wake);
     pthread_mutex_unlock(&watch_lock);
     return 1;
 }

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import Trellis
 
@@ -469,6 +470,19 @@ struct LuaBridgeTests {
         #expect(classResult.errors.map(\.message) == ["ran more than 3000000 instructions"])
         #expect(classResult.errors.first?.location == "rules/class-loop.lua:3")
         #expect(report.results.allSatisfy { $0.errors.isEmpty && $0.recommendations.count == 1 })
+    }
+
+    @Test("a loop that starts after the watchdog has gone idle is still stopped")
+    func loopAfterIdleWatchdog() throws {
+        // The watchdog thread sleeps on a condition after 100 ms without a rule call, and only
+        // then is woken by the next call: a budget of a million is counted by a hook it arms.
+        let limits = RuleLimits(instructions: 1_000_000, memoryBytes: 64 << 20, milliseconds: 60_000)
+        let engine = try engine([badRule("    while true do end"), goodRule], limits: limits)
+        for _ in 0..<2 {
+            Thread.sleep(forTimeInterval: 0.3)
+            let issue = try checkOnlyTargetFailed(engine.evaluate(threeStudents))
+            #expect(issue.message == "ran more than 1000000 instructions")
+        }
     }
 
     @Test("an infinite loop inside pcall is still stopped, and the rule still fails where it tried to go on")
