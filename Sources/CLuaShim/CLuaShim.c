@@ -893,7 +893,9 @@ int trellis_emit(lua_State *L) {
     if (control->emit_callback == NULL) {
         return luaL_error(L, "ctx.emit is for evaluate_class; evaluate returns its recommendations");
     }
-    luaL_checktype(L, 1, LUA_TTABLE);
+    if (lua_type(L, 1) != LUA_TTABLE) {
+        return luaL_error(L, "ctx.emit takes a recommendation or a note (a table), not a %s", luaL_typename(L, 1));
+    }
     lua_settop(L, 1);
     luaL_checkstack(L, 40, "ctx.emit");
     /* What the host copies out is not the rule's allocation (as for lazy elements). */

@@ -102,7 +102,7 @@ struct ClassEmitTests {
         ])
         let classResult = try #require(engine.evaluate(Self.students).classResult)
         #expect(classResult.errors.isEmpty)
-        #expect(classResult.recommendations.map(\.reason) == ["false: bad argument #1 to '?' (table expected, got string)"])
+        #expect(classResult.recommendations.map(\.reason) == ["false: ctx.emit takes a recommendation or a note (a table), not a string"])
     }
 
     @Test func aRuleCanEmitFromACoroutine() throws {
