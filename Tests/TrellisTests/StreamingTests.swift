@@ -107,6 +107,48 @@ struct StreamingTests {
     }
 }
 
+/// How many batches a stream hands out before one is done.
+struct StreamPipelineTests {
+    /// Every worker can hold a batch while each waits for an earlier one, however many workers
+    /// there are (a fixed bound of 8 left the 9th and later workers of a larger machine idle).
+    @Test(arguments: [1, 4, 12])
+    func eachWorkerGetsABatchBeforeAnyIsDone(workers: Int) throws {
+        let text = String(repeating: "{}\n", count: 64 * 40)
+        let handedOut = try withTemporaryInput(text) { descriptor in
+            let input = NDJSONInput(descriptor: descriptor, sourceName: "roster.ndjson")
+            let pipeline = StreamPipeline(
+                reader: LineReader(descriptor: descriptor), input: input, workers: workers, spill: nil, progress: nil, deliver: { _ in })
+            let taken = Taken()
+            let stopped = DispatchSemaphore(value: 0)
+            // Taken on another thread: a pipeline that blocks stops the taking, not the test.
+            let taker = Thread {
+                while !taken.stop, let (sequence, _) = pipeline.nextBatch() { taken.append(sequence) }
+                stopped.signal()
+            }
+            taker.start()
+            Thread.sleep(forTimeInterval: 0.5)
+            let count = taken.sequences.count
+            taken.stop = true
+            for sequence in taken.sequences { pipeline.complete(sequence, [], bytesReadSoFar: 0) }
+            #expect(stopped.wait(timeout: .now() + 10) == .success)
+            return count
+        }
+        #expect(handedOut == 2 * workers)
+    }
+}
+
+private final class Taken: @unchecked Sendable {
+    private let lock = NSLock()
+    private var taken: [Int] = []
+    private var stopping = false
+    var sequences: [Int] { lock.withLock { taken } }
+    var stop: Bool {
+        get { lock.withLock { stopping } }
+        set { lock.withLock { stopping = newValue } }
+    }
+    func append(_ sequence: Int) { lock.withLock { taken.append(sequence) } }
+}
+
 /// Batches of whole lines, whatever the read size: line numbers, CRLF, a byte-order mark, blank
 /// lines and a last line without a newline.
 struct LineReaderTests {
@@ -179,6 +221,43 @@ struct LazyClassTests {
                 """)
         let listed = ids.enumerated().map { "\($0.offset + 1)=\($0.element)" }.joined(separator: ",")
         #expect(reason == "\(listed) #5 keyed 5 same true none nilnil")
+    }
+
+    /// `class.results` finds each student by id past damaged lines and a repeated id: the
+    /// repeat's results are the first use's, and an id whose only valid line repeated a damaged
+    /// one has none.
+    @Test func resultsAreFoundByIDPastDamagedLines() throws {
+        var lines = (0..<40).map { DocumentJSON.student(Student(id: "s-\($0)")) }
+        lines[5] = "{not json"
+        lines[9] = "{\"id\": \"s-9\", \"skills\": [ {\"id\": 1 } ]}"  // damaged, then repeated valid
+        lines[30] = DocumentJSON.student(Student(id: "s-9"))
+        lines[31] = DocumentJSON.student(Student(id: "s-12", name: "Again"))
+        let engine = try Engine(
+            rulePack: RulePack(sources: [
+                RuleSource(
+                    path: "class-rule.lua",
+                    source: """
+                        return { id = "c",
+                          evaluate = function(student) return { { kind = "k", action = "a", reason = "for " .. student.id .. " " .. tostring(student.name) } } end,
+                          evaluate_class = function(class)
+                            local found = {}
+                            for _, s in ipairs(class.students) do
+                              local recs = class.results[s.id]
+                              found[#found + 1] = s.id .. ":" .. (recs and recs[1].reason or "none")
+                            end
+                            found[#found + 1] = "s-9:" .. tostring(class.results["s-9"])
+                            return { { kind = "k", action = "a", reason = table.concat(found, ",") } }
+                          end }
+                        """)
+            ]))
+        let result = try withTemporaryInput(lines.joined(separator: "\n")) { descriptor in
+            try engine.evaluate(NDJSONInput(descriptor: descriptor, sourceName: "damaged.ndjson"), context: ClassContext(asOf: "2026-11-20"), jobs: 2, deliver: { _ in })
+        }
+        let classResult = try #require(result.classResult)
+        #expect(classResult.errors.isEmpty, "\(classResult.errors)")
+        let kept = (0..<40).filter { ![5, 9, 30, 31].contains($0) }
+        let expected = kept.map { "s-\($0):for s-\($0) nil" } + ["s-9:nil"]
+        #expect(classResult.recommendations.first?.reason == expected.joined(separator: ","))
     }
 
     @Test func theyAreReadOnly() throws {

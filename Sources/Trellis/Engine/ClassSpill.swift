@@ -9,10 +9,16 @@ import Foundation
 final class ClassSpill: @unchecked Sendable {
     private let descriptor: Int32
     private var end = 0
-    private var studentSpans: [(offset: Int, length: Int32)] = []
-    private var resultSpans: [(offset: Int, length: Int32)] = []
+    // Per student, in input order: where its image starts (its winners follow it, up to the
+    // next student's start), the image's length, and its line. Flat arrays of numbers, since at
+    // district scale this index is most of what grows with the roster.
+    private var starts: [Int] = []
+    private var imageLengths: [UInt32] = []
+    private var lines: [Int] = []
     private(set) var ids: [String] = []
-    private var indexByID: [String: Int] = [:]
+    /// The line where each id of the stream was first used: the duplicate check's table, handed
+    /// over when the stream ends rather than kept twice (`useFirstLines`).
+    private var firstLines: [String: Int] = [:]
     private(set) var writeError: (any Error)?
 
     init() throws {
@@ -35,35 +41,50 @@ final class ClassSpill: @unchecked Sendable {
     private(set) var studentBytes = 0
 
     /// Keeps one evaluated student: its checked record (a `StudentImage`), and its winning
-    /// recommendations.
-    func append(image: [UInt8], lineLength: Int, id: String, recommendations: [Recommendation]) {
+    /// recommendations. Students come in input order.
+    func append(image: [UInt8], lineLength: Int, line: Int, id: String, recommendations: [Recommendation]) {
         let encoded = StudentImage.encode(winners: recommendations)
-        guard let studentOffset = write(image), let resultOffset = write(encoded) else { return }
-        studentSpans.append((studentOffset, Int32(clamping: image.count)))
+        guard let start = write(image), write(encoded) != nil else { return }
+        starts.append(start)
+        imageLengths.append(UInt32(image.count))
+        lines.append(line)
         studentBytes += lineLength
-        resultSpans.append((resultOffset, Int32(clamping: encoded.count)))
-        indexByID[id] = ids.count
         ids.append(id)
     }
 
     /// The student at `index` (0-based), decoded again from its image, as a class-level rule gets
     /// it (`StudentImage.decodeForClass`).
     func student(at index: Int) -> (student: Student, packedSessions: [ArraySlice<UInt8>?])? {
-        let span = studentSpans[index]
-        guard let bytes = read(offset: span.offset, length: Int(span.length)) else { return nil }
+        guard let bytes = read(offset: starts[index], length: Int(imageLengths[index])) else { return nil }
         return StudentImage.decodeForClass(bytes)
     }
 
     /// The winning recommendations of the student at `index` (0-based): the fields class-level
     /// rules see.
     func recommendations(at index: Int) -> [Recommendation]? {
-        let span = resultSpans[index]
-        guard let bytes = read(offset: span.offset, length: Int(span.length)) else { return nil }
+        let start = starts[index] + Int(imageLengths[index])
+        let next = index + 1 < starts.count ? starts[index + 1] : end
+        guard let bytes = read(offset: start, length: next - start) else { return nil }
         return StudentImage.decodeWinners(bytes)
     }
 
+    /// Takes the line where each id of the stream was first used, after the last `append`; ids
+    /// whose first line was not kept (a student that was not evaluated) are found by no index.
+    func useFirstLines(_ firstLines: [String: Int]) {
+        self.firstLines = firstLines
+    }
+
     /// The index (0-based) of the student with `id`.
-    func index(of id: String) -> Int? { indexByID[id] }
+    func index(of id: String) -> Int? {
+        guard let line = firstLines[id] else { return nil }
+        var low = 0
+        var high = lines.count
+        while low < high {
+            let middle = (low + high) / 2
+            if lines[middle] < line { low = middle + 1 } else { high = middle }
+        }
+        return low < lines.count && lines[low] == line ? low : nil
+    }
 
     private func write(_ bytes: [UInt8]) -> Int? {
         guard writeError == nil else { return nil }

@@ -74,9 +74,10 @@ extension Engine {
         deliver: @escaping @Sendable (StudentOutcome) -> Void, deliverClass: (@Sendable (Recommendation) -> Void)? = nil
     ) throws -> StreamedEvaluation {
         let spill = hasClassRules ? try ClassSpill() : nil
-        let pipeline = StreamPipeline(
-            reader: LineReader(descriptor: input.descriptor, prefix: input.prefix), input: input, spill: spill, progress: progress, deliver: deliver)
         let workers = max(1, jobs)
+        let pipeline = StreamPipeline(
+            reader: LineReader(descriptor: input.descriptor, prefix: input.prefix), input: input, workers: workers, spill: spill, progress: progress,
+            deliver: deliver)
         let decoder = StudentDecoder(ladders: context.ladders)
         let work: @Sendable (Int) -> Void = { _ in
             let runner: RuleRunner?
@@ -113,10 +114,11 @@ extension Engine {
         } else {
             DispatchQueue.concurrentPerform(iterations: workers, execute: work)
         }
-        var summary = try pipeline.end()
+        var (summary, firstLines) = try pipeline.end()
         var classResult: ClassResult?
         if let spill {
             if let error = spill.writeError { throw error }
+            spill.useFirstLines(firstLines)
             progress?(StreamProgress(phase: .classRules, students: summary.students, bytesRead: input.totalBytes ?? 0, totalBytes: input.totalBytes))
             var delivered = 0
             let result = evaluateClass(spill, context: context, deliver: deliverClass.map { deliverClass in
@@ -135,7 +137,7 @@ extension Engine {
 
 /// The shared state of a streamed run: hands out batches in order, keeps at most a few batches
 /// in flight, and delivers finished batches in input order.
-private final class StreamPipeline: @unchecked Sendable {
+final class StreamPipeline: @unchecked Sendable {
     struct Evaluated {
         var line: Int
         var outcome: StudentOutcome
@@ -155,18 +157,20 @@ private final class StreamPipeline: @unchecked Sendable {
     private var finished: [Int: (batch: [Evaluated], bytesRead: Int)] = [:]
     private var readingDone = false
     private var readError: (any Error)?
-    private var duplicates = RosterReader.DuplicateChecker()
+    private var duplicates = RosterReader.DuplicateChecker(counting: .lines)
     private var summary = EvaluationSummary()
     private let spill: ClassSpill?
-    /// Batches handed out but not yet delivered; bounds memory.
-    private let maximumInFlight = 8
+    /// Batches handed out but not yet delivered; bounds memory. Two a worker: one being
+    /// evaluated and one done, waiting for an earlier, slower batch.
+    private let maximumInFlight: Int
 
     init(
-        reader: LineReader, input: NDJSONInput, spill: ClassSpill?, progress: (@Sendable (StreamProgress) -> Void)?,
+        reader: LineReader, input: NDJSONInput, workers: Int, spill: ClassSpill?, progress: (@Sendable (StreamProgress) -> Void)?,
         deliver: @escaping @Sendable (StudentOutcome) -> Void
     ) {
         self.reader = reader
         self.input = input
+        maximumInFlight = 2 * workers
         self.spill = spill
         self.progress = progress
         self.deliver = deliver
@@ -218,7 +222,7 @@ private final class StreamPipeline: @unchecked Sendable {
             issues = existing
         }
         var isDuplicate = false
-        if let id, let message = duplicates.check(id: id, label: "line \(item.line)") {
+        if let id, let message = duplicates.check(id: id, at: item.line) {
             issues.append(
                 TrellisIssue(
                     kind: .invalidStudent, student: id, message: message, location: "\(input.sourceName):\(item.line):1",
@@ -228,16 +232,17 @@ private final class StreamPipeline: @unchecked Sendable {
         }
         summary.add(outcome)
         if let spill, !isDuplicate, let image = item.image, case .evaluated(let result) = outcome {
-            spill.append(image: image, lineLength: item.lineLength, id: result.student, recommendations: result.recommendations)
+            spill.append(image: image, lineLength: item.lineLength, line: item.line, id: result.student, recommendations: result.recommendations)
         }
         deliver(outcome)
     }
 
-    /// After every worker has stopped: the summary.
-    func end() throws -> EvaluationSummary {
+    /// After every worker has stopped: the summary, and the line where each student id was
+    /// first used.
+    func end() throws -> (EvaluationSummary, firstLines: [String: Int]) {
         condition.lock()
         defer { condition.unlock() }
         if let readError { throw readError }
-        return summary
+        return (summary, duplicates.firstPlace)
     }
 }

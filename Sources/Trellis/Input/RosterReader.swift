@@ -233,7 +233,7 @@ public enum RosterReader {
             throw InputError("required field 'students' is missing", location: location(of: 0, in: bytes, sourceName: sourceName))
         }
         var entries: [RosterEntry] = []
-        var checker = DuplicateChecker()
+        var checker = DuplicateChecker(counting: .studentIndexes)
         let decoder = StudentDecoder(ladders: context.ladders)
         var scanner = JSONScanner(bytes, offset: studentsOffset)
         do {
@@ -253,7 +253,7 @@ public enum RosterReader {
                 scanner = reader.scanner
                 let prefix = "students[\(index)]" + (id.map { " (\($0))" } ?? "")
                 var issues = reader.issues.map { issue($0, prefix: prefix, studentID: id, kind: .invalidStudent, bytes: bytes, sourceName: sourceName) }
-                if let id, let duplicate = checker.check(id: id, label: "students[\(index)]") {
+                if let id, let duplicate = checker.check(id: id, at: index) {
                     issues.append(
                         TrellisIssue(
                             kind: .invalidStudent, student: id, message: duplicate,
@@ -280,7 +280,7 @@ public enum RosterReader {
 
     private static func readLines(_ bytes: UnsafeBufferPointer<UInt8>, sourceName: String, context: ClassContext) -> Roster {
         var entries: [RosterEntry] = []
-        var checker = DuplicateChecker()
+        var checker = DuplicateChecker(counting: .lines)
         let decoder = StudentDecoder(ladders: context.ladders)
         var lineStart = 0
         var lineNumber = 1
@@ -322,15 +322,33 @@ public enum RosterReader {
         }
     }
 
-    /// Remembers the student ids of NDJSON lines, in input order, and turns a repeated id into
-    /// an invalid entry that names the line of its first use.
+    /// Remembers the student ids of a roster, in input order, with where each was first used (a
+    /// line of NDJSON, or an index into a document's `students`), and turns a repeated id into an
+    /// invalid entry that names that place.
+    ///
+    /// It keeps a number per id, not a label: at district scale this table is one of the few
+    /// things that grows with the roster.
     struct DuplicateChecker {
-        private var firstSeen: [String: String] = [:]
+        /// What the numbers given to `check` count.
+        enum Places {
+            /// Lines of an NDJSON stream (1-based): "first at line 7".
+            case lines
+            /// Indexes into a document's `students` (0-based): "first at students[6]".
+            case studentIndexes
+        }
 
-        /// A message when `id` was seen before; remembers it (as `label`) otherwise.
-        mutating func check(id: String, label: String) -> String? {
-            if let first = firstSeen[id] { return "duplicate student id \(JSONValue.string(id).briefDescription), first at \(first)" }
-            firstSeen[id] = label
+        let places: Places
+        /// Each id, with the place it was first seen.
+        private(set) var firstPlace: [String: Int] = [:]
+
+        init(counting places: Places) {
+            self.places = places
+        }
+
+        /// A message when `id` was seen before; remembers it (at `place`) otherwise.
+        mutating func check(id: String, at place: Int) -> String? {
+            if let first = firstPlace[id] { return "duplicate student id \(JSONValue.string(id).briefDescription), first at \(label(first))" }
+            firstPlace[id] = place
             return nil
         }
 
@@ -343,9 +361,16 @@ public enum RosterReader {
                 id = studentID
                 issues = existing
             }
-            guard let id, let duplicate = check(id: id, label: "line \(line)") else { return entry }
+            guard let id, let duplicate = check(id: id, at: line) else { return entry }
             issues.append(TrellisIssue(kind: .invalidStudent, student: id, message: duplicate, location: "\(sourceName):\(line):1", path: "line \(line) (\(id)).id"))
             return .invalid(studentID: id, issues: issues)
+        }
+
+        private func label(_ place: Int) -> String {
+            switch places {
+            case .lines: "line \(place)"
+            case .studentIndexes: "students[\(place)]"
+            }
         }
     }
 
