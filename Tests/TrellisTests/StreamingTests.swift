@@ -126,7 +126,11 @@ struct StreamPipelineTests {
                 stopped.signal()
             }
             taker.start()
-            Thread.sleep(forTimeInterval: 0.5)
+            // Waits for the batches each worker may hold (on a loaded machine the taker may be
+            // slow to get them), then a little longer, for any it should not have got.
+            let deadline = Date.now.addingTimeInterval(20)
+            while taken.sequences.count < 2 * workers, Date.now < deadline { Thread.sleep(forTimeInterval: 0.01) }
+            Thread.sleep(forTimeInterval: 0.3)
             let count = taken.sequences.count
             taken.stop = true
             for sequence in taken.sequences { pipeline.complete(sequence, [], bytesReadSoFar: 0) }
