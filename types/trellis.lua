@@ -214,6 +214,9 @@ trellis.api = 1
 --- A read-only copy of `value`, nested tables included: for a rule file's module-level tables.
 --- A rule whose module-level locals hold only such constants, numbers, strings and functions is
 --- not run afresh for each student (it is checked after every call), which saves its top-level code.
+--- A constant holds values only: keys that are strings, numbers or booleans; values that are those,
+--- tables of them and the engine's own functions. A table key, a rule's own function or a
+--- coroutine is an error naming where it is.
 ---@generic T: table
 ---@param value T
 ---@return T

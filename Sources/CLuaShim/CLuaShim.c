@@ -417,6 +417,22 @@ int trellis_safe_next(lua_State *L) {
     return 1;
 }
 
+/* pairs for rules, as the base library's (a __pairs metamethod is honoured) except that a table
+ * without one is walked by trellis_safe_next, never by Lua's own next: the raw next would hand a
+ * rule the hidden key of a light proxy and the real, writable table behind it. */
+int trellis_safe_pairs(lua_State *L) {
+    luaL_checkany(L, 1);
+    if (luaL_getmetafield(L, 1, "__pairs") == LUA_TNIL) {
+        lua_pushcfunction(L, trellis_safe_next);
+        lua_pushvalue(L, 1);
+        lua_pushnil(L);
+    } else {
+        lua_pushvalue(L, 1);
+        lua_call(L, 1, 3);
+    }
+    return 3;
+}
+
 /* For the helper library alone (sandbox.lua gives it to no rule): the real table behind a
  * read-only proxy, else the value itself. The helpers' loops read through it without a
  * metamethod per read; they hand rules only its elements, which are proxies themselves. */

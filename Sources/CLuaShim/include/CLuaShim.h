@@ -109,6 +109,10 @@ void trellis_seal_light(lua_State *L);
 /// nested tables are proxies too); over any other table, Lua's own `next`.
 int trellis_safe_next(lua_State *L);
 
+/// `pairs` for rules: a `__pairs` metamethod as in Lua; for any other table
+/// `trellis_safe_next`, never Lua's own `next` (so `pairs({}) == next` holds in the sandbox too).
+int trellis_safe_pairs(lua_State *L);
+
 /// The real table behind a read-only proxy, else its argument: for the helper library only,
 /// which never hands that table to a rule. A rule that held it could write to the input.
 int trellis_input_table(lua_State *L);

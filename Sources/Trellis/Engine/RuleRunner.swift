@@ -76,7 +76,8 @@ final class RuleRunner {
         } else {
             lua_pushnil(lua.state)
         }
-        try lua.call(arguments: 10, results: 1, guarded: false)
+        trellis_pushcfunction(lua.state, trellis_safe_pairs)
+        try lua.call(arguments: 11, results: 1, guarded: false)
         return lua.reference()
     }
 

@@ -212,6 +212,9 @@ end
 --- A read-only copy of `value`, nested tables included: for a rule file's module-level tables.
 --- A rule whose module-level locals hold only such constants, numbers, strings and functions is
 --- not run afresh for each student (checked after every call), which saves its top-level code.
+--- A constant holds values only: keys that are strings, numbers or booleans; values that are
+--- those, tables of them, and the engine's own functions. Anything that could change or remember
+--- (a table key, a rule's own function, a coroutine) is an error naming where it is.
 ---@generic T: table
 ---@param value T
 ---@return T
@@ -219,7 +222,11 @@ function trellis.constant(value)
     if type(value) ~= "table" then
         error("trellis.constant: expected a table, got " .. type(value), 2)
     end
-    return read_only_copy(value)
+    local ok, copy = pcall(read_only_copy, value)
+    if not ok then
+        error(copy, 2)
+    end
+    return copy
 end
 
 ---------------------------------------------------------------------------------------------------

@@ -6,12 +6,17 @@
 -- A rule gets fresh globals for every student: the engine makes a new table whose
 -- metatable is the one returned here, so reads fall through to the shared, read-only base.
 local helpers_source, memory_limit, safe_setmetatable, charge_resume, limit_reached, hook_coroutine, safe_next,
-  register_shared, mark_read_only, input_table = ...
+  register_shared, mark_read_only, input_table, safe_pairs = ...
+
+-- The sandbox's read-only tables (the libraries, `trellis`, constants), and the functions every
+-- rule shares: what trellis.constant may keep as it is.
+local read_only_tables = setmetatable({}, { __mode = "k" })
+local shared_functions = {}
 
 -- Every read-only table's metatable is marked: a rule whose module-level locals hold only such
 -- tables (and values that cannot change) need not run afresh for each student.
 local function read_only(name, library)
-  return setmetatable({}, mark_read_only({
+  local proxy = setmetatable({}, mark_read_only({
     __index = library,
     __newindex = function(_, key)
       error(string.format("%s is read-only: cannot set %s.%s", name, name, tostring(key)), 2)
@@ -24,6 +29,8 @@ local function read_only(name, library)
     __len = function() return #library end,
     __metatable = false,
   }))
+  read_only_tables[proxy] = true
+  return proxy
 end
 
 -- When a limit stops a rule, Lua calls xpcall's message handler from inside the hook, where
@@ -311,7 +318,7 @@ local base = {
   getmetatable = getmetatable,
   ipairs = ipairs,
   next = safe_next,                   -- over a read-only input table, the entries it stands for
-  pairs = pairs,
+  pairs = safe_pairs,                 -- never hands out Lua's raw next (it would see behind proxies)
   pcall = pcall,
   rawequal = rawequal,
   rawget = rawget,
@@ -341,15 +348,45 @@ string_metatable.__metatable = false
 
 -- The helper library runs in the rules' own environment, so that it uses the same bounded
 -- library functions when a rule hands it a table of its own.
--- trellis.constant's copy (the helpers cannot make read-only tables themselves).
-local function constant(value, depth)
-  if type(value) ~= "table" then return value end
+-- trellis.constant's copy (the helpers cannot make read-only tables themselves). A rule that
+-- keeps constants is reused from one student to the next (and, on a server, from one request to
+-- the next), so a constant must hold nothing that can change or remember: its keys are strings,
+-- numbers or booleans, its values those, nested constants (copied the same way), the sandbox's
+-- read-only tables and shared functions. A table key, a rule's own function (a closure can count),
+-- a coroutine or a userdata is refused, naming where it is. Tables are walked with the sandbox's
+-- next, so an input table is copied for what it holds, and a rule's own __pairs or __index has
+-- no say in what is kept.
+local function describe_key(key)
+  if type(key) == "string" and key:match("^[%a_][%w_]*$") then return "." .. key end
+  return "[" .. (type(key) == "string" and string.format("%q", key) or tostring(key)) .. "]"
+end
+
+local function constant(value, depth, path)
+  local kind = type(value)
+  if kind == "nil" or kind == "boolean" or kind == "number" or kind == "string" then return value end
+  if kind == "function" then
+    if shared_functions[value] then return value end
+    error(string.format("trellis.constant: %s is a function of the rule's own; a constant holds only values "
+      .. "(a function can keep state from one student to the next: make it a file-level local function)", path), 0)
+  end
+  if kind ~= "table" then
+    error(string.format("trellis.constant: %s is a %s; a constant holds only strings, numbers, booleans, "
+      .. "tables of them and the engine's functions", path, kind), 0)
+  end
+  if read_only_tables[value] then return value end
   if depth > 32 then
-    error("trellis.constant: nested more than 32 levels deep (a table that contains itself?)", depth + 3)
+    error("trellis.constant: nested more than 32 levels deep (a table that contains itself?)", 0)
   end
   local fields = {}
-  for key, member in pairs(value) do
-    fields[key] = constant(member, depth + 1)
+  local key, member = safe_next(value)
+  while key ~= nil do
+    local key_kind = type(key)
+    if key_kind ~= "string" and key_kind ~= "number" and key_kind ~= "boolean" then
+      error(string.format("trellis.constant: %s has a key that is a %s; a constant's keys are strings, "
+        .. "numbers or booleans (a table key could be changed later)", path, key_kind), 0)
+    end
+    fields[key] = constant(member, depth + 1, path .. describe_key(key))
+    key, member = safe_next(value, key)
   end
   return read_only("constant", fields)
 end
@@ -357,7 +394,7 @@ end
 -- one: the helpers' loops read it without a metamethod per read. Only the helpers hold it (their
 -- environment is out of every rule's reach), and they hand rules none of those real tables.
 local helper_environment = setmetatable({
-  read_only_copy = function(value) return constant(value, 0) end,
+  read_only_copy = function(value) return constant(value, 0, "the table") end,
   input_table = input_table,
 }, { __index = base })
 local helpers = assert(load(helpers_source, "@trellis/helpers.lua", "t", helper_environment))()
@@ -371,6 +408,7 @@ local function register_functions(library, seen)
   seen[library] = true
   for _, value in pairs(library) do
     if type(value) == "function" then
+      shared_functions[value] = true
       register_shared(value)
     elseif type(value) == "table" then
       register_functions(value, seen)
