@@ -15,21 +15,10 @@ struct OutputFileTests {
 
     /// `trellis ARGUMENTS` under `umask` and, if given, `prlimit` options, with `environment` added.
     func trellis(_ arguments: [String], umask: String = "022", limits: [String] = [], environment: [String: String] = [:]) throws -> CLITests.Run {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
         let launcher = limits.isEmpty ? [] : ["/usr/bin/prlimit"] + limits
-        process.arguments = ["-c", "umask \(umask) && exec \"$@\"", "sh"] + launcher + [CLITests.binary.path] + arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let outData = output.fileHandleForReading.readDataToEndOfFile()
-        let errData = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return CLITests.Run(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
+        return try cli.run(
+            URL(fileURLWithPath: "/bin/sh"), ["-c", "umask \(umask) && exec \"$@\"", "sh"] + launcher + [CLITests.binary.path] + arguments,
+            environment: environment)
     }
 
     func mode(_ path: String) -> mode_t {

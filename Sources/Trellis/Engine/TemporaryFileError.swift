@@ -13,10 +13,12 @@ public struct TemporaryFileError: Error, CustomStringConvertible, LocalizedError
         self.reason = reason
     }
 
+    /// What failed, where, and what to do.
     public var description: String {
         "cannot keep the class's students for the class-level rules in a temporary file in \(folder) (TMPDIR): \(reason); "
             + "give TMPDIR a folder with room"
     }
 
+    /// The same as `description`, for `localizedDescription`.
     public var errorDescription: String? { description }
 }

@@ -54,6 +54,9 @@ public final class AtomicFileSink: OutputSink {
     private let finalMode: mode_t
     private var closed = false
 
+    /// Opens `path` for writing: a private temporary file beside it, or the device it names.
+    ///
+    /// - Throws: ``OutputFileError`` when `path` is a folder, or its folder takes no new file.
     public init(path: String) throws(OutputFileError) {
         target = URL(fileURLWithPath: path).resolvingSymlinksInPath()
         let targetPath = target.path
@@ -98,6 +101,8 @@ public final class AtomicFileSink: OutputSink {
         if !closed { abort() }
     }
 
+    /// Appends `text` to the temporary file. On failure (a full disk) the temporary file is
+    /// removed and an ``OutputFileError`` names it; the file at `path` is untouched.
     public func write(_ text: String) throws {
         let bytes = Array(text.utf8)
         var done = 0
@@ -113,6 +118,7 @@ public final class AtomicFileSink: OutputSink {
         }
     }
 
+    /// Gives the temporary file its final mode, flushes it to disk and renames it over `path`.
     public func commit() throws {
         guard !closed else { return }
         closed = true
@@ -132,6 +138,7 @@ public final class AtomicFileSink: OutputSink {
         }
     }
 
+    /// Removes the temporary file; the file at `path` stays as it was.
     public func abort() {
         guard !closed else { return }
         closed = true
@@ -162,23 +169,6 @@ public final class AtomicFileSink: OutputSink {
         umask(mask)
         return mask
     }
-}
-
-/// A file that cannot be written: which file, and what failed (the folder, the temporary file
-/// written before it is put in place, the disk).
-public struct OutputFileError: Error, CustomStringConvertible, LocalizedError {
-    /// The file that was to be written.
-    public var path: String
-    /// What failed, in words a person acts on.
-    public var reason: String
-
-    init(path: String, _ reason: String) {
-        self.path = path
-        self.reason = reason
-    }
-
-    public var description: String { "cannot write \(path): \(reason)" }
-    public var errorDescription: String? { description }
 }
 
 /// `write(2)`, by a name the sinks' own `write` does not hide.
