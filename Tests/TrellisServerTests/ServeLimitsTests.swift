@@ -122,6 +122,17 @@ import Glibc
         #expect(log.contains("audit log is writable again"), "\(log)")
     }
 
+    @Test func anAuditLogEveryUserCanReadIsReportedAndKeptAsItIs() async throws {
+        let audit = try Support.temporaryFolder().appending(path: "audit.ndjson")
+        try "".write(to: audit, atomically: false, encoding: .utf8)
+        chmod(audit.path, 0o644)
+        let server = try ServeProcess(["--audit", audit.path])
+        server.signal(SIGTERM)
+        #expect(server.waitForExit() == 0)
+        #expect(server.standardError.contains("can be read by every user"))
+        #expect((try FileManager.default.attributesOfItem(atPath: audit.path)[.posixPermissions] as? Int) == 0o644)
+    }
+
     // MARK: Idle connections
 
     /// Opens `count` TCP connections to 127.0.0.1:`port` that send nothing, without waiting for
