@@ -29,6 +29,13 @@ struct APIError: Error, Sendable {
             issues: issues.map(ResponseBodies.issue))
     }
 
+    /// 431: a header that goes into the audit log is longer than the server records.
+    static func headerTooLarge(_ name: HTTPField.Name, size: Int, limit: Int) -> APIError {
+        APIError(
+            status: .requestHeaderFieldsTooLarge, code: "header_too_large",
+            message: "the \(name.rawName) header is \(size) bytes; this server takes at most \(limit) (it is recorded in the audit log)")
+    }
+
     static func from(_ failure: EvaluationPool.Failure, timeout: Duration) -> APIError {
         switch failure {
         case .busy:

@@ -26,24 +26,29 @@ struct Evaluation: Sendable {
             return .failure(.invalidInput(error))
         }
         let report: EvaluationReport
-        var disclosed: [(ClassContext, Student, StudentResult)] = []
+        let context: ClassContext
+        var disclosed: [(Student, StudentResult)] = []
         switch document {
         case .roster(let roster):
             report = pack.engine.evaluate(roster, jobs: 1)
+            context = roster.context
             // Outcomes are in the order of the entries, one each.
             for (entry, outcome) in zip(roster.entries, report.outcomes) {
-                if case .student(let student) = entry, case .evaluated(let result) = outcome { disclosed.append((roster.context, student, result)) }
+                if case .student(let student) = entry, case .evaluated(let result) = outcome { disclosed.append((student, result)) }
             }
-        case .student(let context, let entry):
+        case .student(let studentContext, let entry):
             guard case .student(let student) = entry else {
                 if case .invalid(_, let issues) = entry { return .failure(.invalidStudent(issues)) }
                 return .failure(.invalidStudent([]))
             }
-            let result = pack.engine.evaluate(student, context: context)
-            report = EvaluationReport(asOf: context.asOf, outcomes: [.evaluated(result)])
-            disclosed.append((context, student, result))
+            let result = pack.engine.evaluate(student, context: studentContext)
+            report = EvaluationReport(asOf: studentContext.asOf, outcomes: [.evaluated(result)])
+            context = studentContext
+            disclosed.append((student, result))
         }
-        if let failure = record(disclosed) { return .failure(failure) }
+        if let failure = record(body, context: context, disclosed: disclosed, classRecommendations: report.classResult?.recommendations) {
+            return .failure(failure)
+        }
         metrics.recordEvaluation(
             evaluated: report.summary.students - report.summary.skipped, skipped: report.summary.skipped,
             recommendations: report.summary.recommendations + report.summary.classRecommendations,
@@ -83,7 +88,7 @@ struct Evaluation: Sendable {
         if let student {
             let winners = explanation.rules.flatMap { $0.recommendations.filter(\.won).map(\.recommendation) }
             let result = StudentResult(student: id, recommendations: winners, errors: explanation.rules.flatMap(\.errors))
-            if let failure = record([(roster.context, student, result)]) { return .failure(failure) }
+            if let failure = record(body, context: roster.context, disclosed: [(student, result)], classRecommendations: nil) { return .failure(failure) }
         }
         metrics.recordEvaluation(
             evaluated: 1, skipped: 0, recommendations: explanation.rules.reduce(0) { $0 + $1.recommendations.filter(\.won).count },
@@ -91,17 +96,30 @@ struct Evaluation: Sendable {
         return .success(Reply(text: ResponseBodies.explanation(explanation, packSHA256: pack.sha256).jsonText + "\n", studentCount: 1))
     }
 
-    /// Appends one audit line per student disclosed; an error answer when the log cannot take them.
-    private func record(_ disclosed: [(ClassContext, Student, StudentResult)]) -> APIError? {
-        guard let audit else { return nil }
+    /// Appends the request's audit line and one per student disclosed, all or none; an error
+    /// answer when the log cannot take them. Nothing is written for a request that disclosed nothing.
+    private func record(
+        _ body: [UInt8], context: ClassContext, disclosed: [(Student, StudentResult)], classRecommendations: [Recommendation]?
+    ) -> APIError? {
+        guard let audit, !disclosed.isEmpty || !(classRecommendations ?? []).isEmpty else { return nil }
         let now = Date()
-        let records = disclosed.map { AuditRecord.make(request, pack: pack, context: $0.0, student: $0.1, result: $0.2, time: now) }
+        var records = [
+            AuditRecord.request(
+                request, inputSHA256: Digests.sha256Hex(body), pack: pack, context: context, students: disclosed.count,
+                classRecommendations: classRecommendations, time: now)
+        ]
+        records.reserveCapacity(disclosed.count + 1)
+        for (student, result) in disclosed { records.append(AuditRecord.student(request, student: student, result: result, time: now)) }
         do {
             try audit.append(records)
             return nil
         } catch {
+            metrics.recordAuditFailure()
             // No record, no disclosure: the answer is withheld.
-            return APIError(status: .serviceUnavailable, code: "audit_unavailable", message: "the answer is withheld because the audit log cannot be written: \(error)")
+            return APIError(
+                status: .serviceUnavailable, code: "audit_unavailable",
+                message: "the answer is withheld because the audit log cannot be written: \(error)",
+                headers: [Routes.requestIDHeader: request.requestID])
         }
     }
 }

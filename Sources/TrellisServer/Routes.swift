@@ -17,9 +17,11 @@ struct Routes: Sendable {
     func add(to router: Router<TrellisRequestContext>) {
         router.get("/healthz") { _, _ in
             let pack = store.current
+            // Up whatever the audit log's state, but it says when answers are being withheld.
+            let auditState = audit.map { $0.isFailing ? "failing" : "ok" } ?? "off"
             return ResponseBodies.json(.object([
                 "status": .string("ok"), "rule_pack_sha256": .string(pack.sha256), "rules": .integer(Int64(pack.engine.rules.count)),
-                "loaded_at": .string(AuditRecord.timestamp(pack.loadedAt)),
+                "loaded_at": .string(AuditRecord.timestamp(pack.loadedAt)), "audit": .string(auditState),
             ]))
         }
         router.get("/metrics") { _, _ in
@@ -61,17 +63,23 @@ struct Routes: Sendable {
         _ request: Request, context: TrellisRequestContext, endpoint: String,
         _ work: @escaping @Sendable (Evaluation, [UInt8]) -> Result<Evaluation.Reply, APIError>
     ) async throws -> Response {
+        // Before the body: what is recorded in the audit log is bounded first.
+        for (name, limit) in Self.recordedHeaderLimits {
+            if let value = request.headers[name], value.utf8.count > limit { throw APIError.headerTooLarge(name, size: value.utf8.count, limit: limit) }
+        }
         let body = try await RequestBodyReader.read(request, limit: configuration.maxBodyBytes)
         let pack = store.current
         let who = AuditRequest(
             identity: context.identity, onBehalfOf: request.headers[Self.userHeader], requestID: Self.requestID(),
-            endpoint: endpoint, purpose: request.headers[Self.purposeHeader], inputSHA256: audit == nil ? "" : SHA256.hex(body))
+            endpoint: endpoint, purpose: request.headers[Self.purposeHeader])
         let evaluation = Evaluation(pack: pack, request: who, audit: audit, metrics: metrics)
         let result: Result<Evaluation.Reply, APIError>
         do throws(EvaluationPool.Failure) {
             result = try await pool.run(timeout: configuration.requestTimeout) { work(evaluation, body) }
         } catch {
-            throw APIError.from(error, timeout: configuration.requestTimeout)
+            var refusal = APIError.from(error, timeout: configuration.requestTimeout)
+            refusal.headers[Self.requestIDHeader] = who.requestID
+            throw refusal
         }
         let reply = try result.get()
         return ResponseBodies.text(reply.text, headers: [Self.packHeader: pack.sha256, Self.requestIDHeader: who.requestID])
@@ -79,6 +87,9 @@ struct Routes: Sendable {
 
     static let userHeader = HTTPField.Name("X-Trellis-User")!
     static let purposeHeader = HTTPField.Name("X-Trellis-Purpose")!
+    /// The headers recorded in the audit log, and the most bytes each may have (all its fields
+    /// together, when it is sent more than once): a person's id, and a sentence or two of why.
+    static let recordedHeaderLimits: [(HTTPField.Name, Int)] = [(userHeader, 256), (purposeHeader, 1024)]
     static let packHeader = HTTPField.Name("X-Trellis-Rule-Pack")!
     static let requestIDHeader = HTTPField.Name("X-Request-Id")!
 

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import Trellis
 
@@ -62,13 +63,13 @@ public struct RulePackSource: Sendable {
         // The rules the engine runs: the configuration may have turned some of the pack's off.
         let running = Set(engine.rules.map(\.path))
         for source in pack.sources where running.contains(source.path) {
-            hasher.update(Array(source.path.utf8) + [0] + Array(source.source.utf8) + [0])
+            hasher.update(data: Array(source.path.utf8) + [0] + Array(source.source.utf8) + [0])
         }
         let parameters = JSONValue.object(engine.parameterValues.mapValues { .object($0) })
-        hasher.update(parameters.jsonText.utf8)
-        hasher.update("\u{0}limits \(engine.limits.instructions) \(engine.limits.memoryBytes) \(engine.limits.milliseconds)".utf8)
-        hasher.update("\u{0}\(engine.isolation == .sandboxed ? "sandboxed" : "unsandboxed")".utf8)
-        return hasher.finalizeHex()
+        hasher.update(data: Array(parameters.jsonText.utf8))
+        hasher.update(data: Array("\u{0}limits \(engine.limits.instructions) \(engine.limits.memoryBytes) \(engine.limits.milliseconds)".utf8))
+        hasher.update(data: Array("\u{0}\(engine.isolation == .sandboxed ? "sandboxed" : "unsandboxed")".utf8))
+        return Digests.hex(hasher.finalize())
     }
 }
 

@@ -14,12 +14,17 @@ public struct ServerConfiguration: Sendable {
     public var workers: Int
     /// Requests that may wait for a worker; more get 503 at once.
     public var maxWaiting: Int
-    /// Where to append the audit log (one JSON line per evaluated student), if anywhere.
+    /// Where to append the audit log (a line per request and one per student disclosed), if anywhere.
     public var auditPath: String?
+    /// The most connections held at once. At the cap the server accepts no more and closes the
+    /// connection idle the longest to make room (docs/server.md). Lowered at start, with a
+    /// warning, when the process may not open that many file descriptors.
+    public var maxConnections: Int
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, tokens: AccessTokens? = nil, maxBodyBytes: Int = 8 << 20,
-        requestTimeout: Duration = .seconds(30), workers: Int = 2, maxWaiting: Int = 64, auditPath: String? = nil
+        requestTimeout: Duration = .seconds(30), workers: Int = 2, maxWaiting: Int = 64, auditPath: String? = nil,
+        maxConnections: Int = 1000
     ) {
         self.host = host
         self.port = port
@@ -29,6 +34,7 @@ public struct ServerConfiguration: Sendable {
         self.workers = workers
         self.maxWaiting = maxWaiting
         self.auditPath = auditPath
+        self.maxConnections = maxConnections
     }
 
     /// Refuses what is unsafe or impossible before anything binds: above all, an address other
@@ -44,6 +50,7 @@ public struct ServerConfiguration: Sendable {
         guard requestTimeout > .zero else { throw ServerSetupError("the request timeout must be more than 0") }
         guard workers >= 1 else { throw ServerSetupError("at least 1 worker is needed") }
         guard maxWaiting >= 0 else { throw ServerSetupError("the queue length must not be negative") }
+        guard maxConnections >= 1 else { throw ServerSetupError("at least 1 connection must be allowed (--max-connections)") }
     }
 
     /// `localhost`, `127.0.0.0/8` and `::1`: addresses only this machine reaches.

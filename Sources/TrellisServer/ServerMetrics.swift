@@ -8,6 +8,9 @@ final class ServerMetrics: Sendable {
     private let skippedStudents: Counter
     private let recommendations: Counter
     private let inFlight: Gauge
+    private let auditFailures: Counter
+    private let openConnections: Gauge
+    private let connectionsClosedAtCap: Counter
 
     /// Seconds, from 1 ms to 30 s: a class of 30 takes tens of milliseconds.
     private static let latencyBuckets: [Duration] = [
@@ -24,6 +27,16 @@ final class ServerMetrics: Sendable {
             descriptor: .init(namespace: "trellis", metricName: "recommendations", unitName: "total", helpText: "Recommendations returned"))
         inFlight = registry.makeGauge(
             descriptor: .init(namespace: "trellis", metricName: "http_requests_in_flight", unitName: "", helpText: "Requests being handled"))
+        auditFailures = registry.makeCounter(
+            descriptor: .init(
+                namespace: "trellis", metricName: "audit_write_failures", unitName: "total",
+                helpText: "Answers withheld because the audit log could not be written"))
+        openConnections = registry.makeGauge(
+            descriptor: .init(namespace: "trellis", metricName: "http_connections_open", unitName: "", helpText: "Connections the server holds"))
+        connectionsClosedAtCap = registry.makeCounter(
+            descriptor: .init(
+                namespace: "trellis", metricName: "http_connections_closed_at_cap", unitName: "total",
+                helpText: "Idle connections closed to make room under --max-connections"))
         // Present from the start, so that a scrape before the first reload shows them at 0.
         for result in ["ok", "refused"] { _ = reloadCounter(result) }
     }
@@ -50,6 +63,12 @@ final class ServerMetrics: Sendable {
         recommendations.increment(by: Int64(count))
         for rule in ruleErrors { ruleErrorCounter(rule ?? "").increment() }
     }
+
+    func recordAuditFailure() { auditFailures.increment() }
+
+    func connectionOpened() { openConnections.increment() }
+    func connectionClosed() { openConnections.decrement() }
+    func connectionClosedAtCap() { connectionsClosedAtCap.increment() }
 
     func recordReload(ok: Bool) { reloadCounter(ok ? "ok" : "refused").increment() }
 

@@ -4,6 +4,12 @@ import Hummingbird
 import Logging
 import Trellis
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// `trellis serve`: the engine over HTTP (see docs/server.md and openapi.yaml).
 ///
 /// ```swift
@@ -17,6 +23,7 @@ public struct TrellisServer: Sendable {
     let metrics: ServerMetrics
     let audit: AuditLog?
     let reloader: Reloader
+    let connections: ConnectionLimiter
     let logger: Logger
 
     /// Checks the settings, loads the rules and opens the audit log; binds nothing yet.
@@ -31,13 +38,44 @@ public struct TrellisServer: Sendable {
         pool = EvaluationPool(workers: configuration.workers, maxWaiting: configuration.maxWaiting)
         metrics = ServerMetrics()
         metrics.registerRules(store.current.engine.rules.map(\.id))
-        audit = try configuration.auditPath.map { path throws(ServerSetupError) in try AuditLog(path: path) }
+        audit = try configuration.auditPath.map { path throws(ServerSetupError) in try AuditLog(path: path, logger: logger) }
         reloader = Reloader(store: store, metrics: metrics, logger: logger)
+        connections = ConnectionLimiter(limit: Self.keepableConnections(configuration.maxConnections, logger: logger), metrics: metrics)
+    }
+
+    /// Descriptors kept for everything but connections: the listening socket, the audit log,
+    /// the rule files a reload reads, the event loops' own.
+    static let reservedDescriptors = 128
+
+    /// `wanted`, or fewer if this process may not open enough descriptors for them. The soft
+    /// limit is raised toward the hard one first (as far as `ulimit -Hn` allows).
+    static func keepableConnections(_ wanted: Int, logger: Logger) -> Int {
+        #if canImport(Glibc)
+        let resource = __rlimit_resource_t(RLIMIT_NOFILE.rawValue)
+        let unlimited = rlim_t.max  // RLIM_INFINITY, which Swift does not import on Linux
+        #else
+        let resource = RLIMIT_NOFILE
+        let unlimited = RLIM_INFINITY
+        #endif
+        var limits = rlimit()
+        guard getrlimit(resource, &limits) == 0 else { return wanted }
+        let needed = rlim_t(wanted + reservedDescriptors)
+        if limits.rlim_cur != unlimited, limits.rlim_cur < needed {
+            var raised = limits
+            raised.rlim_cur = limits.rlim_max == unlimited ? needed : min(needed, limits.rlim_max)
+            if setrlimit(resource, &raised) == 0 { limits = raised }
+        }
+        guard limits.rlim_cur != unlimited, limits.rlim_cur < needed else { return wanted }
+        let possible = max(1, Int(limits.rlim_cur) - reservedDescriptors)
+        logger.warning(
+            "only \(limits.rlim_cur) file descriptors may be open (ulimit -n): holding at most \(possible) connections, not \(wanted) (--max-connections)")
+        return possible
     }
 
     /// The application, for `run` and for tests.
     func makeApplication(onListening: @escaping @Sendable (_ port: Int) async -> Void = { _ in }) -> some ApplicationProtocol {
         let router = Router(context: TrellisRequestContext.self)
+        let connections = connections
         router.add(middleware: MetricsMiddleware(metrics: metrics))
         router.add(middleware: ErrorMiddleware())
         if let tokens = configuration.tokens { router.add(middleware: BearerAuthMiddleware(tokens: tokens)) }
@@ -45,9 +83,11 @@ public struct TrellisServer: Sendable {
         return Application(
             router: router,
             // An idle connection is closed after a minute, so that clients that open and then
-            // stall cannot hold connections forever.
-            server: .http1(configuration: .init(idleTimeout: .seconds(60))),
-            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "trellis"),
+            // stall cannot hold connections forever; at the cap, sooner (ConnectionLimiter).
+            server: .http1(configuration: .init(additionalChannelHandlers: [connections.makeTracker()], idleTimeout: .seconds(60))),
+            configuration: .init(
+                address: .hostname(configuration.host, port: configuration.port), serverName: "trellis",
+                availableConnectionsDelegate: connections.admission),
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? configuration.port) },
             logger: logger)
     }
@@ -56,6 +96,9 @@ public struct TrellisServer: Sendable {
     ///
     /// - Parameter onListening: called with the port once the server accepts connections.
     public func run(onListening: @escaping @Sendable (_ port: Int) async -> Void = { _ in }) async throws {
+        // A file-size limit (ulimit -f) makes a write fail (EFBIG) instead of killing the
+        // server: the audit log then withholds answers, as on a full disk.
+        signal(SIGXFSZ, SIG_IGN)
         let hangups = reloader.watchHangups()
         defer { hangups.cancel() }
         try await makeApplication(onListening: onListening).runService()

@@ -65,6 +65,12 @@ import Trellis
                 seen.append(try check(try await client.execute(uri: uri, method: .post, headers: [.contentType: "text/csv"], body: classBody), "POST", uri))
             }
             seen.append(try check(try await client.execute(uri: "/v1/reload", method: .post), "POST", "/v1/reload"))
+            // A who or why longer than the audit log records: 431.
+            var long = json
+            long[HTTPField.Name("X-Trellis-Purpose")!] = String(repeating: "p", count: 2_000)
+            for uri in ["/v1/evaluate", "/v1/explain"] {
+                seen.append(try check(try await client.execute(uri: uri, method: .post, headers: long, body: classBody), "POST", uri))
+            }
             return seen
         })
 

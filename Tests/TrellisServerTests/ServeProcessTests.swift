@@ -25,10 +25,18 @@ import Glibc
             return Support.packageRoot.appending(path: ".build/debug/trellis")
         }
 
-        init(_ arguments: [String]) throws {
+        /// - Parameter limits: resource limits for the server, as `prlimit` options (`--fsize=65536:unlimited`).
+        init(_ arguments: [String], limits: [String] = [], environment: [String: String] = [:]) throws {
             let output = Pipe()
-            process.executableURL = Self.binary
-            process.arguments = ["serve", "--port", "0"] + arguments
+            if limits.isEmpty {
+                process.executableURL = Self.binary
+                process.arguments = ["serve", "--port", "0"] + arguments
+            } else {
+                // prlimit sets the limits and then runs the server in its own process.
+                process.executableURL = URL(fileURLWithPath: "/usr/bin/prlimit")
+                process.arguments = limits + [Self.binary.path, "serve", "--port", "0"] + arguments
+            }
+            if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
             process.standardOutput = output
             process.standardError = errors
             try process.run()
@@ -108,19 +116,32 @@ import Glibc
         let text = String(decoding: data, as: UTF8.self)
         #expect(text.hasSuffix("\n"), "the log ends inside a line")
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
-        // Every answer that reached a client was written to the log before it was sent.
-        #expect(lines.count >= answered.withLock { $0 } * 16, "\(lines.count) lines for \(answered.withLock { $0 }) answers of 16 students")
-        let required = ["time", "request_id", "endpoint", "identity", "rule_pack_sha256", "input_sha256", "student_sha256", "student", "recommendations"]
+        // Every answer that reached a client was written to the log before it was sent: its
+        // request's line and a line for each of its 16 students.
+        let requestLines = lines.filter { $0.contains("\"record\":\"request\"") }
+        let studentLines = lines.filter { $0.contains("\"record\":\"student\"") }
+        #expect(requestLines.count + studentLines.count == lines.count)
+        #expect(requestLines.count >= answered.withLock { $0 }, "\(requestLines.count) requests for \(answered.withLock { $0 }) answers")
+        #expect(studentLines.count >= answered.withLock { $0 } * 16, "\(studentLines.count) lines for \(answered.withLock { $0 }) answers of 16 students")
+        let required = [
+            "request": ["time", "request_id", "endpoint", "identity", "on_behalf_of", "purpose", "rule_pack_sha256", "input_sha256", "students"],
+            "student": ["time", "request_id", "student_sha256", "student", "recommendations", "errors"],
+        ]
+        var requestIDs: Set<String> = []
         for line in lines {
             let record = try #require(JSONValue(parsing: String(line)), "not a whole JSON line: \(line.prefix(120))")
-            guard case .object(let fields) = record else {
-                Issue.record("not an object: \(line.prefix(120))")
+            guard case .object(let fields) = record, case .string(let kind)? = fields["record"], let names = required[kind],
+                case .string(let id)? = fields["request_id"]
+            else {
+                Issue.record("not a record: \(line.prefix(120))")
                 continue
             }
-            #expect(required.allSatisfy { fields[$0] != nil }, "missing fields in \(line.prefix(120))")
+            #expect(names.allSatisfy { fields[$0] != nil }, "missing fields in \(line.prefix(120))")
+            // A student's line follows its request's line.
+            if kind == "request" { requestIDs.insert(id) } else { #expect(requestIDs.contains(id), "\(line.prefix(120))") }
         }
         let expectedInput = SHA256Probe.hex(Support.exampleClass)
-        #expect(lines.allSatisfy { $0.contains("\"input_sha256\":\"\(expectedInput)\"") })
+        #expect(requestLines.allSatisfy { $0.contains("\"input_sha256\":\"\(expectedInput)\"") })
     }
 
     @Test func aTornLastLineIsCutWhenTheLogIsOpenedAgain() async throws {

@@ -15,7 +15,13 @@ import Trellis
         (String(repeating: "y", count: 55), "fb66d40c3bfff05b0d5af8612d0abfbfacc6f5f26c330bc7ad634f1f44bc20ad"),
     ])
     func knownDigests(input: String, digest: String) {
-        #expect(SHA256.hex(input) == digest)
+        #expect(Digests.sha256Hex(input) == digest)
+    }
+
+    @Test func aLargeBodyHashesAsSha256sumDoes() {
+        var generator = SystemRandomNumberGenerator()
+        let body = (0..<(3 << 20) + 17).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        #expect(Digests.sha256Hex(body) == SHA256Probe.hex(Data(body)))
     }
 }
 

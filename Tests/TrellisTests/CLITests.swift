@@ -22,9 +22,15 @@ struct CLITests {
     }
 
     func trellis(_ arguments: [String], stdin: Data? = nil, in directory: URL? = nil) throws -> Run {
+        try run(Self.binary, arguments, stdin: stdin, in: directory)
+    }
+
+    /// Runs `executable` with `arguments`, `environment` added to this process's, to its end.
+    func run(_ executable: URL, _ arguments: [String], stdin: Data? = nil, in directory: URL? = nil, environment: [String: String] = [:]) throws -> Run {
         let process = Process()
-        process.executableURL = Self.binary
+        process.executableURL = executable
         process.arguments = arguments
+        if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         if let directory { process.currentDirectoryURL = directory }
         let output = Pipe()
         let errors = Pipe()

@@ -19,14 +19,15 @@ final class ClassSpill: @unchecked Sendable {
     /// The line where each id of the stream was first used: the duplicate check's table, handed
     /// over when the stream ends rather than kept twice (`useFirstLines`).
     private var firstLines: [String: Int] = [:]
-    private(set) var writeError: (any Error)?
+    private(set) var writeError: TemporaryFileError?
+    /// The folder of temporary files (TMPDIR), for errors.
+    private let folder: String
 
-    init() throws {
-        var template = Array("\(FileManager.default.temporaryDirectory.path)/trellis-class-XXXXXX".utf8CString)
+    init() throws(TemporaryFileError) {
+        folder = FileManager.default.temporaryDirectory.path
+        var template = Array("\(folder)/trellis-class-XXXXXX".utf8CString)
         descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-        guard descriptor >= 0 else {
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: "a temporary file for class-level rules: \(String(cString: strerror(errno)))"])
-        }
+        guard descriptor >= 0 else { throw TemporaryFileError(folder: folder, reason: String(cString: strerror(errno))) }
         // Unlinked at once: the file goes away with the process, however it ends.
         template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
     }
@@ -94,7 +95,7 @@ final class ClassSpill: @unchecked Sendable {
             let result = bytes.withUnsafeBytes { pwrite(descriptor, $0.baseAddress! + written, bytes.count - written, off_t(offset + written)) }
             if result < 0 {
                 if errno == EINTR { continue }
-                writeError = CocoaError(.fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: "a temporary file for class-level rules: \(String(cString: strerror(errno)))"])
+                writeError = TemporaryFileError(folder: folder, reason: String(cString: strerror(errno)))
                 return nil
             }
             written += result

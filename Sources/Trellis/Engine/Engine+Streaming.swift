@@ -68,7 +68,8 @@ extension Engine {
     /// their notes and errors: memory stays flat even for a rule that recommends something for
     /// every student. Without it, they are collected in `classResult`.
     ///
-    /// - Throws: only when the stream cannot be read (an I/O error).
+    /// - Throws: when the stream cannot be read (an I/O error), or a ``TemporaryFileError`` when
+    ///   the temporary file for class-level rules cannot be made or written (a full TMPDIR).
     public func evaluate(
         _ input: NDJSONInput, context: ClassContext, jobs: Int = 1, progress: (@Sendable (StreamProgress) -> Void)? = nil,
         deliver: @escaping @Sendable (StudentOutcome) -> Void, deliverClass: (@Sendable (Recommendation) -> Void)? = nil

@@ -1,4 +1,4 @@
-/// Writes a file whole or not at all (see `AtomicFileSink`).
+/// Writes a file whole or not at all (see ``AtomicFileSink``, whose modes and errors it has).
 public enum AtomicFile {
     public static func write(_ text: String, to path: String) throws {
         let sink = try AtomicFileSink(path: path)

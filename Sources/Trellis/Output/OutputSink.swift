@@ -34,72 +34,146 @@ public final class DescriptorSink: OutputSink {
 /// which is flushed and renamed over the target on `commit`. A run that is killed or fails
 /// leaves the previous file untouched.
 ///
+/// The file holds student records, so it is never more open than the umask or the file it
+/// replaces allow: the temporary file is private (0600) while it is written; on `commit` it
+/// takes the mode of the file it replaces (permission bits), or, for a new file, 0666 less the
+/// umask, as any program's new file would. A replaced file's group is kept where the writer may
+/// give it (root, or a member of that group); where it may not, the new file has no group
+/// permissions rather than the writer's group getting the old group's. Root keeps the old owner too.
+///
 /// A path that names something other than a regular file (`/dev/null`, a pipe) is written
 /// directly: renaming over it would replace the device with a file. A symbolic link is
-/// followed, so the file it points to is replaced, not the link.
+/// followed, so the file it points to is replaced, not the link. Every failure is an
+/// ``OutputFileError`` that names the file and, where it was at fault, the temporary file or its
+/// folder.
 public final class AtomicFileSink: OutputSink {
     private let target: URL
-    private let handle: FileHandle
+    private let descriptor: Int32
     private let temporaryPath: String?
+    /// The permission bits the file gets on `commit`.
+    private let finalMode: mode_t
     private var closed = false
 
-    public init(path: String) throws {
+    /// Opens `path` for writing: a private temporary file beside it, or the device it names.
+    ///
+    /// - Throws: ``OutputFileError`` when `path` is a folder, or its folder takes no new file.
+    public init(path: String) throws(OutputFileError) {
         target = URL(fileURLWithPath: path).resolvingSymlinksInPath()
-        var status = stat()
-        if stat(target.path, &status) == 0, status.st_mode & S_IFMT != S_IFREG {
-            handle = try FileHandle(forWritingTo: target)
+        let targetPath = target.path
+        var existing = stat()
+        let replaces = stat(targetPath, &existing) == 0
+        if replaces, existing.st_mode & S_IFMT == S_IFDIR {
+            throw OutputFileError(path: path, "it is a folder; give the name of a file to write, such as \(path)/report.json")
+        }
+        if replaces, existing.st_mode & S_IFMT != S_IFREG {
+            descriptor = open(targetPath, O_WRONLY | O_CLOEXEC)
+            guard descriptor >= 0 else { throw OutputFileError(path: path, Self.reason()) }
             temporaryPath = nil
+            finalMode = 0
             return
         }
         let folder = target.deletingLastPathComponent().path
+        // mkstemp creates the file 0600, whatever the umask.
         var template = Array("\(folder)/.\(target.lastPathComponent).XXXXXX".utf8CString)
-        let descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-        guard descriptor >= 0 else {
-            throw CocoaError(.fileWriteNoPermission, userInfo: [NSLocalizedDescriptionKey: String(cString: strerror(errno))])
+        let made = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        guard made >= 0 else {
+            throw OutputFileError(
+                path: path, "cannot create a temporary file in \(folder) (the output is written there first, then renamed into place): \(Self.reason())")
         }
-        fchmod(descriptor, 0o644)
+        descriptor = made
         temporaryPath = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
+        if replaces {
+            var mode = existing.st_mode & 0o777
+            var created = stat()
+            _ = fstat(made, &created)
+            if geteuid() == 0, existing.st_uid != created.st_uid || existing.st_gid != created.st_gid {
+                _ = fchown(made, existing.st_uid, existing.st_gid)
+            } else if existing.st_gid != created.st_gid, fchown(made, uid_t.max, existing.st_gid) != 0 {
+                mode &= ~0o070
+            }
+            finalMode = mode
+        } else {
+            finalMode = 0o666 & ~Self.currentUmask()
+        }
     }
 
     deinit {
         if !closed { abort() }
     }
 
+    /// Appends `text` to the temporary file. On failure (a full disk) the temporary file is
+    /// removed and an ``OutputFileError`` names it; the file at `path` is untouched.
     public func write(_ text: String) throws {
-        do {
-            try handle.write(contentsOf: Data(text.utf8))
-        } catch {
-            abort()
-            throw error
+        let bytes = Array(text.utf8)
+        var done = 0
+        while done < bytes.count {
+            let written = bytes.withUnsafeBytes { writeBytes(descriptor, $0.baseAddress! + done, $0.count - done) }
+            if written < 0, errno == EINTR { continue }
+            guard written > 0 else {
+                let reason = Self.reason()
+                abort()
+                throw failure(writing: reason)
+            }
+            done += written
         }
     }
 
+    /// Gives the temporary file its final mode, flushes it to disk and renames it over `path`.
     public func commit() throws {
         guard !closed else { return }
         closed = true
         guard let temporaryPath else {
-            try handle.close()
+            guard close(descriptor) == 0 else { throw OutputFileError(path: target.path, Self.reason()) }
             return
         }
-        do {
-            try handle.synchronize()
-            try handle.close()
-            guard rename(temporaryPath, target.path) == 0 else {
-                throw CocoaError(.fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: String(cString: strerror(errno))])
-            }
-        } catch {
+        var problem: OutputFileError?
+        if fchmod(descriptor, finalMode) != 0 || fsync(descriptor) != 0 { problem = failure(writing: Self.reason()) }
+        if close(descriptor) != 0, problem == nil { problem = failure(writing: Self.reason()) }
+        if problem == nil, rename(temporaryPath, target.path) != 0 {
+            problem = OutputFileError(path: target.path, "cannot rename the finished temporary file \(temporaryPath) over it: \(Self.reason())")
+        }
+        if let problem {
             unlink(temporaryPath)
-            throw error
+            throw problem
         }
     }
 
+    /// Removes the temporary file; the file at `path` stays as it was.
     public func abort() {
         guard !closed else { return }
         closed = true
-        try? handle.close()
+        close(descriptor)
         if let temporaryPath { unlink(temporaryPath) }
     }
+
+    private func failure(writing reason: String) -> OutputFileError {
+        guard let temporaryPath else { return OutputFileError(path: target.path, reason) }
+        let kept = access(target.path, F_OK) == 0 ? "; the file as it was is kept" : ""
+        return OutputFileError(path: target.path, "writing its temporary file \(temporaryPath) failed: \(reason)\(kept)")
+    }
+
+    private static func reason() -> String { String(cString: strerror(errno)) }
+
+    /// The process's umask, without changing it where the system tells it (Linux).
+    static func currentUmask() -> mode_t {
+        #if os(Linux)
+        if let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("Umask:") }),
+            let mask = mode_t(line.dropFirst("Umask:".count).trimmingCharacters(in: .whitespaces), radix: 8)
+        {
+            return mask
+        }
+        #endif
+        // Read by setting it and back; for that instant, the strictest mask.
+        let mask = umask(0o077)
+        umask(mask)
+        return mask
+    }
+}
+
+/// `write(2)`, by a name the sinks' own `write` does not hide.
+private func writeBytes(_ descriptor: Int32, _ bytes: UnsafeRawPointer, _ count: Int) -> Int {
+    write(descriptor, bytes, count)
 }
 
 /// Collects the text in memory.

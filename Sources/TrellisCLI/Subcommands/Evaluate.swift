@@ -53,6 +53,9 @@ struct Evaluate: ParsableCommand {
         }
         let logger = Logger(label: "trellis")
         let started = Date()
+        // A file-size limit (ulimit -f) makes a write fail, reported with the file's name,
+        // instead of killing the process and leaving a temporary file behind.
+        signal(SIGXFSZ, SIG_IGN)
 
         let (engine, settings) = try rules.makeEngine()
         logger.debug("loaded \(engine.rules.count) rules: \(engine.rules.map(\.id).joined(separator: ", "))")
@@ -119,6 +122,11 @@ struct Evaluate: ParsableCommand {
             result = try engine.evaluate(
                 streamInput, context: context, jobs: jobs, progress: onProgress, deliver: deliver,
                 deliverClass: { writer.write(classRecommendation: $0) })
+        } catch let error as TemporaryFileError {
+            progress?.finish()
+            writer.abort()
+            Terminal.printError(error.description)
+            throw Exit.unusableInput
         } catch {
             progress?.finish()
             writer.abort()
@@ -131,7 +139,7 @@ struct Evaluate: ParsableCommand {
         do {
             try writer.finish(asOf: result.asOf, classResult: result.classResult, summary: result.summary)
         } catch {
-            Terminal.printError("cannot write \(output ?? "the output"): \(error.localizedDescription)")
+            Terminal.printError(writeFailure(error))
             throw Exit.unusableInput
         }
         if !quiet { Terminal.printLine(Summary.line(result.summary, seconds: Date().timeIntervalSince(started))) }
@@ -167,7 +175,7 @@ struct Evaluate: ParsableCommand {
         do {
             try writer.finish(asOf: report.asOf, classResult: report.classResult, summary: report.summary)
         } catch {
-            Terminal.printError("cannot write \(output ?? "the output"): \(error.localizedDescription)")
+            Terminal.printError(writeFailure(error))
             throw Exit.unusableInput
         }
         logger.debug("rendered and wrote \(format.rawValue) in \(Self.seconds(since: renderingStarted))")
@@ -187,9 +195,16 @@ struct Evaluate: ParsableCommand {
         do {
             return ReportWriter(format: format, sink: try AtomicFileSink(path: output), asOf: asOf)
         } catch {
-            Terminal.printError("cannot write \(output): \(error.localizedDescription)")
+            Terminal.printError(writeFailure(error))
             throw Exit.unusableInput
         }
+    }
+
+    /// What failed in writing the output: an `OutputFileError` names the file and the part at
+    /// fault itself.
+    private func writeFailure(_ error: any Error) -> String {
+        if let error = error as? OutputFileError { return error.description }
+        return "cannot write \(output ?? "the output"): \(error.localizedDescription)"
     }
 
     private func isNDJSON(_ source: InputSource) throws -> Bool {

@@ -44,7 +44,10 @@ struct Serve: ParsableCommand {
     @Option(name: .customLong("max-queue"), help: "Requests that may wait for a worker; more get 503 at once.")
     var maxQueue = 64
 
-    @Option(help: ArgumentHelp("Append one JSON line per evaluated student to this file (see docs/server.md).", valueName: "file"))
+    @Option(name: .customLong("max-connections"), help: "Connections held at once; at the cap the one idle the longest is closed to make room.")
+    var maxConnections = 1000
+
+    @Option(help: ArgumentHelp("Append the audit log here: a line per request and one per student disclosed (see docs/server.md).", valueName: "file"))
     var audit: String?
 
     func validate() throws {
@@ -107,7 +110,7 @@ struct Serve: ParsableCommand {
         guard let maxBodyBytes = Self.size(maxBody) else { throw ValidationError("--max-body \(maxBody): expected bytes, such as 65536, 512k or 8m") }
         let configuration = ServerConfiguration(
             host: host, port: port, tokens: tokens, maxBodyBytes: maxBodyBytes, requestTimeout: .milliseconds(timeoutMilliseconds),
-            workers: workers, maxWaiting: maxQueue, auditPath: audit)
+            workers: workers, maxWaiting: maxQueue, auditPath: audit, maxConnections: maxConnections)
         do throws(ServerSetupError) {
             try configuration.validate()
         } catch {
