@@ -15,6 +15,7 @@ struct Evaluation: Sendable {
     struct Reply: Sendable {
         var text: String
         var studentCount: Int
+        var contentType = "application/json"
     }
 
     /// `POST /v1/evaluate`: the contract's output document, for a class or for one student.
@@ -92,7 +93,7 @@ struct Evaluation: Sendable {
     }
 
     /// Appends one audit line per student disclosed; an error answer when the log cannot take them.
-    private func record(_ disclosed: [(ClassContext, Student, StudentResult)]) -> APIError? {
+    func record(_ disclosed: [(ClassContext, Student, StudentResult)]) -> APIError? {
         guard let audit else { return nil }
         let now = Date()
         let records = disclosed.map { AuditRecord.make(request, pack: pack, context: $0.0, student: $0.1, result: $0.2, time: now) }

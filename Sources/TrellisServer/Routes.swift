@@ -33,6 +33,9 @@ struct Routes: Sendable {
         router.post("/v1/evaluate") { request, context in
             try await evaluating(request, context: context, endpoint: "/v1/evaluate") { evaluation, body in evaluation.evaluate(body) }
         }
+        router.post("/v1/report") { request, context in
+            try await evaluating(request, context: context, endpoint: "/v1/report") { evaluation, body in evaluation.report(body) }
+        }
         router.post("/v1/explain") { request, context in
             let student = request.uri.queryParameters.get("student")
             return try await evaluating(request, context: context, endpoint: "/v1/explain") { evaluation, body in
@@ -74,7 +77,7 @@ struct Routes: Sendable {
             throw APIError.from(error, timeout: configuration.requestTimeout)
         }
         let reply = try result.get()
-        return ResponseBodies.text(reply.text, headers: [Self.packHeader: pack.sha256, Self.requestIDHeader: who.requestID])
+        return ResponseBodies.text(reply.text, contentType: reply.contentType, headers: [Self.packHeader: pack.sha256, Self.requestIDHeader: who.requestID])
     }
 
     static let userHeader = HTTPField.Name("X-Trellis-User")!
