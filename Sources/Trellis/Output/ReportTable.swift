@@ -1,8 +1,9 @@
 import Foundation
 
-/// A table for people: a block per student headed by their name and id, a line per
-/// recommendation or note (reasons wrapped to fit `width` columns, a menu's options listed by
-/// title), then the class-level recommendations, the errors and a summary line.
+/// A table for people: a block per student headed by their name and id, a row per
+/// recommendation or note (the decision with its change below it, the reason wrapped to fit
+/// `width` columns, a menu's options listed by title), then the class-level recommendations,
+/// the errors and a summary line.
 enum ReportTable {
     static func render(_ report: EvaluationReport, options: ReportOptions = ReportOptions()) -> String {
         let filter = options.filter
@@ -12,7 +13,7 @@ enum ReportTable {
         for result in report.results {
             var rows = result.recommendations.filter(filter.includes).map { Row($0, names: names, isClassLevel: false) }
             if filter.includesNotes { rows += result.notes.map(Row.init(note:)) }
-            if rows.isEmpty && filter == .everything { rows.append(Row(skill: "-", decision: "-", change: "-", reason: ["no recommendations"])) }
+            if rows.isEmpty && filter == .everything { rows.append(Row(skill: "-", decision: ["-"], reason: ["no recommendations"])) }
             if !rows.isEmpty { blocks.append((who(result.student, names), rows)) }
         }
         if let classResult = report.classResult {
@@ -32,8 +33,9 @@ enum ReportTable {
         let menus = all.filter { ReportCategory($0) == .menu }.count
         let notes = report.results.reduce(0) { $0 + $1.notes.count } + (report.classResult?.notes.count ?? 0)
         let forClass = summary.classRecommendations > 0 ? ", \(summary.classRecommendations) for the class" : ""
-        text += "\n\(summary.students) students, \(summary.recommendations) recommendations\(forClass) (\(actions) actions, \(holds) holds, "
-        text += "\(menus) menus), \(notes) notes, \(summary.failed) with errors (as of \(report.asOf))\n"
+        let line = "\(summary.students) students, \(summary.recommendations) recommendations\(forClass) (\(actions) actions, \(holds) holds, "
+            + "\(menus) menus), \(notes) notes, \(summary.failed) with errors (as of \(report.asOf))"
+        text += "\n" + wrap(line, width: max(options.width, 60)).joined(separator: "\n") + "\n"
         return text
     }
 
@@ -44,22 +46,21 @@ enum ReportTable {
 
     struct Row {
         var skill: String
-        var decision: String
-        var change: String
+        /// `prompt fade`, then the change (`gestural -> verbal`) when there is one.
+        var decision: [String]
         /// Paragraphs: the reason, then a menu's options.
         var reason: [String]
 
-        init(skill: String, decision: String, change: String, reason: [String]) {
+        init(skill: String, decision: [String], reason: [String]) {
             self.skill = skill
             self.decision = decision
-            self.change = change
             self.reason = reason
         }
 
         init(_ recommendation: Recommendation, names: [String: String], isClassLevel: Bool) {
             skill = recommendation.skill.flatMap { $0.isEmpty ? nil : $0 } ?? "-"
-            decision = "\(recommendation.kind) \(recommendation.action)"
-            change = ReportTable.change(recommendation)
+            let change = ReportTable.change(recommendation)
+            decision = ["\(recommendation.kind) \(recommendation.action)"] + (change == "-" ? [] : [change])
             var reason = recommendation.reason
             if isClassLevel {
                 let ids = ReportItem.classLevel(recommendation).studentIDs
@@ -76,9 +77,8 @@ enum ReportTable {
 
         init(note: RuleNote) {
             skill = note.skill.flatMap { $0.isEmpty ? nil : $0 } ?? "-"
-            decision = "note"
-            change = "-"
-            reason = ["\(note.rule) decided nothing: \(note.message)"]
+            decision = ["note"]
+            reason = ["\(note.rule): \(note.message)"]
         }
     }
 
@@ -95,38 +95,29 @@ enum ReportTable {
         }
     }
 
-    /// Columns sized to their content up to a cap each; the reason takes the rest of the width
-    /// and wraps; a cell wider than its cap wraps too.
+    /// The skill and decision columns sized to their content up to a cap each (a longer cell
+    /// wraps); the reason takes the rest of the width and wraps.
     private static func layout(_ blocks: [(title: String, rows: [Row])], width: Int) -> String {
         let rows = blocks.flatMap(\.rows)
         let indent = 2
-        let gap = 2
-        let skillWidth = min(22, max(5, rows.map(\.skill.count).max() ?? 0))
-        let decisionWidth = min(26, max(8, rows.map(\.decision.count).max() ?? 0))
-        let changeWidth = min(26, max(6, rows.map(\.change.count).max() ?? 0))
-        let reasonWidth = max(30, width - indent - skillWidth - decisionWidth - changeWidth - 3 * gap)
-        let header = pad("STUDENT / SKILL", indent + skillWidth) + String(repeating: " ", count: gap) + pad("DECISION", decisionWidth)
-            + String(repeating: " ", count: gap) + pad("CHANGE", changeWidth) + String(repeating: " ", count: gap) + "REASON"
-        var lines = [header]
+        let gap = "  "
+        let skillWidth = min(20, max(5, rows.map(\.skill.count).max() ?? 0))
+        let decisionWidth = min(28, max(8, rows.flatMap(\.decision).map(\.count).max() ?? 0))
+        let reasonWidth = max(30, width - indent - skillWidth - decisionWidth - 2 * gap.count)
+        var lines = [pad("STUDENT / SKILL", indent + skillWidth) + gap + pad("DECISION", decisionWidth) + gap + "REASON"]
         for block in blocks {
             lines.append(block.title)
             for row in block.rows {
                 let skill = wrap(row.skill, width: skillWidth)
-                let decision = wrap(row.decision, width: decisionWidth)
-                let change = wrap(row.change, width: changeWidth)
+                let decision = row.decision.flatMap { wrap($0, width: decisionWidth) }
                 var reason: [String] = []
                 for (index, paragraph) in row.reason.enumerated() {
                     let wrapped = wrap(paragraph, width: index == 0 ? reasonWidth : reasonWidth - 2)
                     reason += index == 0 ? wrapped : wrapped.enumerated().map { $0.offset == 0 ? $0.element : "  " + $0.element }
                 }
-                for line in 0..<max(skill.count, decision.count, change.count, reason.count) {
-                    let cells = [
-                        String(repeating: " ", count: indent) + pad(line < skill.count ? skill[line] : "", skillWidth),
-                        pad(line < decision.count ? decision[line] : "", decisionWidth),
-                        pad(line < change.count ? change[line] : "", changeWidth),
-                        line < reason.count ? reason[line] : "",
-                    ]
-                    var text = cells.joined(separator: String(repeating: " ", count: gap))
+                for line in 0..<max(skill.count, decision.count, reason.count) {
+                    var text = String(repeating: " ", count: indent) + pad(line < skill.count ? skill[line] : "", skillWidth) + gap
+                        + pad(line < decision.count ? decision[line] : "", decisionWidth) + gap + (line < reason.count ? reason[line] : "")
                     while text.hasSuffix(" ") { text.removeLast() }
                     lines.append(text)
                 }

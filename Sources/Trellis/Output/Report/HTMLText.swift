@@ -36,18 +36,21 @@ enum HTMLText {
 
     /// A number for an SVG coordinate: at most one decimal, no exponent.
     static func coordinate(_ value: Double) -> String {
-        let tenths = (value * 10).rounded()
-        if tenths == tenths.rounded(.towardZero), Int(tenths) % 10 == 0 { return String(Int(tenths) / 10) }
-        return String(format: "%.1f", value)
+        let tenths = Int((value * 10).rounded())
+        if tenths % 10 == 0 { return String(tenths / 10) }
+        let magnitude = abs(tenths)
+        return (tenths < 0 ? "-" : "") + String(magnitude / 10) + "." + String(magnitude % 10)
     }
 
     /// A percent for `data-percent` and the numbers table: exact to two decimals, without
     /// trailing zeros (`90`, `66.67`).
     static func percent(_ value: Double) -> String {
-        let hundredths = (value * 100).rounded()
-        if hundredths.truncatingRemainder(dividingBy: 100) == 0 { return String(Int(hundredths / 100)) }
-        if hundredths.truncatingRemainder(dividingBy: 10) == 0 { return String(format: "%.1f", hundredths / 100) }
-        return String(format: "%.2f", hundredths / 100)
+        let hundredths = Int((value * 100).rounded())
+        let whole = hundredths / 100
+        let fraction = hundredths % 100
+        if fraction == 0 { return String(whole) }
+        if fraction % 10 == 0 { return "\(whole).\(fraction / 10)" }
+        return "\(whole).\(fraction < 10 ? "0" : "")\(fraction)"
     }
 
     /// An id for an element, from data: letters, digits, `-` and `_` kept, everything else as

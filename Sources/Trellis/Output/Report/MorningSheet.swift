@@ -97,7 +97,11 @@ extension ReportRenderer {
         html += "</span>"
         if let skill = recommendation.skill, !skill.isEmpty { html += " <span class=\"skill\">\(HTMLText.escape(skill))</span>" }
         if let change = ReportWords.change(recommendation) { html += " <span class=\"change\">\(HTMLText.escape(change))</span>" }
-        html += "<div class=\"reason\">\(HTMLText.escape(recommendation.reason))</div>"
+        if recommendation.kind == "focus", let message = recommendation.extra["message"]?.stringValue {
+            html += "<div class=\"reason\">\(HTMLText.escape(message)) <a href=\"#focus\">The message for the school</a></div>"
+        } else {
+            html += "<div class=\"reason\">\(HTMLText.escape(recommendation.reason))</div>"
+        }
         html += "</li>"
     }
 

@@ -29,7 +29,7 @@ struct SkillChart {
         let sessions = skill.sessions
         let ladder = track?.ladder ?? []
         let laneHeight = track == nil ? 0 : Double(ladder.count) * laneRow
-        let laneTop = top + plotHeight + 14
+        let laneTop = top + plotHeight + 26
         let axisTop = laneTop + laneHeight + (track == nil ? 0 : 6)
         let height = axisTop + 46
         let plotWidth = width - left - right
@@ -47,7 +47,7 @@ struct SkillChart {
         html += " data-student=\"\(HTMLText.escape(studentID))\" data-skill=\"\(HTMLText.escape(skill.id))\">"
         html += "<title id=\"\(titleID)\">\(HTMLText.escape(title))</title>"
         html += "<desc id=\"\(descID)\">\(HTMLText.escape(description))</desc>"
-        html += "<text class=\"chart-title\" x=\"\(c(left))\" y=\"16\">\(HTMLText.escape(skill.id)): \(Self.topMarker)</text>"
+        html += "<text class=\"chart-title\" x=\"\(c(left))\" y=\"16\">\(HTMLText.escape(studentName)) · \(HTMLText.escape(skill.id)): \(Self.topMarker)</text>"
 
         // Percent axis and grid.
         for percent in stride(from: 0.0, through: 100, by: 25) {
@@ -66,7 +66,7 @@ struct SkillChart {
                 html += "<line class=\"lane-grid\" x1=\"\(c(left))\" x2=\"\(c(width - right))\" y1=\"\(c(rowY))\" y2=\"\(c(rowY))\"/>"
                 html += "<text class=\"lane-label\" x=\"\(c(left - 6))\" y=\"\(c(rowY + 3.5))\" text-anchor=\"end\">\(HTMLText.escape(ReportWords.level(level)))</text>"
             }
-            html += "<text class=\"lane-title\" x=\"4\" y=\"\(c(laneTop - 3))\">\(track.ladderName == .prompt ? "Prompt level" : "Stage")</text>"
+            html += "<text class=\"lane-title\" x=\"\(c(left))\" y=\"\(c(laneTop - 5))\">\(track.ladderName == .prompt ? "Prompt level" : "Stage")</text>"
             var path = ""
             for (index, session) in sessions.enumerated() {
                 guard let position = track.position(of: track.level(of: session)) else { continue }

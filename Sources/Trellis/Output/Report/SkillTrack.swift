@@ -99,18 +99,24 @@ struct SkillTrack {
         return count
     }
 
-    /// What comes next if today's session meets the criterion, in words a teacher reads.
+    /// What comes next if today's session meets the criterion (`criterionWords`), in words a
+    /// teacher reads: "2 of 3 in a row toward verbal", "fade to verbal next time".
     var nextIfTodayGoesWell: String {
-        guard let today, let position = position(of: today) else { return "no level recorded: record today's level with the session" }
-        let target = "at least \(JSONText.number(criterion.percent))% correct with \(criterion.minTrials) trials or more"
+        guard let today, let position = position(of: today) else { return "no level recorded: record the level with today's session" }
         let isLast = position == ladder.count - 1
         if isMastered && isLast { return "mastered: keep practising it in other settings and with other staff" }
         let changesToday = recommendation.map { ["fade", "advance", "step_back"].contains($0.action) } ?? false
         let done = changesToday ? 0 : sessionsMeetingCriterion(at: today)
         let after = min(done + 1, criterion.sessions)
-        let goal = isLast ? "mastered" : "\(ladderName == .prompt ? "fade" : "advance") to \(ReportWords.level(ladder[position + 1]))"
-        if after >= criterion.sessions { return "\(target): \(goal) next time" }
-        return "\(target): \(after) of \(criterion.sessions) sessions toward \(goal)"
+        let move = ladderName == .prompt ? "fade" : "advance"
+        if after >= criterion.sessions { return isLast ? "mastered next time" : "\(move) to \(ReportWords.level(ladder[position + 1])) next time" }
+        let goal = isLast ? "mastered" : ReportWords.level(ladder[position + 1])
+        return "\(after) of \(criterion.sessions) in a row toward \(goal)"
+    }
+
+    /// What "goes well" means: `at least 80% correct with 5 trials or more`.
+    var criterionWords: String {
+        "at least \(JSONText.number(criterion.percent))% correct with \(criterion.minTrials) trials or more"
     }
 
     /// Up when the newest session is at least 10 points above the mean of the (up to) 3 before

@@ -31,7 +31,9 @@ extension ReportRenderer {
                 html += "<p class=\"empty-note\">No student's newest sessions name \(HTMLText.escape(member)).</p></section>"
                 continue
             }
-            html += "<p class=\"lede\">\(ReportWords.count(Set(rows.map(\.entry.student.id)).count, "student")), \(ReportWords.count(rows.count, "skill")). Use the level in bold today.</p>"
+            let goesWell = rows.compactMap(\.track).first?.criterionWords ?? "the criterion met"
+            html += "<p class=\"lede\">\(ReportWords.count(Set(rows.map(\.entry.student.id)).count, "student")), \(ReportWords.count(rows.count, "skill")). "
+            html += "Use the level in bold today. Today goes well: \(HTMLText.escape(goesWell)).</p>"
             html += "<table class=\"staff-table\"><thead><tr><th scope=\"col\">Student</th><th scope=\"col\">Skill</th><th scope=\"col\">Use today</th>"
             html += "<th scope=\"col\">Today's decision</th><th scope=\"col\">If today goes well</th></tr></thead><tbody>"
             var previous: String?
