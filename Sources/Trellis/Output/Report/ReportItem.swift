@@ -57,11 +57,11 @@ enum ReportWords {
         return words.prefix(1).uppercased() + words.dropFirst()
     }
 
-    /// `gestural → verbal`, the level held at, or the delay, or nothing.
+    /// `gestural → verbal`, `stay at gestural`, `at independent`, the delay, or nothing.
     static func change(_ recommendation: Recommendation) -> String? {
         switch (recommendation.from, recommendation.to) {
         case (let from?, let to?) where from != to: return "\(level(from)) → \(level(to))"
-        case (let from?, _): return level(from)
+        case (let from?, _): return recommendation.action == "hold" ? "stay at \(level(from))" : "at \(level(from))"
         case (nil, let to?): return "→ \(level(to))"
         case (nil, nil):
             if let delay = recommendation.extra["delay_to"]?.doubleValue { return "delay → \(JSONText.number(delay)) s" }

@@ -70,8 +70,8 @@ enum ReportStyle {
         .skill-block{margin:16px 0 10px}
         .skill-block h3{margin-bottom:4px}
         figure.chart{margin:0;padding:0}
-        figure.chart svg{max-width:100%;height:auto;display:block}
-        figure.chart figcaption{font-size:.82rem;color:var(--muted);margin:2px 0 4px;max-width:680px}
+        figure.chart svg{width:100%;max-width:860px;height:auto;display:block}
+        figure.chart figcaption{font-size:.82rem;color:var(--muted);margin:2px 0 4px;max-width:860px}
         details{margin:2px 0 6px}
         details summary{cursor:pointer;color:var(--accent);font-size:.85rem}
         details.numbers table{max-width:680px;font-size:.8rem}
@@ -106,7 +106,7 @@ enum ReportStyle {
         .menu{border:1px solid var(--line);border-radius:8px;padding:6px 12px;flex:1 1 280px}
         .menu-skill{font-weight:600}
         .menu ol{margin:4px 0;padding-left:22px}
-        ul.undecided li{padding:4px 0;border-top:1px solid #e3e6eb}
+        ul.undecided li{padding:4px 0;border-top:1px solid #e3e6eb;font-size:.9rem;color:var(--muted)}
         ul.undecided li.error{color:#8a1c0c}
         .focus-message{border:2px solid var(--accent);border-radius:8px;padding:4px 16px;background:#f7faff}
         .focus-subject{font-size:1.05rem}
@@ -125,6 +125,7 @@ enum ReportStyle {
           .grid-page{page:grid}
           .grid-wrap{overflow:visible}
           h2,h3,h4{break-after:avoid}
+          figure.chart svg{max-width:180mm}
           figure.chart,li.action,ul.today-list>li,.menu,.staff-table tr,table.grid tr{break-inside:avoid}
           .skill-block{break-inside:avoid}
           a{color:inherit;text-decoration:none}

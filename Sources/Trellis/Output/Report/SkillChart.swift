@@ -20,10 +20,10 @@ struct SkillChart {
     private let plotHeight = 150.0
     private let laneRow = 15.0
 
-    /// The visible first and last text of every chart: a test that prints the report finds
-    /// both on the same page for each chart, or the chart was cut.
+    /// The first text of every chart and the last of its description: a test that prints the
+    /// report finds both on the same page for each chart, or the chart was cut from its words.
     static let topMarker = "% correct per session"
-    static let bottomMarker = "Session date · trials"
+    static let captionEnd = "(hollow points have fewer trials)."
 
     func render(into html: inout String) {
         let sessions = skill.sessions
@@ -133,7 +133,7 @@ struct SkillChart {
         if sessions.isEmpty {
             html += "<text class=\"empty\" x=\"\(c(left + plotWidth / 2))\" y=\"\(c(top + plotHeight / 2))\" text-anchor=\"middle\">no sessions recorded yet</text>"
         }
-        html += "<text class=\"axis-title\" x=\"\(c(left))\" y=\"\(c(axisTop + 38))\">\(Self.bottomMarker)</text>"
+        html += "<text class=\"axis-title\" x=\"\(c(left))\" y=\"\(c(axisTop + 38))\">Session date · trials</text>"
         html += "</svg>"
         html += "<figcaption>\(HTMLText.escape(description))</figcaption>"
         html += "</figure>"
@@ -159,7 +159,7 @@ struct SkillChart {
     var description: String {
         let sessions = skill.sessions
         guard let first = sessions.first, let last = sessions.last else {
-            return "\(studentName) has no sessions of \(skill.id) yet. The criterion is \(JSONText.number(criterion.percent))% correct."
+            return "\(studentName) has no sessions of \(skill.id) yet. Criterion: \(JSONText.number(criterion.percent))% correct with at least \(criterion.minTrials) trials \(Self.captionEnd)"
         }
         var parts: [String] = []
         let span = sessions.count == 1 ? "1 session, on \(first.date ?? "no date")" : "\(sessions.count) sessions, from \(first.date ?? "no date") to \(last.date ?? "no date")"
@@ -186,7 +186,7 @@ struct SkillChart {
         if let percent = SkillTrack.percent(last) {
             parts.append("Newest: \(HTMLText.percent(percent))% correct of \(last.trials ?? 0) trials.")
         }
-        parts.append("Criterion: \(JSONText.number(criterion.percent))% correct with at least \(criterion.minTrials) trials (hollow points have fewer trials).")
+        parts.append("Criterion: \(JSONText.number(criterion.percent))% correct with at least \(criterion.minTrials) trials \(Self.captionEnd)")
         return parts.joined(separator: " ")
     }
 

@@ -53,8 +53,8 @@ extension ReportRenderer {
         for recommendation in recommendations {
             html += "<li><span class=\"badge \(badgeClass(recommendation))\">\(HTMLText.escape(ReportWords.badge(recommendation)))</span> "
             if let skill = recommendation.skill, !skill.isEmpty { html += "<span class=\"skill\">\(HTMLText.escape(skill))</span> " }
+            if let change = ReportWords.change(recommendation) { html += "<span class=\"change\">\(HTMLText.escape(change))</span> " }
             html += "<span class=\"kind\">(\(HTMLText.escape(recommendation.kind)))</span>"
-            if let change = ReportWords.change(recommendation) { html += " <span class=\"change\">\(HTMLText.escape(change))</span>" }
             if case .array(let ids)? = recommendation.extra["students"] {
                 let names = ids.compactMap(\.stringValue).map { HTMLText.escape(model.name(of: $0)) }
                 html += " <span class=\"with\">with \(names.joined(separator: " &amp; "))</span>"
