@@ -49,7 +49,7 @@ enum ReportStyle {
         thead th{border-bottom:2px solid var(--ink);font-size:.85rem}
         td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
         .staff-table tr.first>*{border-top:2px solid #9aa3af}
-        .staff-table td:nth-child(2){white-space:nowrap}
+        .staff-table td:nth-child(2),.staff-table th[scope=row]{white-space:nowrap}
         .staff-table .reason{font-size:.82rem}
         .ladder-word{color:var(--muted);font-size:.8em}
         .legend{font-size:.85rem;margin:6px 0 12px}

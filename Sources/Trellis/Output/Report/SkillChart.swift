@@ -15,7 +15,7 @@ struct SkillChart {
 
     private let width = 680.0
     private let left = 108.0
-    private let right = 14.0
+    private let right = 62.0
     private let top = 30.0
     private let plotHeight = 150.0
     private let laneRow = 15.0
@@ -57,7 +57,9 @@ struct SkillChart {
         // The criterion line.
         let criterionY = y(criterion.percent)
         html += "<line class=\"criterion\" x1=\"\(c(left))\" x2=\"\(c(width - right))\" y1=\"\(c(criterionY))\" y2=\"\(c(criterionY))\"/>"
-        html += "<text class=\"criterion-label\" x=\"\(c(width - right - 4))\" y=\"\(c(criterionY - 4))\" text-anchor=\"end\">criterion \(JSONText.number(criterion.percent))%</text>"
+        // Beside the plot, not over it: it never hides a point.
+        html += "<text class=\"criterion-label\" x=\"\(c(width - right + 6))\" y=\"\(c(criterionY - 2))\">criterion</text>"
+        html += "<text class=\"criterion-label\" x=\"\(c(width - right + 6))\" y=\"\(c(criterionY + 10))\">\(JSONText.number(criterion.percent))%</text>"
 
         // The lane: the ladder's levels and the step line.
         if let track {
