@@ -5,7 +5,7 @@ import Trellis
 /// What the table and CSV of `trellis evaluate` show: `--only`, `--kind`, `--action`, `--excel`.
 struct ShowOptions: ParsableArguments {
     @Option(
-        name: .customLong("only"), parsing: .upToNextOption,
+        name: .customLong("only"),
         help: ArgumentHelp("Table and CSV: show only these: actions, holds, menus, notes (comma-separated or repeated).", valueName: "what"))
     var only: [String] = []
 
