@@ -61,6 +61,7 @@ public struct ReportOptions: Sendable, Hashable {
     /// CSV for Excel: a UTF-8 byte-order mark first, so that names with accents open right.
     public var excel: Bool
 
+    /// Everything shown, 120 columns, no byte-order mark, unless given.
     public init(filter: ReportFilter = .everything, width: Int = 120, excel: Bool = false) {
         self.filter = filter
         self.width = width

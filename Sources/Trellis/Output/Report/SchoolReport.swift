@@ -12,6 +12,7 @@ public struct SchoolReport: Sendable {
         /// The page's file name, unique in the school: from the class id (else its title, else
         /// its position), with characters other than letters, digits, `.`, `-` and `_` as `_`.
         public var fileName: String
+        /// The class's report.
         public var report: ClassReport
     }
 
