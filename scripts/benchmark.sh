@@ -3,9 +3,9 @@
 # (NDJSON is streamed: read, evaluation and output interleave, so there are no separate phases).
 # Prints Markdown tables for docs/performance.md.
 #
-#   scripts/benchmark.sh [--only bundled|peers] [SIZES...]        default sizes: 1000 10000
+#   scripts/benchmark.sh [--only bundled|peers|report] [SIZES...]        default sizes: 1000 10000
 #
-# Two sections, both by default:
+# Three sections, all by default:
 #   bundled  trellis with the bundled rules, one worker and one per core; a 30-student class from
 #            the CLI; the sandbox's cost in wall time (median of 7) and, when valgrind is
 #            installed, in instructions (callgrind, 200 students).
@@ -14,14 +14,17 @@
 #            (benchmarks/simple-rule) on the same rosters, checked to make the same recommendations;
 #            the cost of each extra rule (also in callgrind instructions when valgrind is
 #            installed); and, when 100000 is among the sizes, 100k against 10k.
+#   report   trellis report: a 30-student class as one HTML file, and a 1,000-student school (40
+#            class documents of 25 students) as an index and a page per class, process start
+#            included, median of 7, with the HTML's size.
 # Environment: RUNS (runs per measurement in the peers section, default 3), EXTRA_RULES (trivial
 # rules added for the per-rule cost, default 10).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-sections=(bundled peers)
+sections=(bundled peers report)
 if [[ ${1:-} == --only ]]; then
-    [[ ${2:-} == bundled || ${2:-} == peers ]] || { echo "usage: $0 [--only bundled|peers] [SIZES...]" >&2; exit 64; }
+    [[ ${2:-} == bundled || ${2:-} == peers || ${2:-} == report ]] || { echo "usage: $0 [--only bundled|peers|report] [SIZES...]" >&2; exit 64; }
     sections=("$2")
     shift 2
 fi
@@ -160,6 +163,39 @@ else
     echo
     echo "(valgrind is not installed: no instruction counts for the sandbox)"
 fi
+fi
+
+# ---- The coordinator's report ----
+# trellis report on a class and on a school, process start included; median of 7 runs each.
+if runs_section report; then
+class="$work/report-class-30.json"
+school="$work/report-school-1000"
+[[ -f $class ]] || $trellis generate --students 30 --seed 2 --format document -o "$class"
+[[ -d $school ]] || $trellis generate --students 1000 --seed 3 --format document --classes 40 -o "$school"
+report_row() {
+    local label=$1 out=$2
+    shift 2
+    local walls=() peak=0
+    for _ in 1 2 3 4 5 6 7; do
+        read -r wall rss < <(measure "$@")
+        walls+=("$wall")
+        if ((rss > peak)); then peak=$rss; fi
+    done
+    echo "| $label | $(median "${walls[@]}") | $(best "${walls[@]}") | $peak | $(du -sk "$out" | cut -f1) KB |"
+}
+echo
+echo "| trellis report, process start included | wall s (median of 7) | best | peak RSS MB | HTML |"
+echo "| --- | --- | --- | --- | --- |"
+for jobs in 1 "$cores"; do
+    echo "report: 30-student class, $jobs workers" >&2
+    report_row "30 students, one file, $jobs workers" "$work/report.html" $trellis report --quiet --jobs "$jobs" -o "$work/report.html" "$class"
+done
+for jobs in 1 "$cores"; do
+    echo "report: 1,000-student school, $jobs workers" >&2
+    rm -rf "$work/report-site"
+    report_row "1,000 students in 40 classes: index + 40 pages, $jobs workers" "$work/report-site" \
+        $trellis report --quiet --jobs "$jobs" --title "Synthetic school" -o "$work/report-site/" "$school"
+done
 fi
 
 # ---- Against the floor and a peer ----

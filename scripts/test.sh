@@ -3,6 +3,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-dependencies.sh
+# Headless Chromium and pdftotext for the report's browser tests (ReportBrowserTests).
+scripts/install-test-dependencies.sh
 swift build --build-tests
 # One test at a time: the machine CI runs on has 2 cores, and the suites that start real
 # processes (trellis serve, swift build of Examples/, killed runs) or time hostile rules must not

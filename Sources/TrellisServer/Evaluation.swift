@@ -15,6 +15,7 @@ struct Evaluation: Sendable {
     struct Reply: Sendable {
         var text: String
         var studentCount: Int
+        var contentType = "application/json"
     }
 
     /// `POST /v1/evaluate`: the contract's output document, for a class or for one student.
@@ -98,7 +99,7 @@ struct Evaluation: Sendable {
 
     /// Appends the request's audit line and one per student disclosed, all or none; an error
     /// answer when the log cannot take them. Nothing is written for a request that disclosed nothing.
-    private func record(
+    func record(
         _ body: [UInt8], context: ClassContext, disclosed: [(Student, StudentResult)], classRecommendations: [Recommendation]?
     ) -> APIError? {
         guard let audit, !disclosed.isEmpty || !(classRecommendations ?? []).isEmpty else { return nil }

@@ -35,6 +35,9 @@ struct Routes: Sendable {
         router.post("/v1/evaluate") { request, context in
             try await evaluating(request, context: context, endpoint: "/v1/evaluate") { evaluation, body in evaluation.evaluate(body) }
         }
+        router.post("/v1/report") { request, context in
+            try await evaluating(request, context: context, endpoint: "/v1/report") { evaluation, body in evaluation.report(body) }
+        }
         router.post("/v1/explain") { request, context in
             let student = request.uri.queryParameters.get("student")
             return try await evaluating(request, context: context, endpoint: "/v1/explain") { evaluation, body in
@@ -82,7 +85,7 @@ struct Routes: Sendable {
             throw refusal
         }
         let reply = try result.get()
-        return ResponseBodies.text(reply.text, headers: [Self.packHeader: pack.sha256, Self.requestIDHeader: who.requestID])
+        return ResponseBodies.text(reply.text, contentType: reply.contentType, headers: [Self.packHeader: pack.sha256, Self.requestIDHeader: who.requestID])
     }
 
     static let userHeader = HTTPField.Name("X-Trellis-User")!

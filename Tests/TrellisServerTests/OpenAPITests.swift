@@ -57,10 +57,15 @@ import Trellis
                 #expect(response.status == .ok)
                 seen.append(try check(response, "POST", "/v1/evaluate"))
             }
+            for body in [classBody, studentBody] {
+                let response = try await client.execute(uri: "/v1/report", method: .post, headers: json, body: body)
+                #expect(response.status == .ok)
+                seen.append(try check(response, "POST", "/v1/report"))
+            }
             seen.append(try check(try await client.execute(uri: "/v1/explain?student=s-104", method: .post, headers: json, body: classBody), "POST", "/v1/explain"))
             seen.append(try check(try await client.execute(uri: "/v1/explain", method: .post, headers: json, body: studentBody), "POST", "/v1/explain"))
             seen.append(try check(try await client.execute(uri: "/v1/explain?student=s-999", method: .post, headers: json, body: classBody), "POST", "/v1/explain"))
-            for uri in ["/v1/evaluate", "/v1/explain"] {
+            for uri in ["/v1/evaluate", "/v1/explain", "/v1/report"] {
                 seen.append(try check(try await client.execute(uri: uri, method: .post, headers: json, body: Support.body("{\"students\": [")), "POST", uri))
                 seen.append(try check(try await client.execute(uri: uri, method: .post, headers: [.contentType: "text/csv"], body: classBody), "POST", uri))
             }
@@ -78,7 +83,7 @@ import Trellis
         let guarded = try Support.server(tokens: try AccessTokens(token: Support.token))
         seen.formUnion(try await guarded.makeApplication().test(.router) { client in
             var seen: [String] = []
-            for (method, path) in [("GET", "/metrics"), ("GET", "/v1/rules"), ("POST", "/v1/evaluate"), ("POST", "/v1/explain"), ("POST", "/v1/reload")] {
+            for (method, path) in [("GET", "/metrics"), ("GET", "/v1/rules"), ("POST", "/v1/evaluate"), ("POST", "/v1/explain"), ("POST", "/v1/report"), ("POST", "/v1/reload")] {
                 let response = try await client.execute(uri: path, method: HTTPRequest.Method(method)!, headers: json, body: classBody)
                 #expect(response.status == .unauthorized)
                 seen.append(try check(response, method, path))
@@ -89,7 +94,7 @@ import Trellis
         // A small body limit: 413.
         let small = try Support.server(maxBodyBytes: 1024)
         seen.formUnion(try await small.makeApplication().test(.router) { client in
-            try await ["/v1/evaluate", "/v1/explain"].asyncMap { uri in
+            try await ["/v1/evaluate", "/v1/explain", "/v1/report"].asyncMap { uri in
                 let response = try await client.execute(uri: uri, method: .post, headers: json, body: classBody)
                 #expect(response.status == .contentTooLarge)
                 return try check(response, "POST", uri)
@@ -101,7 +106,7 @@ import Trellis
         try Support.slowRule.write(to: slowRules.appending(path: "slow.lua"), atomically: true, encoding: .utf8)
         let slow = try Support.server(source: RulePackSource(directories: [slowRules.path]), timeout: .milliseconds(20), workers: 1)
         seen.formUnion(try await slow.makeApplication().test(.router) { client in
-            try await ["/v1/evaluate", "/v1/explain?student=s-101"].asyncMap { uri in
+            try await ["/v1/evaluate", "/v1/explain?student=s-101", "/v1/report"].asyncMap { uri in
                 let response = try await client.execute(uri: uri, method: .post, headers: json, body: classBody)
                 #expect(response.status == .serviceUnavailable)
                 return try check(response, "POST", String(uri.prefix { $0 != "?" }))

@@ -11,10 +11,10 @@ struct ReportCSVTests {
         let report = EvaluationReport(asOf: "2026-11-20", outcomes: [.evaluated(StudentResult(student: "s,1", recommendations: [recommendation, menu]))])
         let text = ReportFormat.csv.render(report)
         #expect(text == """
-            student,skill,kind,action,from,to,options,rule,priority,reason
-            "s,1",k,prompt,hold,verbal,,,r,12.5,"said ""wait"", then
+            student,name,skill,kind,action,from,to,options,option_titles,rule,priority,reason
+            "s,1",,k,prompt,hold,verbal,,,,r,12.5,"said ""wait"", then
             stopped"
-            "s,1",k,choices,offer,,,a;b,m,10,plain
+            "s,1",,k,choices,offer,,,a;b,a;b,m,10,plain
 
             """)
     }

@@ -171,7 +171,7 @@ public final class Engine: Sendable {
             defer { recycle(runner) }
             return Self.result(for: student, runner: runner)
         } catch {
-            return StudentResult(student: student.id, errors: [TrellisIssue(kind: .ruleError, student: student.id, message: error.description)])
+            return StudentResult(student: student.id, name: student.name, errors: [TrellisIssue(kind: .ruleError, student: student.id, message: error.description)])
         }
     }
 
@@ -196,7 +196,7 @@ public final class Engine: Sendable {
     static func unevaluated(_ entry: RosterEntry, because reason: String) -> StudentOutcome {
         switch entry {
         case .student(let student):
-            .evaluated(StudentResult(student: student.id, errors: [TrellisIssue(kind: .ruleError, student: student.id, message: reason)]))
+            .evaluated(StudentResult(student: student.id, name: student.name, errors: [TrellisIssue(kind: .ruleError, student: student.id, message: reason)]))
         case .invalid(let id, let issues): .skipped(studentID: id, issues: issues)
         }
     }
@@ -220,7 +220,7 @@ public final class Engine: Sendable {
             (item.element.skill.flatMap { skillOrder[$0] } ?? Int.max, kindOrder[item.element.kind] ?? 2, item.offset)
         }
         let ordered = winners.enumerated().sorted { sortKey($0) < sortKey($1) }.map(\.element)
-        return StudentResult(student: student.id, recommendations: ordered, overridden: overridden, notes: outcomes.notes, errors: outcomes.errors)
+        return StudentResult(student: student.id, name: student.name, recommendations: ordered, overridden: overridden, notes: outcomes.notes, errors: outcomes.errors)
     }
 }
 

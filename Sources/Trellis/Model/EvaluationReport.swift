@@ -55,6 +55,8 @@ public struct TrellisIssue: Sendable, Hashable, Error, CustomStringConvertible {
 /// What the rules decided for one student.
 public struct StudentResult: Sendable, Hashable {
     public var student: String
+    /// The student's display name, when the record has one (for tables and reports).
+    public var name: String?
     /// The winning recommendations, in rule order.
     public var recommendations: [Recommendation]
     /// Recommendations that lost a conflict, kept to explain the winners.
@@ -64,8 +66,12 @@ public struct StudentResult: Sendable, Hashable {
     /// Rules that failed for this student; the other rules' results stand.
     public var errors: [TrellisIssue]
 
-    public init(student: String, recommendations: [Recommendation] = [], overridden: [OverriddenRecommendation] = [], notes: [RuleNote] = [], errors: [TrellisIssue] = []) {
+    public init(
+        student: String, name: String? = nil, recommendations: [Recommendation] = [], overridden: [OverriddenRecommendation] = [], notes: [RuleNote] = [],
+        errors: [TrellisIssue] = []
+    ) {
         self.student = student
+        self.name = name
         self.recommendations = recommendations
         self.overridden = overridden
         self.notes = notes

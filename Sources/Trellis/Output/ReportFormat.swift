@@ -20,13 +20,13 @@ public enum ReportFormat: String, Sendable, CaseIterable {
         }
     }
 
-    /// Renders a whole report in this format.
-    public func render(_ report: EvaluationReport) -> String {
+    /// Renders a whole report in this format. `options` apply to the table and CSV.
+    public func render(_ report: EvaluationReport, options: ReportOptions = ReportOptions()) -> String {
         switch self {
         case .json: ReportJSON.document(report)
         case .ndjson: report.outcomes.map(ReportJSON.line).joined() + (report.classResult.map(ReportJSON.classLine) ?? "")
-        case .csv: ReportCSV.render(report)
-        case .table: ReportTable.render(report)
+        case .csv: ReportCSV.render(report, options: options)
+        case .table: ReportTable.render(report, options: options)
         }
     }
 }

@@ -102,6 +102,7 @@ enum ReportJSON {
     static func write(_ result: StudentResult, to writer: inout JSONWriter) {
         writer.beginObject()
         writer.member("student", result.student)
+        writer.member("name", result.name)
         writeMembers(recommendations: result.recommendations, errors: result.errors, notes: result.notes, to: &writer)
         if !result.overridden.isEmpty {
             writer.key("overridden")

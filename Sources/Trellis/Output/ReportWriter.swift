@@ -6,6 +6,9 @@
 /// (`Engine.evaluate(_:context:jobs:progress:deliver:deliverClass:)` calls `deliver` that way).
 public final class ReportWriter: @unchecked Sendable {
     private let format: ReportFormat
+    private let options: ReportOptions
+    /// Names by student id, for the CSV's class-level rows (only the CSV keeps them).
+    private var csvNames: [String: String] = [:]
     private let sink: any OutputSink
     private var json = JSONWriter(pretty: true)
     private var buffer = ""
@@ -21,8 +24,14 @@ public final class ReportWriter: @unchecked Sendable {
     private var failure: (any Error)?
     private let flushThreshold = 1 << 18
 
-    public init(format: ReportFormat, sink: any OutputSink, asOf: String) {
+    /// - Parameters:
+    ///   - format: the output format.
+    ///   - sink: where the text goes.
+    ///   - asOf: the date of the run, for the JSON document's head.
+    ///   - options: what the table and CSV show, the table's width, and Excel's byte-order mark.
+    public init(format: ReportFormat, sink: any OutputSink, asOf: String, options: ReportOptions = ReportOptions()) {
         self.format = format
+        self.options = options
         self.sink = sink
         switch format {
         case .json:
@@ -32,7 +41,7 @@ public final class ReportWriter: @unchecked Sendable {
             json.member("as_of", asOf)
             json.key("results")
             json.beginArray()
-        case .csv: ReportCSV.appendHeader(to: &buffer)
+        case .csv: ReportCSV.appendHeader(options: options, to: &buffer)
         case .ndjson, .table: break
         }
     }
@@ -48,7 +57,10 @@ public final class ReportWriter: @unchecked Sendable {
             if json.output.utf8.count >= flushThreshold { buffer += json.takeOutput() }
         case .ndjson: buffer += ReportJSON.line(outcome)
         case .csv:
-            if case .evaluated(let result) = outcome { ReportCSV.appendRows(of: result, to: &buffer) }
+            if case .evaluated(let result) = outcome {
+                if let name = result.name { csvNames[result.student] = name }
+                ReportCSV.appendRows(of: result, filter: options.filter, to: &buffer)
+            }
         case .table: tableOutcomes.append(outcome)
         }
         if buffer.utf8.count >= flushThreshold { flush() }
@@ -79,7 +91,7 @@ public final class ReportWriter: @unchecked Sendable {
             }
             ReportJSON.write(recommendation, to: &classLine)
             buffer += classLine.takeOutput()
-        case .csv: ReportCSV.appendRow(ofClass: recommendation, to: &buffer)
+        case .csv: ReportCSV.appendRow(ofClass: recommendation, names: csvNames, filter: options.filter, to: &buffer)
         case .table: tableClassRecommendations.append(recommendation)
         }
         classOpened = true
@@ -130,8 +142,14 @@ public final class ReportWriter: @unchecked Sendable {
                 buffer += ReportJSON.classLine(classResult)
             }
         case .csv:
-            // Opened: every row is written already.
-            if !classOpened, let classResult { ReportCSV.appendRows(of: classResult, to: &buffer) }
+            // Opened: every recommendation is written already; the notes follow them.
+            if let classResult {
+                if classOpened {
+                    ReportCSV.appendRows(of: ClassResult(notes: classResult.notes), names: csvNames, filter: options.filter, to: &buffer)
+                } else {
+                    ReportCSV.appendRows(of: classResult, names: csvNames, filter: options.filter, to: &buffer)
+                }
+            }
         case .table:
             var classResult = classResult
             if classOpened {
@@ -139,7 +157,7 @@ public final class ReportWriter: @unchecked Sendable {
                     recommendations: tableClassRecommendations, notes: classResult?.notes ?? [],
                     errors: classResult?.errors ?? [])
             }
-            buffer += ReportTable.render(EvaluationReport(asOf: asOf, outcomes: tableOutcomes, classResult: classResult))
+            buffer += ReportTable.render(EvaluationReport(asOf: asOf, outcomes: tableOutcomes, classResult: classResult), options: options)
         }
         flush()
         if let failure {

@@ -21,14 +21,9 @@ struct Evaluate: ParsableCommand {
     @Option(name: .shortAndLong, help: ArgumentHelp("Write here, whole or not at all, instead of standard output.", valueName: "file"))
     var output: String?
 
-    @Option(name: .customLong("input-format"), help: ArgumentHelp("auto, document or ndjson.", valueName: "format"))
-    var inputFormat: InputFormat = .auto
+    @OptionGroup var inputOptions: InputOptions
 
-    @Option(name: .customLong("class"), help: ArgumentHelp("Class-level fields (as_of, ladders, catalog) for NDJSON input.", valueName: "file"))
-    var classHeader: String?
-
-    @Option(name: .shortAndLong, help: "Workers, each with its own Lua state (default: the number of cores).")
-    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+    @OptionGroup var show: ShowOptions
 
     @OptionGroup var rules: RuleOptions
 
@@ -42,7 +37,11 @@ struct Evaluate: ParsableCommand {
     var input: String
 
     func validate() throws {
-        guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
+        let chosen = format ?? output.flatMap { ReportFormat(fileExtension: URL(fileURLWithPath: $0).pathExtension) }
+        if show.isSet, let chosen, chosen == .json || chosen == .ndjson {
+            throw ValidationError("--only, --kind, --action and --excel apply to the table and CSV, not to \(chosen.rawValue) (which keeps the whole contract)")
+        }
+        if show.excel, let chosen, chosen != .csv { throw ValidationError("--excel applies to CSV") }
     }
 
     func run() throws {
@@ -89,7 +88,7 @@ struct Evaluate: ParsableCommand {
     ) throws -> Bool {
         let context: ClassContext
         do {
-            context = try header(ladders: ladders) ?? ClassContext(asOf: RosterReader.today(), ladders: ladders)
+            context = try inputOptions.header(ladders: ladders) ?? ClassContext(asOf: RosterReader.today(), ladders: ladders)
         } catch let error as InputError {
             Terminal.printError("the input cannot be used:\n" + error.issues.map { "  \($0)" }.joined(separator: "\n"))
             throw Exit.unusableInput
@@ -120,7 +119,7 @@ struct Evaluate: ParsableCommand {
         let result: StreamedEvaluation
         do {
             result = try engine.evaluate(
-                streamInput, context: context, jobs: jobs, progress: onProgress, deliver: deliver,
+                streamInput, context: context, jobs: inputOptions.jobs, progress: onProgress, deliver: deliver,
                 deliverClass: { writer.write(classRecommendation: $0) })
         } catch let error as TemporaryFileError {
             progress?.finish()
@@ -153,7 +152,7 @@ struct Evaluate: ParsableCommand {
         let roster: Roster
         do {
             let bytes = try source.readAll()
-            roster = try RosterReader.read(bytes, sourceName: source.name, format: inputFormat, header: try header(ladders: ladders), ladders: ladders)
+            roster = try RosterReader.read(bytes, sourceName: source.name, format: inputOptions.inputFormat, header: try inputOptions.header(ladders: ladders), ladders: ladders)
         } catch let error as InputError {
             Terminal.printError("the input cannot be used:\n" + error.issues.map { "  \($0)" }.joined(separator: "\n"))
             throw Exit.unusableInput
@@ -166,7 +165,7 @@ struct Evaluate: ParsableCommand {
         let progress = Terminal.isTerminal(STDERR_FILENO) && !quiet ? ProgressLine(total: roster.entries.count) : nil
         var onProgress: (@Sendable (Int) -> Void)?
         if let progress { onProgress = { progress.update($0) } }
-        let report = engine.evaluate(roster, jobs: jobs, progress: onProgress)
+        let report = engine.evaluate(roster, jobs: inputOptions.jobs, progress: onProgress)
         progress?.finish()
         logger.debug("evaluated in \(Self.seconds(since: evaluationStarted))")
         let renderingStarted = Date()
@@ -191,9 +190,10 @@ struct Evaluate: ParsableCommand {
     }
 
     private func makeWriter(format: ReportFormat, asOf: String) throws -> ReportWriter {
-        guard let output else { return ReportWriter(format: format, sink: DescriptorSink(), asOf: asOf) }
+        let options = show.reportOptions(width: output == nil ? ShowOptions.tableWidth() : 120)
+        guard let output else { return ReportWriter(format: format, sink: DescriptorSink(), asOf: asOf, options: options) }
         do {
-            return ReportWriter(format: format, sink: try AtomicFileSink(path: output), asOf: asOf)
+            return ReportWriter(format: format, sink: try AtomicFileSink(path: output), asOf: asOf, options: options)
         } catch {
             Terminal.printError(writeFailure(error))
             throw Exit.unusableInput
@@ -208,7 +208,7 @@ struct Evaluate: ParsableCommand {
     }
 
     private func isNDJSON(_ source: InputSource) throws -> Bool {
-        switch inputFormat {
+        switch inputOptions.inputFormat {
         case .document: return false
         case .ndjson: return true
         case .auto:
@@ -218,20 +218,14 @@ struct Evaluate: ParsableCommand {
         }
     }
 
-    private func header(ladders: Ladders) throws -> ClassContext? {
-        guard let classHeader else { return nil }
-        guard let data = FileManager.default.contents(atPath: classHeader) else {
-            throw InputError(issues: [TrellisIssue(kind: .invalidInput, message: "cannot read the class file", location: classHeader)])
-        }
-        return try RosterReader.readHeader(Array(data), sourceName: classHeader, ladders: ladders)
-    }
-
     private static func seconds(since start: Date) -> String {
         String(format: "%.3f s", Date().timeIntervalSince(start))
     }
 
     private func resolvedFormat() -> ReportFormat {
         if let format { return format }
+        if show.excel { return .csv }
+        if show.isSet, output == nil { return .table }
         if let output { return ReportFormat(fileExtension: URL(fileURLWithPath: output).pathExtension) ?? .json }
         return Terminal.isTerminal(STDOUT_FILENO) ? .table : .json
     }

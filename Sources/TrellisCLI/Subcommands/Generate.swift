@@ -26,16 +26,27 @@ struct Generate: ParsableCommand {
     @Option(name: .customLong("class"), help: ArgumentHelp("Where to write the class-level fields of an NDJSON roster.", valueName: "file"))
     var classHeader: String?
 
-    @Option(name: .shortAndLong, help: ArgumentHelp("Write here instead of standard output.", valueName: "file"))
+    @Option(name: .shortAndLong, help: ArgumentHelp("Write here instead of standard output (a folder with --classes).", valueName: "file"))
     var output: String?
+
+    @Option(help: ArgumentHelp("Split the students into this many class documents, class-01.json... in the --output folder (a school).", valueName: "n"))
+    var classes: Int?
 
     func validate() throws {
         guard students >= 0, skills >= 1, sessions >= 0 else { throw ValidationError("counts must not be negative, and a student needs a skill") }
         guard format != .auto else { throw ValidationError("--format is document or ndjson") }
+        if let classes {
+            guard classes >= 1 else { throw ValidationError("--classes must be at least 1") }
+            guard output != nil else { throw ValidationError("--classes writes a folder of class documents: name it with --output") }
+        }
     }
 
     func run() throws {
         let roster = SyntheticRoster(students: students, seed: seed, skillsPerStudent: skills, sessionsPerSkill: sessions)
+        if let classes, let output {
+            try writeSchool(roster, classes: classes, folder: output)
+            return
+        }
         let sink = try output.map { path -> FileHandle in
             guard FileManager.default.createFile(atPath: path, contents: nil) else { throw ValidationError("cannot write \(path)") }
             return try FileHandle(forWritingTo: URL(fileURLWithPath: path))
@@ -56,5 +67,32 @@ struct Generate: ParsableCommand {
             }
         }
         sink.write(Data(buffer.utf8))
+    }
+
+    /// A school: the students split as evenly as can be into `classes` class documents, each
+    /// with its own id, title and staff.
+    private func writeSchool(_ roster: SyntheticRoster, classes: Int, folder: String) throws {
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let digits = max(2, String(classes).count)
+        var next = 0
+        for number in 1...classes {
+            let size = students / classes + (number <= students % classes ? 1 : 0)
+            let label = String(repeating: "0", count: digits - String(number).count) + String(number)
+            var context = roster.context
+            context.classInfo = ClassInfo(id: "class-\(label)", title: "Class \(label)", staff: ["t-\(label)", "p-\(label)"])
+            let members = (next..<next + size).map { index -> Student in
+                var student = roster.student(index)
+                for skill in student.skills.indices {
+                    for session in student.skills[skill].sessions.indices {
+                        let staff = student.skills[skill].sessions[session].staff
+                        student.skills[skill].sessions[session].staff = staff == "t-1" ? "t-\(label)" : "p-\(label)"
+                    }
+                }
+                return student
+            }
+            next += size
+            let path = URL(fileURLWithPath: folder).appending(path: "class-\(label).json").path
+            try AtomicFile.write(DocumentJSON.document(ClassDocument(context: context, students: members)), to: path)
+        }
     }
 }
