@@ -119,10 +119,15 @@ struct Evaluate: ParsableCommand {
             result = try engine.evaluate(
                 streamInput, context: context, jobs: jobs, progress: onProgress, deliver: deliver,
                 deliverClass: { writer.write(classRecommendation: $0) })
+        } catch let error as TemporaryFileError {
+            progress?.finish()
+            writer.abort()
+            Terminal.printError(error.description)
+            throw Exit.unusableInput
         } catch {
             progress?.finish()
             writer.abort()
-            Terminal.printError("cannot read \(source.name): \(error.localizedDescription)")
+            Terminal.printError("cannot read \(source.name): \(FileProblem.systemReason(error))")
             throw Exit.unusableInput
         }
         progress?.finish()
@@ -131,7 +136,7 @@ struct Evaluate: ParsableCommand {
         do {
             try writer.finish(asOf: result.asOf, classResult: result.classResult, summary: result.summary)
         } catch {
-            Terminal.printError("cannot write \(output ?? "the output"): \(error.localizedDescription)")
+            Terminal.printError(output.map { FileProblem.writing($0, error) } ?? "cannot write the report: \(FileProblem.systemReason(error))")
             throw Exit.unusableInput
         }
         if !quiet { Terminal.printLine(Summary.line(result.summary, seconds: Date().timeIntervalSince(started))) }
@@ -167,7 +172,7 @@ struct Evaluate: ParsableCommand {
         do {
             try writer.finish(asOf: report.asOf, classResult: report.classResult, summary: report.summary)
         } catch {
-            Terminal.printError("cannot write \(output ?? "the output"): \(error.localizedDescription)")
+            Terminal.printError(output.map { FileProblem.writing($0, error) } ?? "cannot write the report: \(FileProblem.systemReason(error))")
             throw Exit.unusableInput
         }
         logger.debug("rendered and wrote \(format.rawValue) in \(Self.seconds(since: renderingStarted))")
@@ -187,7 +192,7 @@ struct Evaluate: ParsableCommand {
         do {
             return ReportWriter(format: format, sink: try AtomicFileSink(path: output), asOf: asOf)
         } catch {
-            Terminal.printError("cannot write \(output): \(error.localizedDescription)")
+            Terminal.printError(FileProblem.writing(output, error))
             throw Exit.unusableInput
         }
     }
