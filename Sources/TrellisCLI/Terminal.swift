@@ -1,7 +1,10 @@
 import Foundation
 import Trellis
 
-/// Standard error and terminal detection.
+/// Standard error and terminal detection. Everything printed here for people passes through
+/// `TerminalText`: messages quote rules and inputs, whose text must not drive the terminal. The
+/// line breaks kept are the caller's own; text from a rule or an input is escaped whole first
+/// (`TrellisIssue.description` and `ImportIssue.description` are).
 enum Terminal {
     static func isTerminal(_ descriptor: Int32) -> Bool { isatty(descriptor) != 0 }
 
@@ -9,8 +12,14 @@ enum Terminal {
         printLine("trellis: " + message)
     }
 
+    /// A line to standard error.
     static func printLine(_ text: String) {
-        FileHandle.standardError.write(Data((text + "\n").utf8))
+        FileHandle.standardError.write(Data((TerminalText.escaped(text, keepingLineBreaks: true) + "\n").utf8))
+    }
+
+    /// Text for people to standard output (JSON goes out with `print`: JSON escapes its own).
+    static func printOut(_ text: String, terminator: String = "\n") {
+        FileHandle.standardOutput.write(Data((TerminalText.escaped(text, keepingLineBreaks: true) + terminator).utf8))
     }
 }
 

@@ -25,14 +25,15 @@ enum ReportTable {
                 rows.append([who, recommendation.skill ?? "-", recommendation.kind, recommendation.action, change(recommendation), recommendation.reason])
             }
         }
-        var text = layout(rows)
+        // Every cell is text from a rule or an input: shown, never acted on by the terminal.
+        var text = layout(rows.map { $0.map { TerminalText.escaped($0) } })
         let issues = report.issues
         if !issues.isEmpty {
             text += "\nErrors:\n" + issues.map { "  " + $0.description }.joined(separator: "\n") + "\n"
         }
         let summary = report.summary
         let forClass = summary.classRecommendations > 0 ? ", \(summary.classRecommendations) for the class" : ""
-        text += "\n\(summary.students) students, \(summary.recommendations) recommendations\(forClass), \(summary.failed) with errors (as of \(report.asOf))\n"
+        text += "\n\(summary.students) students, \(summary.recommendations) recommendations\(forClass), \(summary.failed) with errors (as of \(TerminalText.escaped(report.asOf)))\n"
         return text
     }
 
