@@ -21,10 +21,18 @@ struct CLITests {
         return packageRoot.appending(path: ".build/debug/trellis")
     }
 
-    func trellis(_ arguments: [String], stdin: Data? = nil, in directory: URL? = nil) throws -> Run {
+    /// Runs the binary with `environment` added to this process's; through `sh -c` when `shell`
+    /// holds commands to run first (such as `ulimit`).
+    func trellis(_ arguments: [String], stdin: Data? = nil, in directory: URL? = nil, environment: [String: String] = [:], shell: String? = nil) throws -> Run {
         let process = Process()
-        process.executableURL = Self.binary
-        process.arguments = arguments
+        if let shell {
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments = ["-c", shell + "; exec \"$0\" \"$@\"", Self.binary.path] + arguments
+        } else {
+            process.executableURL = Self.binary
+            process.arguments = arguments
+        }
+        if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         if let directory { process.currentDirectoryURL = directory }
         let output = Pipe()
         let errors = Pipe()

@@ -9,28 +9,8 @@ struct FileErrorCLITests {
     static let ndjson = CLITests.packageRoot.appending(path: "examples/students.ndjson").path
     static let header = CLITests.packageRoot.appending(path: "examples/class-header.json").path
 
-    /// Runs `trellis` with `environment` added to this process's, through `sh -c` when `shell`
-    /// holds commands to run first (such as `ulimit`).
     func run(_ arguments: [String], environment: [String: String] = [:], shell: String? = nil) throws -> CLITests.Run {
-        let process = Process()
-        if let shell {
-            process.executableURL = URL(fileURLWithPath: "/bin/sh")
-            process.arguments = ["-c", shell + "; exec \"$0\" \"$@\"", CLITests.binary.path] + arguments
-        } else {
-            process.executableURL = CLITests.binary
-            process.arguments = arguments
-        }
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let outData = output.fileHandleForReading.readDataToEndOfFile()
-        let errData = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return CLITests.Run(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
+        try cli.trellis(arguments, environment: environment, shell: shell)
     }
 
     @Test func aFolderGivenAsTheOutputIsNamedAsAFolder() throws {

@@ -97,6 +97,7 @@ public struct TemporaryFileError: Error, Sendable, CustomStringConvertible {
     /// The system's reason: "No space left on device".
     public var reason: String
 
+    /// `cannot write a temporary file for PURPOSE in FOLDER: REASON (TMPDIR chooses the folder)`.
     public var description: String {
         "cannot write a temporary file for \(purpose) in \(folder): \(reason) (TMPDIR chooses the folder)"
     }

@@ -25,7 +25,7 @@ struct Check: ParsableCommand {
             Terminal.printError("\(error.issues.count) problem\(error.issues.count == 1 ? "" : "s") found")
             throw Exit.unusableInput
         } catch let error as ConfigurationError {
-            for issue in error.issues { Terminal.printOut(TerminalText.escaped(issue)) }
+            for issue in error.issues { Terminal.printOut(issue) }
             throw Exit.unusableInput
         }
     }

@@ -61,7 +61,7 @@ struct Evaluate: ParsableCommand {
         do {
             source = try InputSource(path: input)
         } catch {
-            Terminal.printError("cannot read \(input): \(error.localizedDescription)")
+            Terminal.printError("cannot read \(input): \(FileProblem.systemReason(error))")
             throw Exit.unusableInput
         }
         defer { source.close() }
@@ -70,7 +70,7 @@ struct Evaluate: ParsableCommand {
         do {
             streamed = try isNDJSON(source)
         } catch {
-            Terminal.printError("cannot read \(input): \(error.localizedDescription)")
+            Terminal.printError("cannot read \(input): \(FileProblem.systemReason(error))")
             throw Exit.unusableInput
         }
         let chosenFormat = resolvedFormat()
@@ -155,7 +155,7 @@ struct Evaluate: ParsableCommand {
             Terminal.printError("the input cannot be used:\n" + error.issues.map { "  \($0)" }.joined(separator: "\n"))
             throw Exit.unusableInput
         } catch {
-            Terminal.printError("cannot read \(source.name): \(error.localizedDescription)")
+            Terminal.printError("cannot read \(source.name): \(FileProblem.systemReason(error))")
             throw Exit.unusableInput
         }
         logger.debug("read \(roster.entries.count) student records in \(Self.seconds(since: started))")

@@ -128,7 +128,7 @@ extension Import {
             try options.finish(result) {
                 if classID != nil || output == nil {
                     guard result.documents.count == 1, let document = result.documents.first else {
-                        let ids = result.documents.compactMap(\.context.classInfo?.id).joined(separator: ", ")
+                        let ids = result.documents.compactMap { $0.context.classInfo?.id.map { TerminalText.escaped($0) } }.joined(separator: ", ")
                         Terminal.printError("\(result.documents.count) classes (\(ids)): choose one with --class ID, or give --output FOLDER for all")
                         throw ExitCode(64)
                     }
