@@ -26,9 +26,10 @@ enum Terminal {
 /// The one-line summary printed at the end of a run.
 enum Summary {
     static func line(_ summary: EvaluationSummary, seconds: Double) -> String {
+        // Kinds and actions are the rules' words: one line, whatever they hold.
         let kinds = summary.byKindAndAction.keys.sorted().map { kind in
             let actions = summary.byKindAndAction[kind, default: [:]]
-            return "\(kind): " + actions.keys.sorted().map { "\(actions[$0]!) \($0)" }.joined(separator: ", ")
+            return "\(TerminalText.escaped(kind)): " + actions.keys.sorted().map { "\(actions[$0]!) \(TerminalText.escaped($0))" }.joined(separator: ", ")
         }
         var parts = ["\(summary.students) students", "\(summary.recommendations) recommendations"]
         if !kinds.isEmpty { parts[1] += " (" + kinds.joined(separator: "; ") + ")" }
