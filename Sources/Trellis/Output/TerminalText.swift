@@ -11,8 +11,10 @@ public enum TerminalText {
     /// `\u{…}` for the other C0 and C1 controls, DEL, bidirectional formatting characters and the
     /// Unicode line and paragraph separators.
     ///
-    /// - Parameter keepingLineBreaks: keep `\n` as a line break, for text whose lines are the
-    ///   caller's own (a message it composed from escaped parts).
+    /// - Parameters:
+    ///   - text: the text to show.
+    ///   - keepingLineBreaks: keep `\n` as a line break, for text whose lines are the caller's own
+    ///     (a message it composed from escaped parts).
     public static func escaped(_ text: String, keepingLineBreaks: Bool = false) -> String {
         guard text.unicodeScalars.contains(where: { needsEscape($0) && !(keepingLineBreaks && $0 == "\n") }) else { return text }
         var output = ""
