@@ -36,7 +36,8 @@ struct FileErrorCLITests {
         let missing = folder.appending(path: "no-such-folder").path
         let run = try run(["evaluate", "-o", missing + "/out.json", CLITests.exampleClass])
         #expect(run.status == 2)
-        #expect(run.stderr.contains("cannot write \(missing)/out.json: the folder \(missing) does not exist"), "\(run.stderr)")
+        #expect(run.stderr.contains("cannot write \(missing)/out.json: "), "\(run.stderr)")
+        #expect(run.stderr.contains("the folder \(missing) does not exist") || run.stderr.contains("\(missing) (the output is written there first"), "\(run.stderr)")
         #expect(!run.stderr.contains("NSCocoaErrorDomain"), "\(run.stderr)")
     }
 
@@ -45,8 +46,9 @@ struct FileErrorCLITests {
         let run = try run(["evaluate", "--format", "json", "--class", Self.header, Self.ndjson], environment: ["TMPDIR": missing])
         #expect(run.status == 2)
         #expect(!run.stderr.contains("cannot read"), "\(run.stderr)")
-        #expect(run.stderr.contains("cannot write a temporary file for the class-level rules in \(missing)"), "\(run.stderr)")
-        #expect(run.stderr.contains("No such file or directory"), "\(run.stderr)")
+        #expect(
+            run.stderr.contains("cannot keep the class's students for the class-level rules in a temporary file in \(missing) (TMPDIR): No such file or directory"),
+            "\(run.stderr)")
     }
 
     @Test func aTemporaryFileThatCannotGrowIsBlamedNotTheInput() throws {
@@ -58,7 +60,7 @@ struct FileErrorCLITests {
             ["evaluate", "--format", "json", "--class", Self.header, Self.ndjson], environment: ["TMPDIR": folder.path], shell: "trap '' XFSZ; ulimit -f 2")
         #expect(run.status == 2, "\(run.stderr)")
         #expect(!run.stderr.contains("cannot read"), "\(run.stderr)")
-        #expect(run.stderr.contains("cannot write a temporary file for the class-level rules in \(folder.path): File too large"), "\(run.stderr)")
+        #expect(run.stderr.contains("cannot keep the class's students for the class-level rules in a temporary file in \(folder.path) (TMPDIR): File too large"), "\(run.stderr)")
         #expect(run.stdout.isEmpty, "no report from a run that failed")
     }
 }

@@ -23,7 +23,7 @@ final class ClassSpill: @unchecked Sendable {
     private(set) var writeError: TemporaryFileError?
 
     init() throws(TemporaryFileError) {
-        file = try TemporaryFile(for: "the class-level rules")
+        file = try TemporaryFile(for: "the class's students for the class-level rules")
     }
 
     var count: Int { ids.count }

@@ -128,7 +128,7 @@ public final class ReportWriter: @unchecked Sendable {
         let text = inputIssues.takeOutput()
         guard failure == nil else { return }
         do {
-            if inputIssueFile == nil { inputIssueFile = try TemporaryFile(for: "the report's errors") }
+            if inputIssueFile == nil { inputIssueFile = try TemporaryFile(for: "the skipped students' errors until the results are written") }
             try inputIssueFile?.append(Array(text.utf8))
         } catch {
             failure = error

@@ -11,13 +11,13 @@ final class TemporaryFile {
     /// Bytes appended so far.
     private(set) var size = 0
 
-    /// - Parameter purpose: what the file is for, as errors name it ("the class-level rules").
+    /// - Parameter purpose: what the file keeps, as errors name it (`TemporaryFileError.purpose`).
     init(for purpose: String) throws(TemporaryFileError) {
         self.purpose = purpose
         folder = FileManager.default.temporaryDirectory.path
         var template = Array("\(folder)/trellis-XXXXXX".utf8CString)
         descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-        guard descriptor >= 0 else { throw TemporaryFileError(purpose: purpose, folder: folder, reason: String(cString: strerror(errno))) }
+        guard descriptor >= 0 else { throw TemporaryFileError(folder: folder, reason: String(cString: strerror(errno)), purpose: purpose) }
         template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
     }
 
@@ -34,7 +34,7 @@ final class TemporaryFile {
             let result = pwrite(descriptor, bytes.baseAddress! + written, bytes.count - written, off_t(offset + written))
             if result < 0 {
                 if errno == EINTR { continue }
-                throw TemporaryFileError(purpose: purpose, folder: folder, reason: String(cString: strerror(errno)))
+                throw TemporaryFileError(folder: folder, reason: String(cString: strerror(errno)), purpose: purpose)
             }
             written += result
         }
@@ -75,7 +75,7 @@ final class TemporaryFile {
         var offset = 0
         while offset < size {
             guard var piece = read(offset: offset, length: min(pieceSize, size - offset)) else {
-                throw TemporaryFileError(purpose: purpose, folder: folder, reason: "it could not be read back")
+                throw TemporaryFileError(folder: folder, reason: "it could not be read back", purpose: purpose)
             }
             // A piece ends before a character's first byte (never inside one), unless it is the last.
             if offset + piece.count < size, let cut = piece.lastIndex(where: { $0 & 0xC0 != 0x80 }), cut > 0 {
@@ -84,21 +84,5 @@ final class TemporaryFile {
             try body(String(decoding: piece, as: UTF8.self))
             offset += piece.count
         }
-    }
-}
-
-/// A temporary file that Trellis needs could not be made or written: the folder `TMPDIR` names
-/// does not exist, is full, or is not writable. The input and the output are not at fault.
-public struct TemporaryFileError: Error, Sendable, CustomStringConvertible {
-    /// What the file was for: "the class-level rules".
-    public var purpose: String
-    /// The temporary folder.
-    public var folder: String
-    /// The system's reason: "No space left on device".
-    public var reason: String
-
-    /// `cannot write a temporary file for PURPOSE in FOLDER: REASON (TMPDIR chooses the folder)`.
-    public var description: String {
-        "cannot write a temporary file for \(purpose) in \(folder): \(reason) (TMPDIR chooses the folder)"
     }
 }
