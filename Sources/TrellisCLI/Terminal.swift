@@ -1,7 +1,10 @@
 import Foundation
 import Trellis
 
-/// Standard error and terminal detection.
+/// Standard error and terminal detection. Everything printed here for people passes through
+/// `TerminalText`: messages quote rules and inputs, whose text must not drive the terminal. The
+/// line breaks kept are the caller's own; text from a rule or an input is escaped whole first
+/// (`TrellisIssue.description` and `ImportIssue.description` are).
 enum Terminal {
     static func isTerminal(_ descriptor: Int32) -> Bool { isatty(descriptor) != 0 }
 
@@ -9,17 +12,24 @@ enum Terminal {
         printLine("trellis: " + message)
     }
 
+    /// A line to standard error.
     static func printLine(_ text: String) {
-        FileHandle.standardError.write(Data((text + "\n").utf8))
+        FileHandle.standardError.write(Data((TerminalText.escaped(text, keepingLineBreaks: true) + "\n").utf8))
+    }
+
+    /// Text for people to standard output (JSON goes out with `print`: JSON escapes its own).
+    static func printOut(_ text: String, terminator: String = "\n") {
+        FileHandle.standardOutput.write(Data((TerminalText.escaped(text, keepingLineBreaks: true) + terminator).utf8))
     }
 }
 
 /// The one-line summary printed at the end of a run.
 enum Summary {
     static func line(_ summary: EvaluationSummary, seconds: Double) -> String {
+        // Kinds and actions are the rules' words: one line, whatever they hold.
         let kinds = summary.byKindAndAction.keys.sorted().map { kind in
             let actions = summary.byKindAndAction[kind, default: [:]]
-            return "\(kind): " + actions.keys.sorted().map { "\(actions[$0]!) \($0)" }.joined(separator: ", ")
+            return "\(TerminalText.escaped(kind)): " + actions.keys.sorted().map { "\(actions[$0]!) \(TerminalText.escaped($0))" }.joined(separator: ", ")
         }
         var parts = ["\(summary.students) students", "\(summary.recommendations) recommendations"]
         if !kinds.isEmpty { parts[1] += " (" + kinds.joined(separator: "; ") + ")" }

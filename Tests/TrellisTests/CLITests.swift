@@ -21,8 +21,13 @@ struct CLITests {
         return packageRoot.appending(path: ".build/debug/trellis")
     }
 
-    func trellis(_ arguments: [String], stdin: Data? = nil, in directory: URL? = nil) throws -> Run {
-        try run(Self.binary, arguments, stdin: stdin, in: directory)
+    /// Runs the binary with `environment` added to this process's; through `sh -c` when `shell`
+    /// holds commands to run first (such as `ulimit`).
+    func trellis(_ arguments: [String], stdin: Data? = nil, in directory: URL? = nil, environment: [String: String] = [:], shell: String? = nil) throws -> Run {
+        guard let shell else { return try run(Self.binary, arguments, stdin: stdin, in: directory, environment: environment) }
+        return try run(
+            URL(fileURLWithPath: "/bin/sh"), ["-c", shell + "; exec \"$0\" \"$@\"", Self.binary.path] + arguments, stdin: stdin, in: directory,
+            environment: environment)
     }
 
     /// Runs `executable` with `arguments`, `environment` added to this process's, to its end.

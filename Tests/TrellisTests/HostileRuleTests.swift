@@ -233,6 +233,7 @@ private func check(_ script: HostileScript) -> [String] {
             if error.issues.contains(where: { $0.location?.hasPrefix(Hostile.witness.path) ?? false }) {
                 problems.append("the witness rule was blamed: \(error.description)")
             }
+            problems += TerminalSafety.problems(inIssues: error.issues)
         }
         return problems
     }
@@ -246,6 +247,7 @@ private func check(_ script: HostileScript) -> [String] {
         return ["the pack did not load: \(error.description)"]
     }
     let report = engine.evaluate(Hostile.forward)
+    problems += TerminalSafety.problems(in: report)
     if report.results.map(\.student) != Hostile.students.map(\.id) {
         problems.append("expected results for \(Hostile.students.map(\.id)), got \(report.outcomes)")
     }

@@ -62,6 +62,68 @@ struct ImportCLITests {
         #expect(ambiguous.stderr.contains("2 classes (25590100101Trad120ENG112011, 25590100102Trad220ALG112011): choose one with --class ID, or give --output FOLDER for all"))
     }
 
+    /// A OneRoster export with one student in each of the classes `ids`.
+    private func export(classes ids: [String], in folder: URL) throws -> String {
+        let export = folder.appending(path: "export")
+        try FileManager.default.createDirectory(at: export, withIntermediateDirectories: true)
+        var classes = "sourcedId,status,dateLastModified,title\n"
+        var users = "sourcedId,status,dateLastModified,enabledUser,role,givenName,familyName\n"
+        var enrollments = "sourcedId,status,dateLastModified,classSourcedId,userSourcedId,role\n"
+        for (index, id) in ids.enumerated() {
+            classes += "\"\(id)\",active,2026-09-01,Class \(index)\n"
+            users += "u\(index),active,2026-09-01,true,student,Student,\(index)\n"
+            enrollments += "e\(index),active,2026-09-01,\"\(id)\",u\(index),student\n"
+        }
+        try Data(classes.utf8).write(to: export.appending(path: "classes.csv"))
+        try Data(users.utf8).write(to: export.appending(path: "users.csv"))
+        try Data(enrollments.utf8).write(to: export.appending(path: "enrollments.csv"))
+        return export.path
+    }
+
+    /// The class id in each file of `folder`, by file name.
+    private func classIDs(in folder: String) throws -> [String: String] {
+        var ids: [String: String] = [:]
+        for name in try FileManager.default.contentsOfDirectory(atPath: folder) {
+            let data = try Data(contentsOf: URL(fileURLWithPath: folder).appending(path: name))
+            let document = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+            ids[name] = (document["class"] as? [String: Any])?["id"] as? String
+        }
+        return ids
+    }
+
+    @Test func classesWhoseFileNamesCollideAreAllWrittenUnderNamesOfTheirOwn() throws {
+        let folder = try cli.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        // 3/B and 3_B both clean to 3_B; 3_b is the same file on a case-insensitive disk.
+        let ids = ["3/B", "3_B", "3_b", "4A"]
+        let output = folder.appending(path: "classes").path
+        let run = try cli.trellis(["import", "oneroster", "-o", output, try export(classes: ids, in: folder)])
+        #expect(run.status == 0, "\(run.stderr)")
+        let written = try classIDs(in: output)
+        #expect(Set(written.values) == Set(ids), "every class has a file: \(written)")
+        #expect(written.count == 4)
+        #expect(written["4A.json"] == "4A")
+        #expect(Set(written.keys.map { $0.lowercased() }).count == 4, "no two names differ only in case: \(written.keys)")
+        #expect(run.stderr.contains("3_B.json"), "the collision is reported: \(run.stderr)")
+        for id in ["3/B", "3_B", "3_b"] { #expect(run.stderr.contains(id), "\(run.stderr)") }
+        // The same export imported again gives the same names.
+        let again = try cli.trellis(["import", "oneroster", "-o", output, try export(classes: ids.reversed(), in: folder)])
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(try classIDs(in: output) == written)
+    }
+
+    @Test func aClassThatCannotBeWrittenLeavesNoOtherWritten() throws {
+        let folder = try cli.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let output = folder.appending(path: "classes")
+        // A folder where zz.json would go: the last class cannot be written.
+        try FileManager.default.createDirectory(at: output.appending(path: "zz.json"), withIntermediateDirectories: true)
+        let run = try cli.trellis(["import", "oneroster", "-o", output.path, try export(classes: ["aa", "mm", "zz"], in: folder)])
+        #expect(run.status == 2, "\(run.stderr)")
+        #expect(run.stderr.contains("zz.json"), "\(run.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: output.path) == ["zz.json"], "nothing written, nothing left behind")
+    }
+
     @Test func nothingUsableWritesNothing() throws {
         let folder = try cli.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }

@@ -111,6 +111,31 @@ enum ImportFixtures {
         #expect(ImportDate.instant("1970-01-01T00:00:00Z") == 0)
         #expect(ImportDate.instant("2026-11-18T09:00:00-05:00")! - ImportDate.instant("2026-11-18T14:00:00Z")! == 0)
     }
+
+    @Test(arguments: [
+        ("2026-11-18T18:00+01", "2026-11-18T17:00:00Z"),
+        ("2026-11-18T18:00:00+01", "2026-11-18T17:00:00Z"),
+        ("2026-11-18T18:00:00-0930", "2026-11-19T03:30:00Z"),
+        ("2026-11-18T18:00:00.250+05:45", "2026-11-18T12:15:00.25Z"),
+        ("2026-11-18 18:00-03", "2026-11-18T21:00:00Z"),
+        ("2026-11-18T23:59:60Z", "2026-11-19T00:00:00Z"),
+    ])
+    func everyOffsetFormOfISO8601OrdersAsItsUTCTime(text: String, utc: String) throws {
+        // An hour-only offset was read as no time at all (0, before every statement).
+        let instant = try #require(ImportDate.instant(text), "\(text) was not read")
+        #expect(instant == ImportDate.instant(utc))
+        #expect((try? ImportDate.day(text).get()) == String(text.prefix(10)))
+    }
+
+    @Test(arguments: [
+        "2026-11-18T18:00:99Z", "2026-11-18T18:00:61Z", "2026-11-18T18:60Z", "2026-11-18T24:00Z", "2026-11-18T18:00+24", "2026-11-18T18:00+01:60",
+        "2026-11-18T18:00+1", "2026-11-18T18:00+013", "2026-11-18T18:00:00.Z", "2026-11-18T18:00Z+01", "2026-11-18T18:00--01", "2026-11-18T18:00:00+01:00Z",
+        "2026-11-18T18:00::00", "2026-11-18T18:0", "2026-11-18T18:00:5", "2026-11-18T18:00.5", "2026-11-18T18:00:00-",
+    ])
+    func aTimeThatIsNotOneIsRefusedForTheDayAndTheInstant(text: String) {
+        #expect(throws: ImportDate.DateError.self, "\(text)") { try ImportDate.day(text).get() }
+        #expect(ImportDate.instant(text) == nil, "\(text)")
+    }
 }
 
 @Suite struct OneRosterImportTests {
@@ -308,6 +333,25 @@ enum ImportFixtures {
         let result = XAPIImporter(context: ClassContext(asOf: "2026-11-20")).importSources([("s.json", Array(text.utf8))])
         #expect(result.status == .unusable)
         #expect(result.faults.map(\.description) == faults)
+    }
+
+    @Test func aSessionTakesTheLevelOfTheLatestStatementWhateverItsOffsetForm() throws {
+        // 18:00+01 is 17:00 UTC, after 09:00 UTC: its level is the session's. An hour-only offset
+        // used to read as the start of 1970, so the earlier statement won.
+        func statement(_ stamp: String, _ level: String) -> String {
+            #"{"actor": {"account": {"homePage": "h", "name": "s-1"}}, "verb": {"id": "v"}, "object": {"id": "drill"}, "result": {"success": true}, "#
+                + #""context": {"extensions": {"\#(XAPIExtension.skill)": "fractions", "\#(XAPIExtension.promptLevel)": "\#(level)"}}, "timestamp": "\#(stamp)"}"#
+        }
+        let text = statement("2026-11-18T18:00+01", "verbal") + "\n" + statement("2026-11-18T09:00:00Z", "model") + "\n"
+        let result = XAPIImporter(context: ClassContext(asOf: "2026-11-20")).importSources([("s.ndjson", Array(text.utf8))])
+        #expect(result.faults.isEmpty, "\(result.faults)")
+        let session = try #require(result.documents.first?.students.first?.skills.first?.sessions.first)
+        #expect(session.promptLevel == "verbal")
+        #expect(session.trials == 2)
+        // A time that is not one leaves the statement out, naming it.
+        let bad = statement("2026-11-18T18:00:99Z", "verbal") + "\n" + statement("2026-11-18T09:00:00Z", "model") + "\n"
+        let refused = XAPIImporter(context: ClassContext(asOf: "2026-11-20")).importSources([("s.ndjson", Array(bad.utf8))])
+        #expect(refused.faults.map(\.description).first?.hasPrefix("s.ndjson:1: timestamp: ") == true, "\(refused.faults)")
     }
 
     @Test func actorsFallBackFromAccountToMailboxToName() {

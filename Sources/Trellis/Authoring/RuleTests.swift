@@ -48,9 +48,17 @@ public enum RuleTests {
         }
     }
 
-    /// Reads the cases of a test file.
+    /// Reads the cases of a test file. A test file in `DIR/tests/` may be a symbolic link to a
+    /// file inside `DIR`, never to one outside it (which a syntax error would quote).
     public static func load(file path: String) throws(RuleTestError) -> [RuleTestCase] {
-        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+        let testFolder = (path as NSString).deletingLastPathComponent
+        let ruleFolder = testFolder.isEmpty ? ".." : (testFolder as NSString).deletingLastPathComponent
+        let data: Data
+        switch RuleFolderFile.read(path, inFolder: ruleFolder.isEmpty ? "." : ruleFolder) {
+        case .success(let bytes): data = bytes
+        case .failure(let refusal): throw RuleTestError("\(path): \(refusal.message)")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
             throw RuleTestError("\(path): cannot be read as UTF-8 text")
         }
         let yaml: YAMLDocument

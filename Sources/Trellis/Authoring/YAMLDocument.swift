@@ -16,6 +16,13 @@ struct YAMLDocument {
 
     init(text: String, fileName: String) throws(SyntaxError) {
         self.fileName = fileName
+        // Before Yams composes the tree: it hashes every mapping key whole, aliases expanded.
+        if let exceeded = YAMLAliasLimit.check(text) {
+            throw SyntaxError(
+                description: "\(fileName):\(exceeded.line):\(exceeded.column): the alias *\(exceeded.anchor) takes the document past "
+                    + "\(YAMLAliasLimit.maximumText) values more than it writes out "
+                    + "(a YAML alias bomb?): write the values out, or use fewer aliases")
+        }
         let root: Node?
         do {
             root = try Yams.compose(yaml: text)

@@ -7,8 +7,7 @@ import Foundation
 /// Written in input order by one thread (the stream's ordered stage), read after every student
 /// is done by the thread that runs the class-level rules.
 final class ClassSpill: @unchecked Sendable {
-    private let descriptor: Int32
-    private var end = 0
+    private let file: TemporaryFile
     // Per student, in input order: where its image starts (its winners follow it, up to the
     // next student's start), the image's length, and its line. Flat arrays of numbers, since at
     // district scale this index is most of what grows with the roster.
@@ -19,21 +18,12 @@ final class ClassSpill: @unchecked Sendable {
     /// The line where each id of the stream was first used: the duplicate check's table, handed
     /// over when the stream ends rather than kept twice (`useFirstLines`).
     private var firstLines: [String: Int] = [:]
+    /// The first write that failed (a full disk): the stream stops reading, and the run fails
+    /// with it rather than with the input.
     private(set) var writeError: TemporaryFileError?
-    /// The folder of temporary files (TMPDIR), for errors.
-    private let folder: String
 
     init() throws(TemporaryFileError) {
-        folder = FileManager.default.temporaryDirectory.path
-        var template = Array("\(folder)/trellis-class-XXXXXX".utf8CString)
-        descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-        guard descriptor >= 0 else { throw TemporaryFileError(folder: folder, reason: String(cString: strerror(errno))) }
-        // Unlinked at once: the file goes away with the process, however it ends.
-        template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
-    }
-
-    deinit {
-        close(descriptor)
+        file = try TemporaryFile(for: "the class's students for the class-level rules")
     }
 
     var count: Int { ids.count }
@@ -64,7 +54,7 @@ final class ClassSpill: @unchecked Sendable {
     /// rules see.
     func recommendations(at index: Int) -> [Recommendation]? {
         let start = starts[index] + Int(imageLengths[index])
-        let next = index + 1 < starts.count ? starts[index + 1] : end
+        let next = index + 1 < starts.count ? starts[index + 1] : file.size
         guard let bytes = read(offset: start, length: next - start) else { return nil }
         return StudentImage.decodeWinners(bytes)
     }
@@ -89,30 +79,15 @@ final class ClassSpill: @unchecked Sendable {
 
     private func write(_ bytes: [UInt8]) -> Int? {
         guard writeError == nil else { return nil }
-        let offset = end
-        var written = 0
-        while written < bytes.count {
-            let result = bytes.withUnsafeBytes { pwrite(descriptor, $0.baseAddress! + written, bytes.count - written, off_t(offset + written)) }
-            if result < 0 {
-                if errno == EINTR { continue }
-                writeError = TemporaryFileError(folder: folder, reason: String(cString: strerror(errno)))
-                return nil
-            }
-            written += result
+        do {
+            return try file.append(bytes)
+        } catch {
+            writeError = error
+            return nil
         }
-        end += bytes.count
-        return offset
     }
 
     private func read(offset: Int, length: Int) -> [UInt8]? {
-        var bytes = [UInt8](repeating: 0, count: length)
-        var done = 0
-        while done < length {
-            let result = bytes.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress! + done, length - done, off_t(offset + done)) }
-            if result < 0, errno == EINTR { continue }
-            guard result > 0 else { return nil }
-            done += result
-        }
-        return bytes
+        file.read(offset: offset, length: length)
     }
 }

@@ -68,8 +68,8 @@ extension Engine {
     /// their notes and errors: memory stays flat even for a rule that recommends something for
     /// every student. Without it, they are collected in `classResult`.
     ///
-    /// - Throws: when the stream cannot be read (an I/O error), or a ``TemporaryFileError`` when
-    ///   the temporary file for class-level rules cannot be made or written (a full TMPDIR).
+    /// - Throws: an I/O error when the stream cannot be read; a `TemporaryFileError` when the
+    ///   temporary file that keeps the students for class-level rules cannot be made or written.
     public func evaluate(
         _ input: NDJSONInput, context: ClassContext, jobs: Int = 1, progress: (@Sendable (StreamProgress) -> Void)? = nil,
         deliver: @escaping @Sendable (StudentOutcome) -> Void, deliverClass: (@Sendable (Recommendation) -> Void)? = nil
@@ -182,6 +182,9 @@ final class StreamPipeline: @unchecked Sendable {
         condition.lock()
         defer { condition.unlock() }
         while !readingDone && nextSequence - nextToDeliver >= maximumInFlight { condition.wait() }
+        // A class's temporary file that cannot grow (a full disk) ends the run: reading on
+        // would only evaluate students whose outcome is lost.
+        if spill?.writeError != nil { readingDone = true }
         guard !readingDone else { return nil }
         do {
             guard let batch = try reader.next() else {

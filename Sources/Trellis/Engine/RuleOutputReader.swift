@@ -10,15 +10,31 @@ struct RuleOutputError: Error {
 final class RuleOutputReader {
     let lua: LuaState
     let rule: RuleDefinition
+    let level: Level
     let ladders: Ladders
     /// Shared by all of one evaluation's output, so many small items cannot add up to too much.
     private var budget: Int
 
-    init(lua: LuaState, rule: RuleDefinition, ladders: Ladders, budget: Int = LuaState.outputBudget) {
+    /// Whose output it is: a student's (`evaluate`) or the class's (`evaluate_class`).
+    enum Level {
+        case student
+        case `class`
+    }
+
+    init(lua: LuaState, rule: RuleDefinition, level: Level, ladders: Ladders, budget: Int = LuaState.outputBudget) {
         self.lua = lua
         self.rule = rule
+        self.level = level
         self.ladders = ladders
         self.budget = budget
+    }
+
+    /// Why `priority` cannot rank recommendations, or nil: NaN and the infinities have no JSON
+    /// form and would win or lose every conflict by the order of comparison, not by their value.
+    static func priorityProblem(_ priority: Double) -> String? {
+        guard !priority.isFinite else { return nil }
+        let value = priority.isNaN ? "NaN (0/0)" : priority > 0 ? "math.huge" : "-math.huge"
+        return "priority must be a finite number, not \(value)"
     }
 
     /// The actions the built-in kinds allow; custom kinds may use any action.
@@ -29,7 +45,18 @@ final class RuleOutputReader {
     ]
 
     /// Field names the engine reads itself; every other field passes through to the output.
+    /// (`rule` is always the rule's own id: what an item says there is not read.)
     private static let knownFields: Set<String> = ["skill", "kind", "action", "from", "to", "options", "reason", "evidence", "priority", "rule", "note"]
+
+    /// Fields the engine writes beside a recommendation, which a rule must not fake: a student's
+    /// result names its student, and only the conflict resolution says what overrode what. A
+    /// class-level recommendation names the students it is about in `student` or `students`.
+    private var engineFields: Set<String> {
+        switch level {
+        case .student: ["overridden_by", "student", "students"]
+        case .class: ["overridden_by"]
+        }
+    }
 
     func read(at index: Int32) throws(RuleOutputError) -> (recommendations: [Recommendation], notes: [RuleNote]) {
         switch lua.type(at: index) {
@@ -111,7 +138,12 @@ final class RuleOutputReader {
         var priority = rule.priority
         switch lua.rawField("priority", of: item) {
         case LUA_TNIL: break
-        case LUA_TNUMBER: priority = trellis_tonumber(lua.state, -1, nil)
+        case LUA_TNUMBER:
+            priority = trellis_tonumber(lua.state, -1, nil)
+            if let problem = Self.priorityProblem(priority) {
+                lua.pop()
+                throw fail(problem)
+            }
         default:
             lua.pop()
             throw fail("priority must be a number")
@@ -129,6 +161,19 @@ final class RuleOutputReader {
             extra = try extraFields(of: item)
         } catch {
             throw fail("\(error.path): \(error.message)")
+        }
+        for field in engineFields.sorted() where extra[field] != nil {
+            throw fail("\(field) is set by the engine, not by a rule")
+        }
+        if level == .class {
+            if let student = extra["student"], student.stringValue == nil {
+                throw fail("student must be the id of a student (a string), not \(student.briefDescription)")
+            }
+            if let students = extra["students"] {
+                guard case .array(let ids) = students, ids.allSatisfy({ $0.stringValue != nil }) else {
+                    throw fail("students must be a list of student ids (strings), not \(students.briefDescription)")
+                }
+            }
         }
         return Recommendation(
             skill: skill, kind: kind, action: action, from: from, to: to, options: options, rule: rule.id, priority: priority, reason: reason,

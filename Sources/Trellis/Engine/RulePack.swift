@@ -26,7 +26,8 @@ public struct RulePack: Sendable, Hashable {
     }
 
     /// Reads every `.lua` file directly inside each folder, in name order. Subfolders (such as
-    /// a folder of rule tests) are not rules.
+    /// a folder of rule tests) are not rules. A `.lua` that is a symbolic link to a file outside
+    /// its folder, or that is not a regular file, is refused by name and never read.
     ///
     /// - Parameter directories: folders as the user named them; error locations use these paths.
     public init(directories: [String]) throws(RulePackError) {
@@ -49,7 +50,14 @@ public struct RulePack: Sendable, Hashable {
             }
             for name in names {
                 let path = directory.hasSuffix("/") ? directory + name : directory + "/" + name
-                guard let data = files.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+                let data: Data
+                switch RuleFolderFile.read(path, inFolder: directory) {
+                case .success(let bytes): data = bytes
+                case .failure(let refusal):
+                    problems.append(TrellisIssue(kind: .invalidRule, message: refusal.message, location: path))
+                    continue
+                }
+                guard let text = String(data: data, encoding: .utf8) else {
                     problems.append(TrellisIssue(kind: .invalidRule, message: "cannot be read as UTF-8 text", location: path))
                     continue
                 }

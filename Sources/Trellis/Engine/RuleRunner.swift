@@ -121,7 +121,13 @@ final class RuleRunner {
         lua.pop()
         switch lua.rawField("priority", of: table) {
         case LUA_TNIL: break
-        case LUA_TNUMBER: definition.priority = trellis_tonumber(lua.state, -1, nil)
+        case LUA_TNUMBER:
+            let priority = trellis_tonumber(lua.state, -1, nil)
+            if let problem = RuleOutputReader.priorityProblem(priority) {
+                problems.append((problem, "priority"))
+            } else {
+                definition.priority = priority
+            }
         default: problems.append(("priority must be a number, got a \(typeName(at: -1))", "priority"))
         }
         lua.pop()
@@ -300,7 +306,7 @@ final class RuleRunner {
             return
         }
         do {
-            let output = try RuleOutputReader(lua: lua, rule: rule.definition, ladders: ladders).read(at: lua.top)
+            let output = try RuleOutputReader(lua: lua, rule: rule.definition, level: .student, ladders: ladders).read(at: lua.top)
             outcomes.recommendations += output.recommendations
             outcomes.notes += output.notes
         } catch {
@@ -369,8 +375,9 @@ final class RuleRunner {
             return runClassRules(studentCount: spill.count, deliver: deliver) {
                 pushClass(info: info) {
                     // A class of up to a few thousand students is built once for all class-level
-                    // rules; a larger roster is built as read and may be built again.
-                    let weak: Int32 = spill.studentBytes > Self.classKeptWholeBytes ? 1 : 0
+                    // rules; a larger roster is built as read and may be built again. Counted in
+                    // students too: a tiny student's tables take a kilobyte for a 15-byte line.
+                    let weak: Int32 = spill.studentBytes > Self.classKeptWholeBytes || spill.count > Self.classKeptWholeStudents ? 1 : 0
                     var students = TrellisLazySpec(
                         count: lua_Integer(spill.count), load: LazyClassSource.loadStudent, key: nil, find: nil, context: context, weak: weak)
                     trellis_push_lazy(lua.state, &students)
@@ -386,6 +393,9 @@ final class RuleRunner {
     /// Up to this many bytes of NDJSON, a streamed class's tables are kept while its class-level
     /// rules run (about 8 times as much Lua memory); beyond, memory stays flat in the roster.
     static let classKeptWholeBytes = 16 << 20
+    /// Nor more than this many students: each student's tables take about a kilobyte however short
+    /// its line, so 10,000 students keep about 10 MB.
+    static let classKeptWholeStudents = 10_000
 
     private func runClassRules(studentCount: Int, deliver: ((Recommendation) -> Void)?, pushClass: () -> Void) -> ClassResult {
         let classRules = rules.filter { $0.definition.evaluatesClass }
@@ -398,7 +408,7 @@ final class RuleRunner {
         // A class-level rule may return as much per student as a rule for one student.
         let budget = LuaState.outputBudget * max(1, studentCount)
         for rule in classRules {
-            let reader = RuleOutputReader(lua: lua, rule: rule.definition, ladders: ladders, budget: budget)
+            let reader = RuleOutputReader(lua: lua, rule: rule.definition, level: .class, ladders: ladders, budget: budget)
             let emission = ClassEmission(lua: lua, reader: reader) { recommendation in
                 if let deliver { deliver(recommendation) } else { result.recommendations.append(recommendation) }
             }

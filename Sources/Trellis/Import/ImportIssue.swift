@@ -29,13 +29,15 @@ public struct ImportIssue: Sendable, Hashable, CustomStringConvertible {
         self.message = message
     }
 
-    /// `file:line: field: message`, with `warning: ` before the message of a warning.
+    /// `file:line: field: message`, with `warning: ` before the message of a warning, on one
+    /// line, with what a terminal would act on written as escapes (`TerminalText`): messages
+    /// quote the export's own values.
     public var description: String {
         var text = line.map { "\(file):\($0)" } ?? file
         if let field { text += ": \(field)" }
         text += ": "
         if severity == .warning { text += "warning: " }
-        return text + message
+        return TerminalText.escaped(text + message)
     }
 }
 

@@ -211,8 +211,9 @@ private struct XAPIRun {
             throw Rejection(field: "timestamp", message: "required (nor is there a stored time): the day of the session")
         }
         let day: String
-        switch ImportDate.day(stamp) {
-        case .success(let value): day = value
+        let instant: Double
+        switch ImportDate.timestamp(stamp) {
+        case .success(let value): (day, instant) = value
         case .failure(let error): throw Rejection(field: "timestamp", message: error.message)
         }
 
@@ -242,7 +243,7 @@ private struct XAPIRun {
         let staff = context?["instructor"]?.objectValue.flatMap(XAPIImporter.agentID)
         return Trial(
             student: student, studentName: actor["name"]?.stringValue, skill: skill, skillTitle: title, day: day,
-            instant: ImportDate.instant(stamp) ?? 0, correct: correct, promptLevel: promptLevel, stage: stage, setting: setting, staff: staff,
+            instant: instant, correct: correct, promptLevel: promptLevel, stage: stage, setting: setting, staff: staff,
             statementID: id, file: file, line: statement.line)
     }
 

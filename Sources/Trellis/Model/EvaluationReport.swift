@@ -36,7 +36,10 @@ public struct TrellisIssue: Sendable, Hashable, Error, CustomStringConvertible {
         self.path = path
     }
 
-    /// `location: path: message`, or `location: rule X for student Y: message`.
+    /// `location: path: message`, or `location: rule X for student Y: message`, on one line:
+    /// characters a terminal would act on (escape sequences, line breaks, bidirectional
+    /// overrides) are written as escapes (`TerminalText`), since the message, the ids and the
+    /// path may come from a rule or an input. The fields themselves keep the text as it was.
     public var description: String {
         var parts: [String] = []
         if let location { parts.append(location) }
@@ -48,7 +51,7 @@ public struct TrellisIssue: Sendable, Hashable, Error, CustomStringConvertible {
             parts.append("student \(student)")
         }
         parts.append(message)
-        return parts.joined(separator: ": ")
+        return TerminalText.escaped(parts.joined(separator: ": "))
     }
 }
 

@@ -6,11 +6,15 @@ enum JSONText {
         return output
     }
 
-    /// Appends `string` with its quotes, escaping what JSON requires.
+    /// Appends `string` with its quotes, escaping what JSON requires, and as `\u` escapes the
+    /// other characters a terminal acts on (DEL, C1 controls, bidirectional formatting, U+2028 and
+    /// U+2029), so that a report shown on a terminal cannot drive it; the text read back is the same.
     static func appendQuoted(_ string: String, to output: inout String) {
         output.append("\"")
         var needsEscaping = false
-        for byte in string.utf8 where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
+        // 0x7F is DEL; the others lead the UTF-8 of C1 controls (C2), U+061C (D8) and U+200E..U+2069 (E2).
+        for byte in string.utf8
+        where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte == 0x7F || byte == 0xC2 || byte == 0xD8 || byte == 0xE2 {
             needsEscaping = true
             break
         }
@@ -26,7 +30,7 @@ enum JSONText {
             case "\n": output.append("\\n")
             case "\r": output.append("\\r")
             case "\t": output.append("\\t")
-            case let control where control.value < 0x20:
+            case let control where control.value < 0x20 || TerminalText.needsEscape(control):
                 let hex = String(control.value, radix: 16)
                 output.append("\\u" + String(repeating: "0", count: 4 - hex.count) + hex)
             default: output.unicodeScalars.append(scalar)

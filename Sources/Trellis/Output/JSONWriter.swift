@@ -57,6 +57,13 @@ struct JSONWriter {
         close("]")
     }
 
+    /// The open container's elements were written by another writer placed where they go (and
+    /// handed out separately): what follows is written as after them.
+    mutating func continueAfterElementsWrittenElsewhere() {
+        guard !hasMembers.isEmpty else { return }
+        hasMembers[hasMembers.count - 1] = true
+    }
+
     private mutating func close(_ bracket: String) {
         depth -= 1
         if hasMembers.removeLast() { newline() }

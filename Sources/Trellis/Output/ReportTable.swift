@@ -34,7 +34,7 @@ enum ReportTable {
         let notes = report.results.reduce(0) { $0 + $1.notes.count } + (report.classResult?.notes.count ?? 0)
         let forClass = summary.classRecommendations > 0 ? ", \(summary.classRecommendations) for the class" : ""
         let line = "\(summary.students) students, \(summary.recommendations) recommendations\(forClass) (\(actions) actions, \(holds) holds, "
-            + "\(menus) menus), \(notes) notes, \(summary.failed) with errors (as of \(report.asOf))"
+            + "\(menus) menus), \(notes) notes, \(summary.failed) with errors (as of \(TerminalText.escaped(report.asOf)))"
         text += "\n" + wrap(line, width: max(options.width, 60)).joined(separator: "\n") + "\n"
         return text
     }
@@ -106,7 +106,7 @@ enum ReportTable {
         let reasonWidth = max(30, width - indent - skillWidth - decisionWidth - 2 * gap.count)
         var lines = [pad("STUDENT / SKILL", indent + skillWidth) + gap + pad("DECISION", decisionWidth) + gap + "REASON"]
         for block in blocks {
-            lines.append(block.title)
+            lines.append(TerminalText.escaped(block.title))
             for row in block.rows {
                 let skill = wrap(row.skill, width: skillWidth)
                 let decision = row.decision.flatMap { wrap($0, width: decisionWidth) }
@@ -133,8 +133,10 @@ enum ReportTable {
     /// Words to lines of at most `width` characters; a word longer than that is cut.
     static func wrap(_ text: String, width: Int) -> [String] {
         // A line break inside a cell would break the columns: it is a space here.
-        let text = text.contains(where: { $0 == "\n" || $0 == "\r" || $0 == "\t" || $0 == "\r\n" })
+        let spaced = text.contains(where: { $0 == "\n" || $0 == "\r" || $0 == "\t" || $0 == "\r\n" })
             ? String(text.map { $0 == "\n" || $0 == "\r" || $0 == "\t" || $0 == "\r\n" ? " " : $0 }) : text
+        // Every cell is text from a rule or an input: shown, never acted on by the terminal.
+        let text = TerminalText.escaped(spaced)
         guard text.count > width else { return [text] }
         var lines: [String] = []
         var line = ""

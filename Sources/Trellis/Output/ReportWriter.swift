@@ -12,8 +12,12 @@ public final class ReportWriter: @unchecked Sendable {
     private let sink: any OutputSink
     private var json = JSONWriter(pretty: true)
     private var buffer = ""
-    /// Issues of skipped students: the JSON document lists them after the results.
-    private var inputIssues: [TrellisIssue] = []
+    /// Issues of skipped students, which the JSON document lists after the results: written as
+    /// they come into a writer that stands where they will go, and past `flushThreshold` moved to
+    /// a temporary file, so that a roster with a million skipped lines is not held in memory.
+    private var inputIssues = ReportWriter.issueListWriter()
+    private var inputIssueCount = 0
+    private var inputIssueFile: TemporaryFile?
     /// Only the table, which sizes its columns to every row, keeps the outcomes.
     private var tableOutcomes: [StudentOutcome] = []
     private var tableClassRecommendations: [Recommendation] = []
@@ -52,7 +56,10 @@ public final class ReportWriter: @unchecked Sendable {
         case .json:
             switch outcome {
             case .evaluated(let result): ReportJSON.write(result, to: &json)
-            case .skipped(_, let issues): inputIssues.append(contentsOf: issues)
+            case .skipped(_, let issues):
+                for issue in issues { ReportJSON.write(issue, to: &inputIssues) }
+                inputIssueCount += issues.count
+                if inputIssues.output.utf8.count >= flushThreshold { spillInputIssues() }
             }
             if json.output.utf8.count >= flushThreshold { buffer += json.takeOutput() }
         case .ndjson: buffer += ReportJSON.line(outcome)
@@ -103,8 +110,41 @@ public final class ReportWriter: @unchecked Sendable {
         json.endArray()
         json.key("errors")
         json.beginArray()
-        for issue in inputIssues { ReportJSON.write(issue, to: &json) }
+        if inputIssueCount > 0 {
+            flush()
+            if let inputIssueFile, failure == nil {
+                do {
+                    try inputIssueFile.forEachPiece { try sink.write($0) }
+                } catch {
+                    failure = error
+                }
+            }
+            buffer += inputIssues.takeOutput()
+            json.continueAfterElementsWrittenElsewhere()
+        }
         json.endArray()
+    }
+
+    /// A writer placed as the top-level `errors` list's elements are, so that what it writes is
+    /// exactly the document's text there.
+    private static func issueListWriter() -> JSONWriter {
+        var writer = JSONWriter(pretty: true)
+        writer.beginObject()
+        writer.key("errors")
+        writer.beginArray()
+        _ = writer.takeOutput()
+        return writer
+    }
+
+    private func spillInputIssues() {
+        let text = inputIssues.takeOutput()
+        guard failure == nil else { return }
+        do {
+            if inputIssueFile == nil { inputIssueFile = try TemporaryFile(for: "the skipped students' errors until the results are written") }
+            try inputIssueFile?.append(Array(text.utf8))
+        } catch {
+            failure = error
+        }
     }
 
     /// Writes the end of the report and commits the sink.

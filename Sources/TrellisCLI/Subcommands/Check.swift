@@ -19,13 +19,13 @@ struct Check: ParsableCommand {
             let settings = try configuration.map { try Configuration(contentsOf: $0) }
             let engine = try Engine(rulePack: pack, parameters: settings?.parameters(for: pack) ?? [:])
             let count = engine.rules.count == 1 ? "1 rule is" : "\(engine.rules.count) rules are"
-            print("\(count) fine: \(engine.rules.map(\.id).joined(separator: ", "))")
+            Terminal.printOut("\(count) fine: \(engine.rules.map { TerminalText.escaped($0.id) }.joined(separator: ", "))")
         } catch let error as RulePackError {
-            for issue in error.issues { print(issue.description) }
+            for issue in error.issues { Terminal.printOut(issue.description) }
             Terminal.printError("\(error.issues.count) problem\(error.issues.count == 1 ? "" : "s") found")
             throw Exit.unusableInput
         } catch let error as ConfigurationError {
-            for issue in error.issues { print(issue) }
+            for issue in error.issues { Terminal.printOut(issue) }
             throw Exit.unusableInput
         }
     }

@@ -63,7 +63,7 @@ struct Evaluate: ParsableCommand {
         do {
             source = try InputSource(path: input)
         } catch {
-            Terminal.printError("cannot read \(input): \(error.localizedDescription)")
+            Terminal.printError("cannot read \(input): \(FileProblem.systemReason(error))")
             throw Exit.unusableInput
         }
         defer { source.close() }
@@ -72,7 +72,7 @@ struct Evaluate: ParsableCommand {
         do {
             streamed = try isNDJSON(source)
         } catch {
-            Terminal.printError("cannot read \(input): \(error.localizedDescription)")
+            Terminal.printError("cannot read \(input): \(FileProblem.systemReason(error))")
             throw Exit.unusableInput
         }
         let chosenFormat = resolvedFormat()
@@ -129,7 +129,7 @@ struct Evaluate: ParsableCommand {
         } catch {
             progress?.finish()
             writer.abort()
-            Terminal.printError("cannot read \(source.name): \(error.localizedDescription)")
+            Terminal.printError("cannot read \(source.name): \(FileProblem.systemReason(error))")
             throw Exit.unusableInput
         }
         progress?.finish()
@@ -157,7 +157,7 @@ struct Evaluate: ParsableCommand {
             Terminal.printError("the input cannot be used:\n" + error.issues.map { "  \($0)" }.joined(separator: "\n"))
             throw Exit.unusableInput
         } catch {
-            Terminal.printError("cannot read \(source.name): \(error.localizedDescription)")
+            Terminal.printError("cannot read \(source.name): \(FileProblem.systemReason(error))")
             throw Exit.unusableInput
         }
         logger.debug("read \(roster.entries.count) student records in \(Self.seconds(since: started))")
@@ -204,7 +204,8 @@ struct Evaluate: ParsableCommand {
     /// fault itself.
     private func writeFailure(_ error: any Error) -> String {
         if let error = error as? OutputFileError { return error.description }
-        return "cannot write \(output ?? "the output"): \(error.localizedDescription)"
+        guard let output else { return "cannot write the report: \(FileProblem.systemReason(error))" }
+        return FileProblem.writing(output, error)
     }
 
     private func isNDJSON(_ source: InputSource) throws -> Bool {

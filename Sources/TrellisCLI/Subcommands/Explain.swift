@@ -47,7 +47,7 @@ struct Explain: ParsableCommand {
             throw Exit.evaluatedWithErrors
         }
         switch format {
-        case .text: print(ExplanationText.render(explanation), terminator: "")
+        case .text: Terminal.printOut(ExplanationText.render(explanation), terminator: "")
         case .json: print(ExplanationText.json(explanation).jsonText)
         }
         if !explanation.inputIssues.isEmpty { throw Exit.evaluatedWithErrors }
@@ -55,14 +55,17 @@ struct Explain: ParsableCommand {
 }
 
 enum ExplanationText {
+    /// The explanation for people. Every value in it is a rule's or the input's text, escaped
+    /// for the terminal (`TerminalText`), so a reason cannot break a line or drive the screen.
     static func render(_ explanation: Explanation) -> String {
-        var text = "\(explanation.student), as of \(explanation.asOf)\n"
+        let e = { (text: String) in TerminalText.escaped(text) }
+        var text = "\(e(explanation.student)), as of \(e(explanation.asOf))\n"
         if !explanation.inputIssues.isEmpty {
             text += "\nThe record is invalid, so no rule ran:\n" + explanation.inputIssues.map { "  \($0)\n" }.joined()
             return text
         }
         for outcome in explanation.rules {
-            text += "\n\(outcome.rule.id)  (priority \(Int(outcome.rule.priority)), \(outcome.rule.path))\n"
+            text += "\n\(e(outcome.rule.id))  (priority \(JSONValue.number(outcome.rule.priority).jsonText), \(e(outcome.rule.path)))\n"
             for decision in outcome.recommendations {
                 let recommendation = decision.recommendation
                 var change = recommendation.from.map { $0 + (recommendation.to.map { " -> " + $0 } ?? "") } ?? recommendation.to.map { "-> " + $0 } ?? ""
@@ -73,12 +76,12 @@ enum ExplanationText {
                 } else {
                     fate = "overridden by " + decision.against.map { "\($0.rule) (\($0.action))" }.joined(separator: ", ") + ": " + (decision.why ?? "")
                 }
-                text += "  \(recommendation.skill ?? "-")  \(recommendation.kind) \(recommendation.action)  \(change)  [\(fate)]\n"
-                text += "    why: \(recommendation.reason)\n"
+                text += "  \(e(recommendation.skill ?? "-"))  \(e(recommendation.kind)) \(e(recommendation.action))  \(e(change))  [\(e(fate))]\n"
+                text += "    why: \(e(recommendation.reason))\n"
                 if let evidence = recommendation.evidence { text += "    evidence: \(evidence.jsonText)\n" }
             }
-            for note in outcome.notes { text += "  \(note.skill ?? "-")  decided nothing: \(note.message)\n" }
-            for error in outcome.errors { text += "  FAILED: \(error.message) (\(error.location ?? outcome.rule.path))\n" }
+            for note in outcome.notes { text += "  \(e(note.skill ?? "-"))  decided nothing: \(e(note.message))\n" }
+            for error in outcome.errors { text += "  FAILED: \(e(error.message)) (\(e(error.location ?? outcome.rule.path)))\n" }
             if outcome.recommendations.isEmpty && outcome.notes.isEmpty && outcome.errors.isEmpty { text += "  nothing for this student\n" }
         }
         return text

@@ -48,15 +48,26 @@ struct Generate: ParsableCommand {
             return
         }
         let sink = try output.map { path -> FileHandle in
-            guard FileManager.default.createFile(atPath: path, contents: nil) else { throw ValidationError("cannot write \(path)") }
-            return try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+            let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o666)
+            guard descriptor >= 0 else {
+                Terminal.printError(FileProblem.writing(path, POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)))
+                throw Exit.unusableInput
+            }
+            return FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
         } ?? FileHandle.standardOutput
         if format == .document {
             let document = ClassDocument(context: roster.context, students: (0..<students).map(roster.student))
             sink.write(Data(DocumentJSON.document(document).utf8))
             return
         }
-        if let classHeader { try AtomicFile.write(DocumentJSON.header(roster.context), to: classHeader) }
+        if let classHeader {
+            do {
+                try AtomicFile.write(DocumentJSON.header(roster.context), to: classHeader)
+            } catch {
+                Terminal.printError(FileProblem.writing(classHeader, error))
+                throw Exit.unusableInput
+            }
+        }
         var buffer = ""
         for index in 0..<students {
             buffer += DocumentJSON.student(roster.student(index))

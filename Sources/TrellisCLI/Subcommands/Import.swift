@@ -79,7 +79,7 @@ struct ImportOptions: ParsableArguments {
         do {
             try AtomicFile.write(text, to: path)
         } catch {
-            Terminal.printError("cannot write \(path): \(error.localizedDescription)")
+            Terminal.printError(FileProblem.writing(path, error))
             throw Exit.unusableInput
         }
     }
@@ -106,7 +106,8 @@ extension Import {
             discussion: """
                 With --class, one class document goes to --output or standard output. Without it, --output names a \
                 folder that gets one CLASS.json per class with students (characters other than letters, digits, \
-                '.', '-' and '_' in the id become '_'); standard output is used only when the export has one such class.
+                '.', '-' and '_' in the id become '_'; classes whose names would collide, also by case, get a dash and a \
+                hash of the id: 3_B-5f1c2a9e.json), all or none; standard output is used only when the export has one such class.
                 """
         )
 
@@ -127,7 +128,7 @@ extension Import {
             try options.finish(result) {
                 if classID != nil || output == nil {
                     guard result.documents.count == 1, let document = result.documents.first else {
-                        let ids = result.documents.compactMap(\.context.classInfo?.id).joined(separator: ", ")
+                        let ids = result.documents.compactMap { $0.context.classInfo?.id.map { TerminalText.escaped($0) } }.joined(separator: ", ")
                         Terminal.printError("\(result.documents.count) classes (\(ids)): choose one with --class ID, or give --output FOLDER for all")
                         throw ExitCode(64)
                     }
@@ -138,20 +139,24 @@ extension Import {
                 do {
                     try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
                 } catch {
-                    Terminal.printError("cannot create the folder \(output): \(error.localizedDescription)")
+                    Terminal.printError("cannot create the folder \(output): \(FileProblem.systemReason(error))")
                     throw Exit.unusableInput
                 }
-                for document in result.documents {
-                    let name = Self.fileName(for: document.context.classInfo?.id ?? "class")
-                    try options.write(DocumentJSON.document(document), to: (output as NSString).appendingPathComponent(name))
+                let ids = result.documents.map { $0.context.classInfo?.id ?? "class" }
+                let (names, collisions) = ClassFolderWriter.fileNames(for: ids)
+                for collision in collisions {
+                    let quoted = collision.ids.map { JSONValue.string($0).jsonText }.joined(separator: ", ")
+                    Terminal.printError(
+                        "warning: classes \(quoted) would share the file \(collision.plain) (names that differ only in case are one file on some disks): "
+                            + "written as \(collision.names.joined(separator: ", "))")
+                }
+                do throws(ClassFolderWriter.Failure) {
+                    try ClassFolderWriter.write(zip(names, result.documents).map { ($0, DocumentJSON.document($1)) }, into: output)
+                } catch {
+                    Terminal.printError(error.message)
+                    throw Exit.unusableInput
                 }
             }
-        }
-
-        static func fileName(for id: String) -> String {
-            let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_")
-            let safe = String(id.map { allowed.contains($0) ? $0 : "_" })
-            return (safe.hasPrefix(".") ? "_" + safe.dropFirst() : safe) + ".json"
         }
     }
 

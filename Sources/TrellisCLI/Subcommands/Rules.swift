@@ -36,11 +36,13 @@ struct Rules: ParsableCommand {
             }
             print(JSONValue.array(rules).jsonText)
         case .text:
+            // Ids, descriptions and parameter texts are the rule files' own words.
+            let e = { (text: String) in TerminalText.escaped(text) }
             for rule in engine.rules {
-                print("\(rule.id)  (priority \(Int(rule.priority))\(rule.evaluatesClass ? ", class-level" : ""), \(rule.path))")
-                if let description = rule.description { print("  \(description)") }
-                for parameter in rule.parameters { print("    " + parameter.summary) }
-                print("")
+                Terminal.printOut("\(e(rule.id))  (priority \(JSONValue.number(rule.priority).jsonText)\(rule.evaluatesClass ? ", class-level" : ""), \(e(rule.path)))")
+                if let description = rule.description { Terminal.printOut("  \(e(description))") }
+                for parameter in rule.parameters { Terminal.printOut("    " + e(parameter.summary)) }
+                Terminal.printOut("")
             }
         }
     }

@@ -62,22 +62,25 @@ struct Test: ParsableCommand {
     }
 
     private func printText(_ results: [RuleTestResult], coverage: [FileCoverage], passed: Int, failed: Int) {
+        // Names come from test files; failures quote rules' output (as JSON or escaped issues) on
+        // lines of their own.
+        let e = { (text: String) in TerminalText.escaped(text) }
         for result in results {
             if result.passed {
-                if verbose { print("PASS \(result.testCase.location): \(result.testCase.name)") }
+                if verbose { Terminal.printOut("PASS \(e(result.testCase.location)): \(e(result.testCase.name))") }
                 continue
             }
-            print("FAIL \(result.testCase.location): \(result.testCase.name)")
-            for failure in result.failures { print("  " + failure.replacingOccurrences(of: "\n", with: "\n  ")) }
+            Terminal.printOut("FAIL \(e(result.testCase.location)): \(e(result.testCase.name))")
+            for failure in result.failures { Terminal.printOut("  " + failure.replacingOccurrences(of: "\n", with: "\n  ")) }
         }
         if !coverage.isEmpty {
-            print("\nCoverage:")
+            Terminal.printOut("\nCoverage:")
             for file in coverage {
                 let line = String(format: "  %@  %.1f%% (%d of %d lines)", file.path, file.percent, file.linesRun.count, file.executableLines.count)
-                print(line + (file.linesNeverRun.isEmpty ? "" : "\n    never run: \(file.neverRunDescription)"))
+                Terminal.printOut(line + (file.linesNeverRun.isEmpty ? "" : "\n    never run: \(file.neverRunDescription)"))
             }
         }
-        print("\(passed) passed, \(failed) failed")
+        Terminal.printOut("\(passed) passed, \(failed) failed")
     }
 
     private func json(_ results: [RuleTestResult], coverage: [FileCoverage], passed: Int, failed: Int) -> String {
