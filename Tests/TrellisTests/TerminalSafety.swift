@@ -38,7 +38,10 @@ enum TerminalSafety {
             for cell in row where cell.first.map({ "=+-@\t\r\n".contains($0) }) == true && !isPlainNumber(cell) {
                 problems.append("a CSV cell a spreadsheet would read as a formula: \(cell.debugDescription)")
             }
-            if row.count != ReportCSV.header.count || Double(row[8]) == nil {
+            let priority = ReportCSV.header.firstIndex(of: "priority") ?? 0
+            let kind = ReportCSV.header.firstIndex(of: "kind") ?? 0
+            // A rule's note is a row of kind `note`, without a priority.
+            if row.count != ReportCSV.header.count || (row[kind] != "note" && Double(row[priority]) == nil) {
                 problems.append("a CSV row without its \(ReportCSV.header.count) cells or a number for its priority: \(row)")
             }
         }
