@@ -67,7 +67,7 @@ import Trellis
             #expect(answer["error"] as? String == "invalid_student")
             let issue = try #require((answer["issues"] as? [[String: Any]])?.first)
             #expect(issue["path"] as? String == "student (s-9).flags[1]")
-            #expect(issue["location"] as? String == "body:2:46")
+            #expect(issue["location"] as? String == "body:2:44")
             #expect(issue["student"] as? String == "s-9")
         }
     }

@@ -170,7 +170,7 @@ struct CLITests {
             """.write(toFile: input, atomically: true, encoding: .utf8)
         let run = try trellis(["evaluate", "--format", "json", input])
         #expect(run.status == 1)
-        #expect(run.stderr.contains("class.json:3:30: students[1] (h-05).flags: expected an array, got \"iep\""), "\(run.stderr)")
+        #expect(run.stderr.contains("class.json:3:27: students[1] (h-05).flags: expected an array, got \"iep\""), "\(run.stderr)")
         let document = try json(run.stdout)
         #expect((document["results"] as? [[String: Any]])?.map { $0["student"] as? String } == ["ok"])
         let errors = try #require(document["errors"] as? [[String: Any]])
