@@ -32,6 +32,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.20.0"),
         // The CSV reader of `trellis import oneroster` (RFC 4180, scalar by scalar, lenient on quirks).
         .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.0"),
+        // `trellis import sheet` and OneRoster `.zip` exports: an .xlsx workbook is a ZIP of XML parts.
+        .package(url: "https://github.com/weichsel/ZIPFoundation", exact: "0.9.20"),
     ],
     targets: [
         // Lua 5.4 from the system (Debian: liblua5.4-dev).
@@ -52,6 +54,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "CSV", package: "CSV.swift"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],
             exclude: ["RuleAPI"],
             swiftSettings: strictSettings,
@@ -86,7 +89,7 @@ let package = Package(
         ),
         .testTarget(
             name: "TrellisTests",
-            dependencies: ["Trellis", "CLuaShim"],
+            dependencies: ["Trellis", "CLuaShim", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
             resources: [.copy("Fixtures")],
             swiftSettings: strictSettings
         ),

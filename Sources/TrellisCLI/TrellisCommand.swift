@@ -14,7 +14,9 @@ struct TrellisCommand: ParsableCommand {
             2 the input or the rules cannot be used; 64 the command line is wrong.
             """,
         version: "0.1.0",
-        subcommands: [Evaluate.self, Report.self, Explain.self, Test.self, Check.self, Rules.self, New.self, Generate.self, Import.self, Serve.self],
+        subcommands: [
+            Evaluate.self, Report.self, Explain.self, Test.self, Check.self, Rules.self, New.self, Generate.self, Import.self, Merge.self, Serve.self,
+        ],
         defaultSubcommand: nil
     )
 }

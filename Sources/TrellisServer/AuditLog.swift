@@ -4,6 +4,8 @@ import Synchronization
 import Trellis
 
 #if canImport(Glibc)
+// `stat` is owned by CoreFoundation's module once the build holds ZIPFoundation (the importers').
+import CoreFoundation
 import Glibc
 #elseif canImport(Musl)
 import Musl

@@ -58,7 +58,7 @@ import Trellis
     @Test func aBadStudentRecordIsA400WithTheFieldPath() async throws {
         let body = """
             {"as_of": "2026-11-20",
-             "student": {"id": "s-9", "skills": [{"id": "zip", "sessions": [{"date": "2026-11-02", "trials": "ten", "correct": 2}]}]}}
+             "student": {"id": "s-9", "flags": ["iep", 7], "skills": [{"id": "zip", "sessions": [{"date": "2026-11-02", "trials": 10, "correct": 2}]}]}}
             """
         try await Support.server().makeApplication().test(.router) { client in
             let response = try await client.execute(uri: "/v1/evaluate", method: .post, headers: json, body: Support.body(body))
@@ -66,8 +66,8 @@ import Trellis
             let answer = try Support.object(response)
             #expect(answer["error"] as? String == "invalid_student")
             let issue = try #require((answer["issues"] as? [[String: Any]])?.first)
-            #expect(issue["path"] as? String == "student (s-9).skills[0].sessions[0].trials")
-            #expect(issue["location"] as? String == "body:2:98")
+            #expect(issue["path"] as? String == "student (s-9).flags[1]")
+            #expect(issue["location"] as? String == "body:2:44")
             #expect(issue["student"] as? String == "s-9")
         }
     }

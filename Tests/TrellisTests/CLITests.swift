@@ -174,7 +174,28 @@ struct CLITests {
         #expect(run.stdout == reference.stdout)
     }
 
-    @Test func aBadStudentIsReportedAndTheOthersAreEvaluated() throws {
+    @Test func aBadStudentLevelFieldSkipsTheStudentAndTheOthersAreEvaluated() throws {
+        let folder = try temporaryFolder()
+        let input = folder.appending(path: "class.json").path
+        try """
+            {"as_of": "2026-11-20", "students": [
+              {"id": "ok", "skills": [{"id": "x", "prompt_level": "verbal"}]},
+              {"id": "h-05", "flags": "iep", "skills": [{"id": "x"}]}
+            ]}
+            """.write(toFile: input, atomically: true, encoding: .utf8)
+        let run = try trellis(["evaluate", "--format", "json", input])
+        #expect(run.status == 1)
+        #expect(run.stderr.contains("class.json:3:27: students[1] (h-05).flags: expected an array, got \"iep\""), "\(run.stderr)")
+        let document = try json(run.stdout)
+        #expect((document["results"] as? [[String: Any]])?.map { $0["student"] as? String } == ["ok"])
+        let errors = try #require(document["errors"] as? [[String: Any]])
+        #expect(errors.first?["student"] as? String == "h-05")
+        #expect(errors.first?["path"] as? String == "students[1] (h-05).flags")
+    }
+
+    /// A bad session costs its skill only: the student is evaluated, that skill is not decided,
+    /// and the run's status says something was left undecided.
+    @Test func aBadSessionLeavesItsSkillUndecidedAndTheStudentEvaluated() throws {
         let folder = try temporaryFolder()
         let input = folder.appending(path: "class.json").path
         try """
@@ -185,12 +206,16 @@ struct CLITests {
             """.write(toFile: input, atomically: true, encoding: .utf8)
         let run = try trellis(["evaluate", "--format", "json", input])
         #expect(run.status == 1)
-        #expect(run.stderr.contains("class.json:3:87: students[1] (h-05).skills[0].sessions[0].trials: expected a number, got \"ten\""), "\(run.stderr)")
+        #expect(run.stderr.contains("class.json:3:87: students[1] (h-05).skills[0].sessions[0].trials: x is not decided: expected a number, got \"ten\""), "\(run.stderr)")
         let document = try json(run.stdout)
-        #expect((document["results"] as? [[String: Any]])?.map { $0["student"] as? String } == ["ok"])
-        let errors = try #require(document["errors"] as? [[String: Any]])
-        #expect(errors.first?["student"] as? String == "h-05")
+        let results = try #require(document["results"] as? [[String: Any]])
+        #expect(results.map { $0["student"] as? String } == ["ok", "h-05"])
+        #expect((document["errors"] as? [[String: Any]])?.isEmpty == true)
+        let errors = try #require(results[1]["errors"] as? [[String: Any]])
+        #expect(errors.first?["kind"] as? String == "undecided_skill")
+        #expect(errors.first?["skill"] as? String == "x")
         #expect(errors.first?["path"] as? String == "students[1] (h-05).skills[0].sessions[0].trials")
+        #expect((results[1]["recommendations"] as? [[String: Any]])?.isEmpty == true)
     }
 
     @Test func aBrokenRulePackIsUnusable() throws {

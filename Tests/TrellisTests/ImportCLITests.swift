@@ -28,6 +28,35 @@ struct ImportCLITests {
         #expect(stepBack["action"] as? String == "step_back")
     }
 
+    /// A school's workbook in, today's recommendations out: the lost row named at import, and
+    /// its skill left undecided (with the row) by evaluate; merged into a kept document with --into.
+    @Test func aSheetImportFeedsEvaluateAndMergesIntoAKeptDocument() throws {
+        let folder = try cli.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let sheet = SheetImportTests.xlsx
+        let document = folder.appending(path: "class.json").path
+        let imported = try cli.trellis(["import", "sheet", "--as-of", "2026-11-20", "-o", document, sheet])
+        #expect(imported.status == 1)
+        #expect(imported.stderr.contains("sessions.xlsx[Sessions]:11:A: date: \"11/17/2026\""), "\(imported.stderr)")
+        let evaluated = try cli.trellis(["evaluate", "--format", "json", document])
+        #expect(evaluated.status == 1)
+        let report = try cli.json(evaluated.stdout)
+        #expect(try cli.recommendation(report, student: "s-101", skill: "hand-washing", kind: "prompt")["action"] as? String == "fade")
+        let results = try #require(report["results"] as? [[String: Any]])
+        let ben = try #require(results.first { $0["student"] as? String == "s-102" })
+        let errors = try #require(ben["errors"] as? [[String: Any]])
+        #expect(errors.map { $0["skill"] as? String } == ["zipping"])
+        #expect((errors.first?["location"] as? String)?.hasSuffix("sessions.xlsx[Sessions]:11:A") == true)
+
+        // The same sheet with the date order given, into the kept document: one session more, no conflict.
+        let merged = try cli.trellis(["import", "sheet", "--date-order", "mdy", "-q", "--into", document, SheetImportTests.csv])
+        #expect(merged.status == 0, "\(merged.stderr)")
+        let after = try cli.json(try String(contentsOfFile: document, encoding: .utf8))
+        let students = try #require(after["students"] as? [[String: Any]])
+        let zipping = try #require((students[1]["skills"] as? [[String: Any]])?.first { $0["id"] as? String == "zipping" })
+        #expect((zipping["sessions"] as? [[String: Any]])?.count == 3)
+    }
+
     @Test func oneRosterClassToStandardOutputFeedsEvaluate() throws {
         let imported = try cli.trellis(["import", "oneroster", "--class", "03B", "--header", ImportFixtures.header, "-q", ImportFixtures.gradebook])
         #expect(imported.status == 1)

@@ -48,10 +48,22 @@ private func invalid(_ entry: RosterEntry?) -> (id: String?, issues: [TrellisIss
     return nil
 }
 
+/// A student kept with skills left undecided (a bad session, work item or self-assessment):
+/// its id and those problems, as `undecided_skill` issues with the field's own message.
+private func held(_ entry: RosterEntry?) -> (id: String?, issues: [TrellisIssue])? {
+    guard case .student(let student) = entry, !student.incomplete.isEmpty else { return nil }
+    return (
+        student.id,
+        student.incomplete.map {
+            TrellisIssue(kind: .undecidedSkill, student: student.id, skill: $0.skill, message: $0.message, location: $0.location, path: $0.path)
+        }
+    )
+}
+
 private func ids(_ roster: Roster) -> [String] {
     roster.entries.map { entry in
         switch entry {
-        case .student(let student): "ok:" + student.id
+        case .student(let student): (student.incomplete.isEmpty ? "ok:" : "held:") + student.id
         case .invalid(let id, _): "invalid:" + (id ?? "?")
         }
     }
@@ -209,11 +221,17 @@ struct InputValidationTests {
         try #require(roster.entries.count == 3)
         #expect(student(roster.entries[0])?.id == "ok-a")
         #expect(student(roster.entries[2])?.id == "ok-b")
-        let rejected = try #require(invalid(roster.entries[1]), "the bad student was accepted")
+        // A problem inside a skill, or in a work item or self-assessment that names its skill,
+        // leaves that skill undecided and keeps the student; any other skips the student.
+        // A repeated skill id holds that skill too.
+        let insideSkill = (example.path.contains(/skills\[\d+\]\./) && !example.path.hasSuffix(".id")) || example.message.hasPrefix("duplicate skill id")
+        let itemNamingItsSkill = (example.path.contains("work[") || example.path.contains("self_assessments[")) && example.json.contains(#""skill""#)
+        let heldBySkill = (insideSkill || itemNamingItsSkill) && example.studentID != nil
+        let rejected = try #require(heldBySkill ? held(roster.entries[1]) : invalid(roster.entries[1]), "\(roster.entries[1])")
         #expect(rejected.id == example.studentID)
         let issue = try #require(rejected.issues.first)
         #expect(rejected.issues.count == 1, "\(rejected.issues)")
-        #expect(issue.kind == .invalidStudent)
+        #expect(issue.kind == (heldBySkill ? .undecidedSkill : .invalidStudent))
         #expect(issue.student == example.studentID)
         #expect(issue.rule == nil)
         #expect(issue.path == example.path)
@@ -241,15 +259,17 @@ struct InputValidationTests {
             }
             """
         let roster = try read(text)
-        #expect(ids(roster) == ["ok:h-01", "ok:h-02", "ok:h-03", "ok:h-04", "invalid:h-05"])
-        let rejected = try #require(invalid(roster.entries[4]))
+        #expect(ids(roster) == ["ok:h-01", "ok:h-02", "ok:h-03", "ok:h-04", "held:h-05"])
+        let rejected = try #require(held(roster.entries[4]))
         #expect(rejected.id == "h-05")
         #expect(
             rejected.issues == [
                 TrellisIssue(
-                    kind: .invalidStudent, student: "h-05", message: #"expected a number, got "ten""#, location: "class.json:12:40",
+                    kind: .undecidedSkill, student: "h-05", skill: "reading", message: #"expected a number, got "ten""#, location: "class.json:12:40",
                     path: "students[4] (h-05).skills[0].sessions[2].trials")
             ])
+        // The student's good sessions of that skill are kept (the rules will not see the skill).
+        #expect(student(roster.entries[4])?.skills.first?.sessions.count == 2)
         #expect(rejected.issues.first?.description == #"class.json:12:40: students[4] (h-05).skills[0].sessions[2].trials: expected a number, got "ten""#)
         #expect(student(roster.entries[1])?.skills.first?.sessions.first?.trials == 10)
     }
@@ -297,8 +317,8 @@ struct InputValidationTests {
             ]}
             """
         let roster = try read(text)
-        #expect(ids(roster) == ["invalid:s-1", "ok:s-2"])
-        let rejected = try #require(invalid(roster.entries.first))
+        #expect(ids(roster) == ["held:s-1", "ok:s-2"])
+        let rejected = try #require(held(roster.entries.first))
         #expect(rejected.issues.count == 1)
         let issue = try #require(rejected.issues.first)
         #expect(issue.path == "students[0] (s-1).skills[0].sessions[1].date")
@@ -379,16 +399,16 @@ struct InputValidationTests {
             """
         let roster = try read(text)
         #expect(roster.context.ladders == Ladders(prompt: ["hand", "point", "say", "alone"], stage: ["watch", "try", "own"], other: ["reading": ["a", "b"]]))
-        #expect(ids(roster) == ["ok:s-1", "invalid:s-2", "invalid:s-3"])
+        #expect(ids(roster) == ["ok:s-1", "held:s-2", "held:s-3"])
         let skill = try #require(student(roster.entries[0])?.skills.first)
         #expect(skill.promptLevel == "point")
         #expect(skill.stage == "try")
         #expect(skill.sessions.first?.promptLevel == "say")
-        let second = try #require(invalid(roster.entries[1])?.issues.first)
+        let second = try #require(held(roster.entries[1])?.issues.first)
         #expect(second.path == "students[1] (s-2).skills[0].prompt_level")
         #expect(second.message == #""gestural" is not on the prompt ladder (hand, point, say, alone)"#)
         #expect(second.location == "class.json:6:58")
-        let third = try #require(invalid(roster.entries[2])?.issues.first)
+        let third = try #require(held(roster.entries[2])?.issues.first)
         #expect(third.path == "students[2] (s-3).skills[0].sessions[0].stage")
         #expect(third.message == #""guided" is not on the stage ladder (watch, try, own)"#)
     }
@@ -407,8 +427,8 @@ struct InputValidationTests {
         let roster = try read(text)
         #expect(roster.context.ladders.prompt == ["hand", "point", "say"])
         #expect(roster.context.ladders.stage == Ladders.defaultStage)
-        #expect(ids(roster) == ["ok:s-1", "invalid:s-2"])
-        let issue = try #require(invalid(roster.entries[1])?.issues.first)
+        #expect(ids(roster) == ["ok:s-1", "held:s-2"])
+        let issue = try #require(held(roster.entries[1])?.issues.first)
         #expect(issue.message == #""verbal" is not on the prompt ladder (hand, point, say)"#)
         #expect(issue.location == "class.json:4:58")
     }
@@ -624,15 +644,15 @@ struct InputValidationTests {
             """
         let roster = try read(text, sourceName: "x.ndjson")
         #expect(roster.context == ClassContext(asOf: today))
-        #expect(ids(roster) == ["ok:n-1", "invalid:?", "invalid:n-3", "invalid:?", "invalid:n-1", "ok:n-5"])
+        #expect(ids(roster) == ["ok:n-1", "invalid:?", "held:n-3", "invalid:?", "invalid:n-1", "ok:n-5"])
         #expect(
             invalid(roster.entries[1])?.issues == [
                 TrellisIssue(kind: .invalidStudent, message: "invalid JSON: unexpected character '}'", location: "x.ndjson:2:26", path: "line 2")
             ])
         #expect(
-            invalid(roster.entries[2])?.issues == [
+            held(roster.entries[2])?.issues == [
                 TrellisIssue(
-                    kind: .invalidStudent, student: "n-3", message: "6 is more than trials (4)", location: "x.ndjson:4:76",
+                    kind: .undecidedSkill, student: "n-3", skill: "k", message: "6 is more than trials (4)", location: "x.ndjson:4:76",
                     path: "line 4 (n-3).skills[0].sessions[0].correct")
             ])
         #expect(
@@ -661,12 +681,12 @@ struct InputValidationTests {
             """
         let roster = try read(text, sourceName: "x.ndjson", format: .ndjson, header: header)
         #expect(roster.context == header)
-        #expect(ids(roster) == ["invalid:?", "ok:n-2", "invalid:n-3"])
+        #expect(ids(roster) == ["invalid:?", "ok:n-2", "held:n-3"])
         let first = try #require(invalid(roster.entries[0])?.issues.first)
         #expect(first.path == "line 1")
         #expect(first.message == "invalid JSON: unexpected end of input, expected ',' or '}'")
         #expect(first.location == "x.ndjson:1:36")
-        let third = try #require(invalid(roster.entries[2])?.issues.first)
+        let third = try #require(held(roster.entries[2])?.issues.first)
         #expect(third.message == #""verbal" is not on the prompt ladder (hand, say)"#)
         #expect(third.path == "line 3 (n-3).skills[0].prompt_level")
         #expect(third.location == "x.ndjson:3:54")

@@ -48,7 +48,7 @@ extension Engine {
         do throws(RulePackError) {
             let runner = try makeRunner(context: context)
             defer { recycle(runner) }
-            outcomes = runner.evaluate(student)
+            outcomes = runner.evaluate(student.decidable)
         } catch {
             return Explanation(student: student.id, asOf: context.asOf, rules: [], inputIssues: error.issues)
         }
@@ -73,7 +73,7 @@ extension Engine {
                     rule: rule, recommendations: decisions, notes: outcomes.notes.filter { $0.rule == rule.id },
                     errors: outcomes.errors.filter { $0.rule == rule.id })
             }.sorted { (ruleOrder.firstIndex(of: $0.rule.id) ?? 0) < (ruleOrder.firstIndex(of: $1.rule.id) ?? 0) },
-            inputIssues: [])
+            inputIssues: student.undecidedSkillIssues)
     }
 
     private static func why(_ winner: Recommendation, over loser: Recommendation) -> String {

@@ -102,7 +102,7 @@ extension Engine {
                                 Self.unevaluated(entry, because: setupFailure ?? "the rules could not be loaded")
                             }
                         var image: [UInt8]?
-                        if spill != nil, case .student(let student) = entry { image = StudentImage.encode(student) }
+                        if spill != nil, case .student(let student) = entry { image = StudentImage.encode(student.decidable) }
                         done.append(StreamPipeline.Evaluated(line: line.number, outcome: outcome, image: image, lineLength: line.range.count))
                     }
                 }

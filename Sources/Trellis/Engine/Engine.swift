@@ -128,7 +128,7 @@ public final class Engine: Sendable {
     private func evaluateClass(_ roster: Roster, outcomes: [StudentOutcome]) -> ClassResult? {
         guard hasClassRules else { return nil }
         let students = roster.entries.compactMap { entry -> Student? in
-            if case .student(let student) = entry { student } else { nil }
+            if case .student(let student) = entry { student.decidable } else { nil }
         }
         let results = outcomes.compactMap { outcome -> StudentResult? in
             if case .evaluated(let result) = outcome { result } else { nil }
@@ -209,7 +209,7 @@ public final class Engine: Sendable {
     }
 
     static func result(for student: Student, runner: RuleRunner) -> StudentResult {
-        let outcomes = runner.evaluate(student)
+        let outcomes = runner.evaluate(student.decidable)
         let (winners, overridden) = ConflictResolver.resolve(outcomes.recommendations)
         // A teacher reads a student's recommendations skill by skill, in the record's order:
         // the prompt, then the stage, then the menu.
@@ -220,7 +220,9 @@ public final class Engine: Sendable {
             (item.element.skill.flatMap { skillOrder[$0] } ?? Int.max, kindOrder[item.element.kind] ?? 2, item.offset)
         }
         let ordered = winners.enumerated().sorted { sortKey($0) < sortKey($1) }.map(\.element)
-        return StudentResult(student: student.id, name: student.name, recommendations: ordered, overridden: overridden, notes: outcomes.notes, errors: outcomes.errors)
+        var result = StudentResult(student: student.id, name: student.name, recommendations: ordered, overridden: overridden, notes: outcomes.notes, errors: outcomes.errors)
+        result.withholdIncompleteSkills(of: student)
+        return result
     }
 }
 

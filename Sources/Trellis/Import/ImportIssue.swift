@@ -19,21 +19,25 @@ public struct ImportIssue: Sendable, Hashable, CustomStringConvertible {
     public var line: Int?
     /// The column or field the problem is in (`score`, `result.score.scaled`).
     public var field: String?
+    /// A spreadsheet's column letter (`B`), when the problem is in one cell.
+    public var column: String?
     public var message: String
 
-    public init(severity: Severity = .fault, file: String, line: Int? = nil, field: String? = nil, message: String) {
+    public init(severity: Severity = .fault, file: String, line: Int? = nil, column: String? = nil, field: String? = nil, message: String) {
         self.severity = severity
         self.file = file
         self.line = line
+        self.column = column
         self.field = field
         self.message = message
     }
 
-    /// `file:line: field: message`, with `warning: ` before the message of a warning, on one
-    /// line, with what a terminal would act on written as escapes (`TerminalText`): messages
-    /// quote the export's own values.
+    /// `file:line: field: message` (`file:row:column: field: message` for a cell), with
+    /// `warning: ` before the message of a warning, on one line, with what a terminal would act
+    /// on written as escapes (`TerminalText`): messages quote the export's own values.
     public var description: String {
         var text = line.map { "\(file):\($0)" } ?? file
+        if line != nil, let column { text += ":\(column)" }
         if let field { text += ": \(field)" }
         text += ": "
         if severity == .warning { text += "warning: " }
@@ -98,5 +102,9 @@ struct IssueLog {
 
     mutating func warning(_ file: String, line: Int? = nil, field: String? = nil, _ message: String) {
         issues.append(ImportIssue(severity: .warning, file: file, line: line, field: field, message: message))
+    }
+
+    mutating func append(_ issue: ImportIssue) {
+        issues.append(issue)
     }
 }

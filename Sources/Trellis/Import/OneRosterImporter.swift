@@ -23,8 +23,10 @@ public struct OneRosterImporter: Sendable {
         self.classID = classID
     }
 
-    /// Imports the export in `folder`, naming files as `folder/name.csv` in issues.
+    /// Imports the export in `folder`, naming files as `folder/name.csv` in issues. A `.zip`
+    /// file is read as the folder it holds (`OneRosterArchive`).
     public func importFolder(at folder: String) -> ImportResult {
+        if folder.lowercased().hasSuffix(".zip") { return OneRosterArchive.importArchive(at: folder, with: self) }
         var run = OneRosterRun(importer: self, folder: folder)
         return run.import()
     }

@@ -10,6 +10,9 @@ struct FieldIssue {
     var path: [PathComponent]
     var message: String
     var offset: Int
+    /// The skill that the problem leaves undecided (a bad session, work item or self-assessment
+    /// of that skill); nil for a problem that skips the whole student.
+    var skill: String? = nil
 
     /// `skills[0].sessions[2].trials`, or the prefix alone for the record itself.
     func render(after prefix: String) -> String {

@@ -76,11 +76,10 @@ extension RosterReader {
                 throw InputError("\(error)", location: sourceName)
             }
             let prefix = "student" + (id.map { " (\($0))" } ?? "")
-            let issues = reader.issues.map {
+            let entry = RosterEntry.decoded(student, id: id, issues: reader.issues) {
                 TrellisIssue(kind: .invalidStudent, student: id, message: $0.message, location: location($0.offset), path: $0.render(after: prefix))
             }
-            if let student, issues.isEmpty { return .student(context: context, entry: .student(student)) }
-            return .student(context: context, entry: .invalid(studentID: id, issues: issues))
+            return .student(context: context, entry: entry)
         }
     }
 }

@@ -252,18 +252,17 @@ public enum RosterReader {
                 let (student, id) = try decoder.decode(&reader)
                 scanner = reader.scanner
                 let prefix = "students[\(index)]" + (id.map { " (\($0))" } ?? "")
-                var issues = reader.issues.map { issue($0, prefix: prefix, studentID: id, kind: .invalidStudent, bytes: bytes, sourceName: sourceName) }
+                var duplicates: [TrellisIssue] = []
                 if let id, let duplicate = checker.check(id: id, at: index) {
-                    issues.append(
+                    duplicates.append(
                         TrellisIssue(
                             kind: .invalidStudent, student: id, message: duplicate,
                             location: location(of: start, in: bytes, sourceName: sourceName), path: prefix + ".id"))
                 }
-                if let student, issues.isEmpty {
-                    entries.append(.student(student))
-                } else {
-                    entries.append(.invalid(studentID: id, issues: issues))
-                }
+                entries.append(
+                    .decoded(student, id: id, issues: reader.issues, extra: duplicates) {
+                        issue($0, prefix: prefix, studentID: id, kind: .invalidStudent, bytes: bytes, sourceName: sourceName)
+                    })
                 index += 1
             } while try scanner.nextElement()
         } catch let error as JSONSyntaxError {
@@ -310,11 +309,9 @@ public enum RosterReader {
             let (student, id) = try decoder.decode(&reader)
             try reader.scanner.expectEnd()
             let prefix = "line \(number)" + (id.map { " (\($0))" } ?? "")
-            let issues = reader.issues.map {
+            return .decoded(student, id: id, issues: reader.issues) {
                 TrellisIssue(kind: .invalidStudent, student: id, message: $0.message, location: where_($0.offset), path: $0.render(after: prefix))
             }
-            if let student, issues.isEmpty { return .student(student) }
-            return .invalid(studentID: id, issues: issues)
         } catch {
             return .invalid(
                 studentID: nil,

@@ -1,5 +1,12 @@
 /// Reads one student object of the contract (section 1) and checks it: types, counts,
 /// dates, levels on the ladders, and the order of sessions.
+///
+/// Bad data costs the least it can: a problem inside a skill (its sessions or its own fields), or
+/// in a work item or self-assessment that names its skill, is *held* by that skill
+/// (`FieldIssue.skill`): the record is still read, without the bad entry, and the engine leaves
+/// that skill undecided. A problem with the student's own fields (id, name, flags, preferences,
+/// `incomplete`), a skill without a usable id, or a work item or self-assessment that names no
+/// skill skips the student.
 struct StudentDecoder {
     private let promptLevels: LevelSet
     private let stages: LevelSet
@@ -10,7 +17,7 @@ struct StudentDecoder {
     }
 
     /// Reads the student at the reader's position. Issues are left in `reader.issues`; the
-    /// student is nil when any were found (or when it has no id).
+    /// student is nil when any of them is not held by a skill (or when it has no id).
     func decode(_ reader: inout FieldReader) throws(JSONSyntaxError) -> (student: Student?, id: String?) {
         let issuesBefore = reader.issues.count
         reader.scanner.skipWhitespace()
@@ -35,12 +42,13 @@ struct StudentDecoder {
                 try reader.array { (reader: inout FieldReader) throws(JSONSyntaxError) in
                     if let assessment = try decodeSelfAssessment(&reader) { student.selfAssessments.append(assessment) }
                 }
+            case .other(IncompleteSkillDecoding.key): student.incomplete = try IncompleteSkillDecoding.decode(&reader)
             default: student.extra[key.text] = try reader.extra()
             }
         }
         guard isObject else { return (nil, nil) }
         if !hasID { reader.fail("required field 'id' is missing", at: start) }
-        guard let id, reader.issues.count == issuesBefore else { return (nil, id) }
+        guard let id, !reader.issues[issuesBefore...].contains(where: { $0.skill == nil }) else { return (nil, id) }
         student.id = id
         return (student, id)
     }
@@ -67,6 +75,7 @@ struct StudentDecoder {
             guard let skill = try decodeSkill(&reader) else { return }
             if let first = firstIndexByID[skill.id] {
                 reader.fail("duplicate skill id \(JSONValue.string(skill.id).briefDescription), first at skills[\(first)]", at: start)
+                reader.issues[reader.issues.count - 1].skill = skill.id
                 return
             }
             firstIndexByID[skill.id] = index
@@ -96,9 +105,17 @@ struct StudentDecoder {
         }
         guard isObject else { return nil }
         if !hasID { reader.fail("required field 'id' is missing", at: start) }
-        guard let id, reader.issues.count == issuesBefore else { return nil }
+        guard let id else { return nil }
+        Self.hold(&reader, from: issuesBefore, for: id)
         skill.id = id
         return skill
+    }
+
+    /// Marks the issues found since `start` as held by `skill`: they leave that skill undecided,
+    /// not the student skipped.
+    private static func hold(_ reader: inout FieldReader, from start: Int, for skill: String?) {
+        guard let skill, !skill.isEmpty else { return }
+        for index in start..<reader.issues.count where reader.issues[index].skill == nil { reader.issues[index].skill = skill }
     }
 
     private func decodeSessions(_ reader: inout FieldReader) throws(JSONSyntaxError) -> [Session] {
@@ -201,7 +218,11 @@ struct StudentDecoder {
             default: item.extra[key.text] = try reader.extra()
             }
         }
-        return isObject && reader.issues.count == issuesBefore ? item : nil
+        guard isObject, reader.issues.count == issuesBefore else {
+            Self.hold(&reader, from: issuesBefore, for: item.skill)
+            return nil
+        }
+        return item
     }
 
     private func decodeSelfAssessment(_ reader: inout FieldReader) throws(JSONSyntaxError) -> SelfAssessment? {
@@ -215,6 +236,10 @@ struct StudentDecoder {
             default: assessment.extra[key.text] = try reader.extra()
             }
         }
-        return isObject && reader.issues.count == issuesBefore ? assessment : nil
+        guard isObject, reader.issues.count == issuesBefore else {
+            Self.hold(&reader, from: issuesBefore, for: assessment.skill)
+            return nil
+        }
+        return assessment
     }
 }

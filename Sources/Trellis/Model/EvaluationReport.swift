@@ -14,6 +14,8 @@ public struct TrellisIssue: Sendable, Hashable, Error, CustomStringConvertible {
         case invalidInput = "invalid_input"
         /// A rule cannot be loaded (a syntax error, no `evaluate`, a bad declaration).
         case invalidRule = "invalid_rule"
+        /// A skill of the student was not decided: some of its data was bad or lost on import.
+        case undecidedSkill = "undecided_skill"
     }
 
     public var kind: Kind
@@ -21,16 +23,21 @@ public struct TrellisIssue: Sendable, Hashable, Error, CustomStringConvertible {
     public var student: String?
     /// The rule's id, for rule failures.
     public var rule: String?
+    /// The skill left undecided, for `undecidedSkill`.
+    public var skill: String?
     public var message: String
     /// `rules/x.lua:12` for a rule, `class.json:57:23` for input.
     public var location: String?
     /// The field in the input, for example `students[4] (h-05).skills[0].sessions[2].trials`.
     public var path: String?
 
-    public init(kind: Kind, student: String? = nil, rule: String? = nil, message: String, location: String? = nil, path: String? = nil) {
+    public init(
+        kind: Kind, student: String? = nil, rule: String? = nil, skill: String? = nil, message: String, location: String? = nil, path: String? = nil
+    ) {
         self.kind = kind
         self.student = student
         self.rule = rule
+        self.skill = skill
         self.message = message
         self.location = location
         self.path = path

@@ -14,11 +14,13 @@ public struct Student: Sendable, Hashable {
     public var extra: [String: JSONValue]
     /// Fields of `preferences` beyond `modalities`.
     public var preferenceExtra: [String: JSONValue]
+    /// Skills whose data has a hole (a bad row, or rows lost on import): not decided.
+    public var incomplete: [IncompleteSkill]
 
     public init(
         id: String, name: String? = nil, flags: [String] = [], preferredModalities: [String] = [],
         skills: [Skill] = [], work: [WorkItem] = [], selfAssessments: [SelfAssessment] = [],
-        extra: [String: JSONValue] = [:], preferenceExtra: [String: JSONValue] = [:]
+        extra: [String: JSONValue] = [:], preferenceExtra: [String: JSONValue] = [:], incomplete: [IncompleteSkill] = []
     ) {
         self.id = id
         self.name = name
@@ -29,6 +31,7 @@ public struct Student: Sendable, Hashable {
         self.selfAssessments = selfAssessments
         self.extra = extra
         self.preferenceExtra = preferenceExtra
+        self.incomplete = incomplete
     }
 }
 

@@ -133,6 +133,20 @@ public enum DocumentJSON {
             }
             writer.endArray()
         }
+        if !student.incomplete.isEmpty {
+            writer.key(IncompleteSkillDecoding.key)
+            writer.beginArray()
+            for entry in student.incomplete {
+                writer.beginObject()
+                writer.member("skill", entry.skill)
+                writer.member("message", entry.message)
+                writer.member("location", entry.location)
+                writer.member("path", entry.path)
+                writer.member("text", entry.text)
+                writer.endObject()
+            }
+            writer.endArray()
+        }
         writeExtra(student.extra, to: &writer)
         writer.endObject()
     }

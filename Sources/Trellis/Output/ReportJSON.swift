@@ -147,6 +147,7 @@ enum ReportJSON {
         writer.key("student")
         if let student = issue.student { writer.string(student) } else { writer.null() }
         writer.member("rule", issue.rule)
+        writer.member("skill", issue.skill)
         writer.member("kind", issue.kind.rawValue)
         writer.member("message", issue.message)
         writer.member("location", issue.location)
