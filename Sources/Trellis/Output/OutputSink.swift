@@ -1,5 +1,10 @@
 import Foundation
 
+#if canImport(Glibc)
+// With ZIPFoundation in the build, `stat` and its fields resolve only with Glibc imported by name.
+import Glibc
+#endif
+
 /// Where a report's text goes, piece by piece.
 public protocol OutputSink: AnyObject {
     /// Appends text.
