@@ -62,11 +62,7 @@ final class RuleRunner {
         }
         try lua.load(source("sandbox.lua"), chunkName: "trellis/sandbox.lua")
         lua.push(source("helpers.lua"))
-        lua_pushinteger(lua.state, lua_Integer(lua.limits.memoryBytes))
         trellis_pushcfunction(lua.state, trellis_safe_setmetatable)
-        trellis_pushcfunction(lua.state, trellis_charge_resume)
-        trellis_pushcfunction(lua.state, trellis_limit_reached)
-        trellis_pushcfunction(lua.state, trellis_hook_coroutine)
         trellis_pushcfunction(lua.state, trellis_safe_next)
         trellis_pushcfunction(lua.state, trellis_register_shared)
         trellis_pushcfunction(lua.state, trellis_mark_read_only)
@@ -76,7 +72,7 @@ final class RuleRunner {
         } else {
             lua_pushnil(lua.state)
         }
-        try lua.call(arguments: 10, results: 1, guarded: false)
+        try lua.call(arguments: 6, results: 1, guarded: false)
         return lua.reference()
     }
 
