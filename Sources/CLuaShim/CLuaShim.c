@@ -119,13 +119,21 @@ static void account(TrellisControl *control) {
 
 static void limit_hook(lua_State *L, lua_Debug *ar);
 
+/* Hooks every instruction of L, unless that is done already: lua_sethook walks every frame of the
+ * thread, which in a deep recursion takes milliseconds, and a rule that catches the limit's error
+ * at each level of a recursion (or the watchdog's repeated signal) would pay that again and again. */
+static void hook_every_instruction(lua_State *L) {
+    if (lua_gethook(L) == limit_hook && lua_gethookmask(L) == LUA_MASKCOUNT && lua_gethookcount(L) == 1) return;
+    lua_sethook(L, limit_hook, LUA_MASKCOUNT, 1);
+}
+
 /* Once a limit is reached the hook fires on every instruction, so a rule that catches the
  * error with pcall (or in a coroutine) cannot run on: each next instruction fails again. A
  * coroutine that dies of the limit hands control back to the main thread, which is stopped too. */
 static void enforce_limits(lua_State *L, TrellisControl *control) {
     if (!control->budget_exhausted && !control->deadline_passed) return;
-    lua_sethook(L, limit_hook, LUA_MASKCOUNT, 1);
-    if (L != control->main_thread) lua_sethook(control->main_thread, limit_hook, LUA_MASKCOUNT, 1);
+    hook_every_instruction(L);
+    if (L != control->main_thread) hook_every_instruction(control->main_thread);
     if (control->budget_exhausted) {
         luaL_error(L, "instruction budget exceeded (%I instructions)", (lua_Integer)control->instruction_limit);
     }
@@ -223,8 +231,8 @@ static void watch_handler(int signal_number) {
     if (control == NULL || !control->watched) return;
     if (control->deadline_due) {
         control->hook_armed = 1;
-        lua_sethook(control->running, limit_hook, LUA_MASKCOUNT, 1);
-        if (control->running != control->main_thread) lua_sethook(control->main_thread, limit_hook, LUA_MASKCOUNT, 1);
+        hook_every_instruction(control->running);
+        if (control->running != control->main_thread) hook_every_instruction(control->main_thread);
         return;
     }
     if (control->hook_armed) return;
@@ -340,7 +348,8 @@ void trellis_begin_guarded(lua_State *L) {
     control->memory_baseline = control->memory_used;
     control->running = L;
     control->charging = 1;
-    if (control->timeout_ns > 0) control->deadline_ns = monotonic_ns() + control->timeout_ns;
+    if (control->timeout_ns > 0 && !control->keep_deadline) control->deadline_ns = monotonic_ns() + control->timeout_ns;
+    control->keep_deadline = 0;
     int limited = control->instruction_limit > 0 || control->timeout_ns > 0;
     int deferrable = limited && !control->line_callback
         && (control->instruction_limit == 0 || control->instruction_limit >= TRELLIS_EXACT_BUDGET);

@@ -49,6 +49,7 @@ typedef struct TrellisControl {
     struct TrellisControl *watch_next, *watch_prev; /* the watchdog's list */
     lua_State *running;        /* the thread running rule code: the main thread or a coroutine */
     int charging;              /* a guarded call runs: work done in C counts (trellis_charge) */
+    int keep_deadline;         /* set by the host: the next guarded call keeps the last one's deadline */
     int64_t unclocked_steps;   /* steps charged since the clock was last read */
     /* coverage: when set, every line that rule code runs is reported (rule tests only) */
     void (*line_callback)(void *context, const char *source, int line);

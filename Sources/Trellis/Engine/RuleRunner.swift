@@ -263,7 +263,9 @@ final class RuleRunner {
     /// Lua's library buffers (`string.rep`, `table.concat`, `string.format`...) allocate
     /// without Lua's emergency collection, so a refusal there can be caused by garbage that
     /// earlier rules and students left. A second run on a collected heap decides on the rule's
-    /// own memory alone, so the outcome never depends on who came before.
+    /// own memory alone, so the outcome never depends on who came before. The second run has
+    /// what is left of the first one's time limit, not a limit of its own: together they are
+    /// one call of the rule, which must not run past its limit.
     private func runCollectingIfNeeded(_ call: () throws(LuaFailure) -> Void) throws(LuaFailure) {
         let top = lua.top
         do {
@@ -271,6 +273,7 @@ final class RuleRunner {
         } catch where error.kind == .memoryLimit {
             lua.top = top
             lua.collectGarbage()
+            lua.keepDeadlineForNextCall()
             do {
                 try call()
             } catch {
