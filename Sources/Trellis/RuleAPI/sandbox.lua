@@ -49,6 +49,10 @@ end
 -- string.dump would hand out bytecode, which load would otherwise accept.
 local safe_string = copy_without(string, { dump = true })
 
+-- Lua's messages name a C function by where the state's own libraries hold it ("bad argument #1 to
+-- 'setmetatable'"): the sandbox's versions take the originals' places there, out of rules' reach.
+setmetatable, next = safe_setmetatable, safe_next
+
 -- rawset, io, debug, package, require, load, dofile, loadfile and collectgarbage are left out
 -- (and most of os): rawset would write through the read-only proxies that every rule shares, and
 -- collectgarbage("count") would tell a rule how much garbage the students before it left.
