@@ -83,8 +83,9 @@ exclude_files = {
 -- read_only_copy and input_table (sandbox.lua).
 files["Sources/Trellis/RuleAPI/helpers.lua"] = { std = "trellis_sandbox", read_globals = { "read_only_copy", "input_table" } }
 
--- The sandbox is built with the state's full standard library, before any rule runs.
-files["Sources/Trellis/RuleAPI/sandbox.lua"] = { std = "lua54" }
+-- The sandbox is built with the state's full standard library, before any rule runs; it puts its
+-- own setmetatable and next in the state's globals (so that Lua's messages name them).
+files["Sources/Trellis/RuleAPI/sandbox.lua"] = { std = "lua54", globals = { "setmetatable", "next", "pairs" } }
 
 -- Editor definitions (---@meta): they define `trellis` and the sandbox's `os`, with empty stubs.
 files["types/trellis.lua"] = {

@@ -1,4 +1,5 @@
 #include "CLuaShim.h"
+#include "BoundedLibraries.h"
 
 #include <pthread.h>
 #include <signal.h>
@@ -40,8 +41,10 @@ static void *trellis_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
         size_t ceiling = control->memory_baseline + control->memory_limit;
         if (control->memory_used > ceiling || growth > ceiling - control->memory_used) {
             /* Lua answers a refusal with a full collection and the same request again: only a
-             * request refused twice is over the cap. Garbage is not the rule's to pay for. */
-            if (is_retry) control->memory_exceeded = 1;
+             * request refused twice is over the cap. Garbage is not the rule's to pay for. A
+             * request larger than the whole cap is over it at once (a luaL_Buffer growing in C,
+             * string.rep's result, does not ask twice). */
+            if (is_retry || growth > control->memory_limit) control->memory_exceeded = 1;
             control->memory_pending = 1;
             control->pending_block = ptr;
             control->pending_size = nsize;
@@ -83,6 +86,10 @@ static int open_libraries(lua_State *L) {
     luaL_requiref(L, LUA_COLIBNAME, luaopen_coroutine, 1);
     /* Only os.time, os.date, os.difftime and os.clock reach rules (see sandbox.lua). */
     luaL_requiref(L, LUA_OSLIBNAME, luaopen_os, 1);
+    /* The functions that loop in C count their steps against the limits (BoundedLibraries.h). */
+    trellis_install_bounded_base(L);
+    trellis_install_bounded_table(L);
+    trellis_install_bounded_string(L);
     lua_settop(L, 0);
     return 0;
 }
@@ -105,18 +112,28 @@ static void account(TrellisControl *control) {
         control->instructions_left -= TRELLIS_HOOK_GRAIN;
         if (control->instructions_left <= 0) control->budget_exhausted = 1;
     }
-    if (control->timeout_ns > 0 && monotonic_ns() > control->deadline_ns) control->deadline_passed = 1;
+    if (control->timeout_ns > 0 && (control->deadline_due || monotonic_ns() > control->deadline_ns)) {
+        control->deadline_passed = 1;
+    }
 }
 
 static void limit_hook(lua_State *L, lua_Debug *ar);
+
+/* Hooks every instruction of L, unless that is done already: lua_sethook walks every frame of the
+ * thread, which in a deep recursion takes milliseconds, and a rule that catches the limit's error
+ * at each level of a recursion (or the watchdog's repeated signal) would pay that again and again. */
+static void hook_every_instruction(lua_State *L) {
+    if (lua_gethook(L) == limit_hook && lua_gethookmask(L) == LUA_MASKCOUNT && lua_gethookcount(L) == 1) return;
+    lua_sethook(L, limit_hook, LUA_MASKCOUNT, 1);
+}
 
 /* Once a limit is reached the hook fires on every instruction, so a rule that catches the
  * error with pcall (or in a coroutine) cannot run on: each next instruction fails again. A
  * coroutine that dies of the limit hands control back to the main thread, which is stopped too. */
 static void enforce_limits(lua_State *L, TrellisControl *control) {
     if (!control->budget_exhausted && !control->deadline_passed) return;
-    lua_sethook(L, limit_hook, LUA_MASKCOUNT, 1);
-    if (L != control->main_thread) lua_sethook(control->main_thread, limit_hook, LUA_MASKCOUNT, 1);
+    hook_every_instruction(L);
+    if (L != control->main_thread) hook_every_instruction(control->main_thread);
     if (control->budget_exhausted) {
         luaL_error(L, "instruction budget exceeded (%I instructions)", (lua_Integer)control->instruction_limit);
     }
@@ -135,28 +152,69 @@ static void limit_hook(lua_State *L, lua_Debug *ar) {
     enforce_limits(L, control);
 }
 
-int trellis_limit_reached(lua_State *L) {
+/* How many steps of C work may pass between two readings of the clock when the watchdog watches
+ * the call (it raises deadline_due at the deadline; the clock is a second opinion for when the
+ * watchdog's thread is slow to run). A call it does not watch reads the clock at every charge. */
+#define TRELLIS_CLOCK_STEPS 4096
+
+void trellis_charge(lua_State *L, int64_t steps) {
     TrellisControl *control = control_of(L);
-    lua_pushboolean(L, control->budget_exhausted || control->deadline_passed || control->memory_exceeded);
-    return 1;
+    if (!control->charging) return;
+    if (control->instruction_limit > 0 && !control->budget_exhausted) {
+        control->instructions_left -= steps;
+        if (control->instructions_left <= 0) control->budget_exhausted = 1;
+    }
+    if (control->timeout_ns > 0 && !control->deadline_passed) {
+        if (control->deadline_due) {
+            control->deadline_passed = 1;
+        } else if (!control->watched || (control->unclocked_steps += steps) >= TRELLIS_CLOCK_STEPS) {
+            control->unclocked_steps = 0;
+            if (monotonic_ns() > control->deadline_ns) control->deadline_passed = 1;
+        }
+    }
+    enforce_limits(L, control);
 }
 
-int trellis_charge_resume(lua_State *L) {
+int trellis_limits_reached(lua_State *L) {
     TrellisControl *control = control_of(L);
+    return control->budget_exhausted || control->deadline_passed || control->memory_exceeded;
+}
+
+/* Every coroutine starts with a fresh hook count, so one that runs fewer instructions than the
+ * grain would never be counted: each resume is charged a grain up front. The main thread's hook
+ * may be armed late (by the watchdog); a coroutine is hooked before it first runs, so a loop
+ * inside one is counted from its first instruction. */
+void trellis_enter_coroutine(lua_State *L, lua_State *co) {
+    TrellisControl *control = control_of(L);
+    if (!control->charging) return;
     account(control);
     enforce_limits(L, control);
-    return 0;
+    int mask = control->instruction_limit > 0 || control->timeout_ns > 0 ? LUA_MASKCOUNT : 0;
+    if (control->line_callback) mask |= LUA_MASKLINE;
+    if (mask && lua_gethook(co) == NULL) lua_sethook(co, limit_hook, mask, TRELLIS_HOOK_GRAIN);
+    control->running = co;
 }
 
-/* The watchdog: one thread for the process, a list of the calls that run rule code with a
- * deferred hook, and a signal that makes the worker install the hook on itself (lua_sethook may
- * be called from a signal handler: the standalone lua interpreter does the same on Ctrl-C). */
+/* Back in the resumer: a coroutine that died of a limit stops the resumer at once, rather than
+ * at its next hook grain (which a loop of costly instructions would make long). */
+void trellis_leave_coroutine(lua_State *L) {
+    TrellisControl *control = control_of(L);
+    if (!control->charging) return;
+    control->running = L;
+    enforce_limits(L, control);
+}
 
-#define TRELLIS_MAX_WATCHED 1024
+/* The watchdog: one thread for the process, a list of the calls that run rule code under a
+ * deadline or with a deferred hook, and a signal that makes the worker install the hook on
+ * itself (lua_sethook may be called from a signal handler: the standalone lua interpreter does
+ * the same on Ctrl-C). At a call's deadline it also raises deadline_due, which the C ports of
+ * the library read at every step, and signals the worker to hook the thread it is running with
+ * a count of 1: the next instruction fails, so a loop of costly instructions or C calls (each
+ * checked only once per grain by the hook) stops within one of them. */
+
 static pthread_mutex_t watch_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t watch_wake = PTHREAD_COND_INITIALIZER;
-static TrellisControl *watched_calls[TRELLIS_MAX_WATCHED];
-static int watched_count;
+static TrellisControl *watched_calls; /* a list linked through watch_next and watch_prev */
 /* The watchdog waits on watch_wake only after a while with no call to watch: waking it for each
  * call (a rule call is often a few microseconds) cost a futex wake and a thread switch per call. */
 #define TRELLIS_WATCH_IDLE_NS 100000000
@@ -166,10 +224,18 @@ static pthread_once_t watch_once = PTHREAD_ONCE_INIT;
 static __thread TrellisControl *volatile thread_control;
 static __thread int thread_unblocked;
 
+/* Runs on the worker's own thread, so `running` is the thread it interrupted (or its resumer). */
 static void watch_handler(int signal_number) {
     (void)signal_number;
     TrellisControl *control = thread_control;
-    if (control == NULL || !control->watched || control->hook_armed) return;
+    if (control == NULL || !control->watched) return;
+    if (control->deadline_due) {
+        control->hook_armed = 1;
+        hook_every_instruction(control->running);
+        if (control->running != control->main_thread) hook_every_instruction(control->main_thread);
+        return;
+    }
+    if (control->hook_armed) return;
     control->hook_armed = 1;
     lua_sethook(control->main_thread, limit_hook, LUA_MASKCOUNT, TRELLIS_HOOK_GRAIN);
 }
@@ -180,17 +246,23 @@ static void *watch_loop(void *unused) {
     int64_t last_busy = monotonic_ns();
     for (;;) {
         int64_t now = monotonic_ns();
-        if (watched_count > 0) last_busy = now;
-        while (watched_count == 0 && now - last_busy >= TRELLIS_WATCH_IDLE_NS) {
+        if (watched_calls) last_busy = now;
+        while (watched_calls == NULL && now - last_busy >= TRELLIS_WATCH_IDLE_NS) {
             watchdog_waiting = 1;
             pthread_cond_wait(&watch_wake, &watch_lock);
             watchdog_waiting = 0;
             now = last_busy = monotonic_ns();
         }
-        for (int i = 0; i < watched_count; i++) {
-            TrellisControl *control = watched_calls[i];
-            /* Sent again each period until the worker has armed its hook. */
-            if (!control->hook_armed && now >= control->arm_at_ns) pthread_kill((pthread_t)control->os_thread, watch_signal);
+        for (TrellisControl *control = watched_calls; control; control = control->watch_next) {
+            int wake = 0;
+            /* Sent again each period until the worker has armed its hook, or noticed the deadline
+             * (it may have been installing a hook of its own when the first signal came). */
+            if (!control->hook_armed && now >= control->arm_at_ns) wake = 1;
+            if (control->timeout_ns > 0 && now >= control->deadline_ns) {
+                control->deadline_due = 1;
+                if (!*(volatile int *)&control->deadline_passed) wake = 1;
+            }
+            if (wake) pthread_kill((pthread_t)control->os_thread, watch_signal);
         }
         pthread_mutex_unlock(&watch_lock);
         struct timespec pause = {0, TRELLIS_WATCH_PERIOD_NS};
@@ -219,8 +291,9 @@ static void start_watchdog(void) {
     pthread_attr_destroy(&attributes);
 }
 
-/* Puts the call on the watchdog's list; 0 when it cannot (the hook is then armed at once). */
-static int watch(TrellisControl *control) {
+/* Puts the call on the watchdog's list, which has no size limit; 0 when there is no watchdog (its
+ * signal or thread could not be set up). With `deferred`, the watchdog arms the hook. */
+static int watch(TrellisControl *control, int deferred) {
     pthread_once(&watch_once, start_watchdog);
     if (!watch_started) return 0;
     if (!thread_unblocked) {
@@ -233,16 +306,15 @@ static int watch(TrellisControl *control) {
     }
     thread_control = control;
     control->os_thread = (void *)pthread_self();
-    control->hook_armed = 0;
+    control->hook_armed = !deferred;
     int64_t arm_after = control->arm_after_ns > 0 ? control->arm_after_ns : TRELLIS_ARM_AFTER_NS;
     if (control->timeout_ns > 0 && control->timeout_ns < arm_after) arm_after = control->timeout_ns;
     control->arm_at_ns = monotonic_ns() + arm_after;
     pthread_mutex_lock(&watch_lock);
-    if (watched_count == TRELLIS_MAX_WATCHED) {
-        pthread_mutex_unlock(&watch_lock);
-        return 0;
-    }
-    watched_calls[watched_count++] = control;
+    control->watch_prev = NULL;
+    control->watch_next = watched_calls;
+    if (watched_calls) watched_calls->watch_prev = control;
+    watched_calls = control;
     control->watched = 1;
     if (watchdog_waiting) pthread_cond_signal(&watch_wake);
     pthread_mutex_unlock(&watch_lock);
@@ -253,21 +325,14 @@ static void unwatch(TrellisControl *control) {
     if (!control->watched) return;
     pthread_mutex_lock(&watch_lock);
     control->watched = 0;
-    for (int i = 0; i < watched_count; i++) {
-        if (watched_calls[i] == control) {
-            watched_calls[i] = watched_calls[--watched_count];
-            break;
-        }
+    if (control->watch_prev) {
+        control->watch_prev->watch_next = control->watch_next;
+    } else {
+        watched_calls = control->watch_next;
     }
+    if (control->watch_next) control->watch_next->watch_prev = control->watch_prev;
+    control->watch_next = control->watch_prev = NULL;
     pthread_mutex_unlock(&watch_lock);
-}
-
-int trellis_hook_coroutine(lua_State *L) {
-    TrellisControl *control = control_of(L);
-    int mask = control->instruction_limit > 0 || control->timeout_ns > 0 ? LUA_MASKCOUNT : 0;
-    if (control->line_callback) mask |= LUA_MASKLINE;
-    if (mask && lua_gethook(L) == NULL) lua_sethook(L, limit_hook, mask, TRELLIS_HOOK_GRAIN);
-    return 0;
 }
 
 void trellis_begin_guarded(lua_State *L) {
@@ -276,14 +341,21 @@ void trellis_begin_guarded(lua_State *L) {
     control->memory_pending = 0;
     control->budget_exhausted = 0;
     control->deadline_passed = 0;
+    control->deadline_due = 0;
     control->instructions_left = control->instruction_limit;
+    control->unclocked_steps = 0;
     control->memory_enforced = control->memory_limit > 0;
     control->memory_baseline = control->memory_used;
-    if (control->timeout_ns > 0) control->deadline_ns = monotonic_ns() + control->timeout_ns;
+    control->running = L;
+    control->charging = 1;
+    if (control->timeout_ns > 0 && !control->keep_deadline) control->deadline_ns = monotonic_ns() + control->timeout_ns;
+    control->keep_deadline = 0;
     int limited = control->instruction_limit > 0 || control->timeout_ns > 0;
-    int deferred = limited && !control->line_callback
-        && (control->instruction_limit == 0 || control->instruction_limit >= TRELLIS_EXACT_BUDGET) && watch(control);
-    if (deferred) return;
+    int deferrable = limited && !control->line_callback
+        && (control->instruction_limit == 0 || control->instruction_limit >= TRELLIS_EXACT_BUDGET);
+    /* Every call with a deadline is watched, whether or not its hook is deferred. */
+    int watched = (deferrable || control->timeout_ns > 0) && watch(control, deferrable);
+    if (deferrable && watched) return;
     int mask = limited ? LUA_MASKCOUNT : 0;
     if (control->line_callback) mask |= LUA_MASKLINE;
     if (mask) lua_sethook(L, limit_hook, mask, TRELLIS_HOOK_GRAIN);
@@ -292,9 +364,11 @@ void trellis_begin_guarded(lua_State *L) {
 void trellis_end_guarded(lua_State *L) {
     TrellisControl *control = control_of(L);
     control->memory_enforced = 0;
+    control->charging = 0;
     unwatch(control);
     lua_sethook(L, NULL, 0, 0);
     control->hook_armed = 0;
+    control->running = L;
 }
 
 /* Read-only proxies. Each proxy is an empty table whose own metatable holds the real table as

@@ -19,6 +19,11 @@ import Testing
 //        the number of workers; the witness's results are exactly as without the hostile rule;
 //        with reason~=, the rule's own recommendation says so for every student
 //
+// An optional `-- limit: milliseconds=<n>` line runs the case with that time limit instead of
+// 5,000 ms (for attacks only a deadline stops, so that each takes well under a second). Apart
+// from the corpus, every case also runs alone with a 200 ms limit and no instruction budget, and
+// must end within 1.5 times that limit (HostileTimeTests).
+//
 // Each case runs the hostile rule together with a well-behaved witness rule over three students.
 // The work runs on a thread of its own under a watchdog, so that an engine that hangs inside C
 // (where no Lua hook runs) fails that one case instead of freezing the whole test run.
@@ -74,6 +79,8 @@ struct HostileScript: Sendable, CustomTestStringConvertible {
     /// The expectation line's text, or nil when the file has none.
     var expectationText: String?
     var expectation: HostileExpectation?
+    /// The time limit of the `-- limit: milliseconds=<n>` line, if any.
+    var milliseconds: Int?
 
     /// The path the engine names in errors.
     var path: String { "hostile/\(stem).lua" }
@@ -87,12 +94,12 @@ struct HostileScript: Sendable, CustomTestStringConvertible {
         return names.map { name in
             let data = (try? Data(contentsOf: folder.appendingPathComponent(name))) ?? Data()
             let source = String(decoding: data, as: UTF8.self)
-            let text = source.split(separator: "\n", omittingEmptySubsequences: false).lazy
-                .map { $0.trimmingCharacters(in: .whitespaces) }
-                .first { $0.hasPrefix("-- expect:") }
-                .map { String($0.dropFirst("-- expect:".count)) }
+            let lines = source.split(separator: "\n", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+            let text = lines.first { $0.hasPrefix("-- expect:") }.map { String($0.dropFirst("-- expect:".count)) }
+            let milliseconds = lines.first { $0.hasPrefix("-- limit: milliseconds=") }.flatMap { Int($0.dropFirst("-- limit: milliseconds=".count)) }
             return HostileScript(
-                stem: String(name.dropLast(".lua".count)), source: source, expectationText: text, expectation: text.flatMap(HostileExpectation.init(parsing:)))
+                stem: String(name.dropLast(".lua".count)), source: source, expectationText: text, expectation: text.flatMap(HostileExpectation.init(parsing:)),
+                milliseconds: milliseconds)
         }
     }
 }
@@ -169,8 +176,10 @@ private enum Hostile {
             }
             """)
 
-    static func engine(_ sources: [RuleSource]) throws(RulePackError) -> Engine {
-        try Engine(rulePack: RulePack(sources: sources), limits: limits)
+    static func engine(_ sources: [RuleSource], milliseconds: Int? = nil) throws(RulePackError) -> Engine {
+        var limits = limits
+        if let milliseconds { limits.milliseconds = milliseconds }
+        return try Engine(rulePack: RulePack(sources: sources), limits: limits)
     }
 
     /// Files at /tmp/trellis-hostile-sentinel-*: a rule that got out.
@@ -217,7 +226,7 @@ private func check(_ script: HostileScript) -> [String] {
 
     if case .loadError(let message, let line) = expectation {
         do {
-            _ = try Hostile.engine([hostile, Hostile.witness])
+            _ = try Hostile.engine([hostile, Hostile.witness], milliseconds: script.milliseconds)
             problems.append("the pack loaded; expected a load error")
         } catch {
             let matching = error.issues.filter { issue in
@@ -242,7 +251,7 @@ private func check(_ script: HostileScript) -> [String] {
     let engine: Engine
     do {
         baseline = try Hostile.engine([Hostile.witness]).evaluate(Hostile.forward)
-        engine = try Hostile.engine([hostile, Hostile.witness])
+        engine = try Hostile.engine([hostile, Hostile.witness], milliseconds: script.milliseconds)
     } catch {
         return ["the pack did not load: \(error.description)"]
     }
@@ -356,5 +365,43 @@ struct HostileRuleTests {
         #expect(Hostile.sentinels() == [], "a rule wrote outside the sandbox")
         // Reaching this line means the process survived the rule (os.exit, a crash or an abort would end it).
         #expect(ProcessInfo.processInfo.processIdentifier > 0)
+    }
+}
+
+/// Every case of the corpus, alone, over one student, with a 200 ms time limit and no instruction
+/// budget: whatever it does (costly C calls in a loop, a sort of long strings, a pathological
+/// pattern, a library function looping over a huge __len), only the deadline and the memory cap
+/// stop it, and it must end within 1.5 times the limit. One case at a time, so that the cases do
+/// not compete with each other for the two cores; the bound is on the multiple of the limit, which
+/// the machine's load does not move much (the deadline is wall-clock time).
+@Suite("Hostile rules: time", .serialized)
+struct HostileTimeTests {
+    static let milliseconds = 200
+
+    @Test(
+        "a hostile rule stops within 1.5 times its time limit, whatever C functions it calls", .timeLimit(.minutes(1)),
+        arguments: HostileScript.all().filter { if case .loadError = $0.expectation { false } else { true } })
+    func stopsInTime(_ script: HostileScript) async {
+        let limits = RuleLimits(instructions: 0, memoryBytes: 16 << 20, milliseconds: Self.milliseconds)
+        let elapsed = await runWatched(seconds: Hostile.hangSeconds) { () -> (Duration?, String?) in
+            do {
+                let engine = try Engine(rulePack: RulePack(sources: [RuleSource(path: script.path, source: script.source)]), limits: limits)
+                let document = ClassDocument(context: Hostile.context, students: [Hostile.student(1)])
+                let clock = ContinuousClock()
+                let start = clock.now
+                _ = engine.evaluate(document)
+                return (clock.now - start, nil)
+            } catch {
+                return (nil, "\(error)")
+            }
+        }
+        guard let elapsed else {
+            Issue.record("\(script.stem): did not finish within \(Hostile.hangSeconds) s against a \(Self.milliseconds) ms limit")
+            return
+        }
+        if let problem = elapsed.1 { Issue.record("\(script.stem): the rule did not load: \(problem)") }
+        if let duration = elapsed.0 {
+            #expect(duration <= Duration.milliseconds(Self.milliseconds * 3 / 2), "\(script.stem): ran \(duration) against a \(Self.milliseconds) ms limit")
+        }
     }
 }

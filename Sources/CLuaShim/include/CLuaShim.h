@@ -38,12 +38,19 @@ typedef struct TrellisControl {
     int64_t deadline_ns;       /* CLOCK_MONOTONIC */
     int deadline_passed;       /* sticky until the next reset */
     lua_State *main_thread;    /* set by trellis_newstate */
-    /* the watchdog: a large budget's hook is armed only once a call has run for a while */
+    /* the watchdog: a large budget's hook is armed only once a call has run for a while, and
+     * every call with a deadline is stopped at it (see CLuaShim.c) */
     volatile int watched;      /* this call is on the watchdog's list */
     volatile int hook_armed;   /* the count hook is installed on the main thread */
+    volatile int deadline_due; /* set by the watchdog once the deadline has passed */
     int64_t arm_at_ns;         /* CLOCK_MONOTONIC: when the watchdog arms the hook */
     int64_t arm_after_ns;      /* how long a call runs before that; 0: 1 ms */
     void *os_thread;           /* the pthread running the call */
+    struct TrellisControl *watch_next, *watch_prev; /* the watchdog's list */
+    lua_State *running;        /* the thread running rule code: the main thread or a coroutine */
+    int charging;              /* a guarded call runs: work done in C counts (trellis_charge) */
+    int keep_deadline;         /* set by the host: the next guarded call keeps the last one's deadline */
+    int64_t unclocked_steps;   /* steps charged since the clock was last read */
     /* coverage: when set, every line that rule code runs is reported (rule tests only) */
     void (*line_callback)(void *context, const char *source, int line);
     void *line_context;
@@ -136,19 +143,6 @@ int trellis_load_rule(lua_State *L);
 /// Arguments: the chunk, the environment's metatable, the student, ctx; returns evaluate's
 /// first result. For lua_pcall, so that no Lua error crosses a Swift frame.
 int trellis_run_rule(lua_State *L);
-
-/// Charges one hook grain of instructions (and checks the deadline) before a coroutine runs:
-/// each coroutine starts with a fresh hook count, so one that runs fewer instructions than the
-/// grain would otherwise never be counted.
-int trellis_charge_resume(lua_State *L);
-
-/// Installs the count hook on the running coroutine; the sandbox's coroutine.create and wrap
-/// call it first thing in every coroutine, so a coroutine is counted from its first instruction.
-int trellis_hook_coroutine(lua_State *L);
-
-/// Whether the running rule has reached a limit: for rules' own error handlers, which Lua
-/// runs inside the hook, where no hook can stop them.
-int trellis_limit_reached(lua_State *L);
 
 /// `setmetatable` for rules: the base library's, refusing metatables with `__gc`.
 int trellis_safe_setmetatable(lua_State *L);

@@ -62,11 +62,7 @@ final class RuleRunner {
         }
         try lua.load(source("sandbox.lua"), chunkName: "trellis/sandbox.lua")
         lua.push(source("helpers.lua"))
-        lua_pushinteger(lua.state, lua_Integer(lua.limits.memoryBytes))
         trellis_pushcfunction(lua.state, trellis_safe_setmetatable)
-        trellis_pushcfunction(lua.state, trellis_charge_resume)
-        trellis_pushcfunction(lua.state, trellis_limit_reached)
-        trellis_pushcfunction(lua.state, trellis_hook_coroutine)
         trellis_pushcfunction(lua.state, trellis_safe_next)
         trellis_pushcfunction(lua.state, trellis_register_shared)
         trellis_pushcfunction(lua.state, trellis_mark_read_only)
@@ -77,7 +73,7 @@ final class RuleRunner {
             lua_pushnil(lua.state)
         }
         trellis_pushcfunction(lua.state, trellis_safe_pairs)
-        try lua.call(arguments: 11, results: 1, guarded: false)
+        try lua.call(arguments: 7, results: 1, guarded: false)
         return lua.reference()
     }
 
@@ -274,7 +270,9 @@ final class RuleRunner {
     /// Lua's library buffers (`string.rep`, `table.concat`, `string.format`...) allocate
     /// without Lua's emergency collection, so a refusal there can be caused by garbage that
     /// earlier rules and students left. A second run on a collected heap decides on the rule's
-    /// own memory alone, so the outcome never depends on who came before.
+    /// own memory alone, so the outcome never depends on who came before. The second run has
+    /// what is left of the first one's time limit, not a limit of its own: together they are
+    /// one call of the rule, which must not run past its limit.
     private func runCollectingIfNeeded(_ call: () throws(LuaFailure) -> Void) throws(LuaFailure) {
         let top = lua.top
         do {
@@ -282,6 +280,7 @@ final class RuleRunner {
         } catch where error.kind == .memoryLimit {
             lua.top = top
             lua.collectGarbage()
+            lua.keepDeadlineForNextCall()
             do {
                 try call()
             } catch {

@@ -396,6 +396,10 @@ final class LuaState {
 
     /// A full collection: rule garbage from one student must not count against the next.
     func collectGarbage() { trellis_full_gc(state) }
+
+    /// The next guarded call keeps the deadline of the last one instead of starting its own: a
+    /// retry of the same rule call is not a second time limit.
+    func keepDeadlineForNextCall() { control.pointee.keep_deadline = 1 }
 }
 
 extension LuaFailure {

@@ -1,6 +1,7 @@
 -- Hostile rule: memory-string-rep-huge
--- string.rep with a huge count: refused before a byte is copied.
--- expect: kind=rule_error message~=string.rep would build a string of 1000000000000 bytes line=8
+-- string.rep with a huge count: refused before a byte is copied, with Lua's own message (a result
+-- over 2 GB is "too large" for Lua itself).
+-- expect: kind=rule_error message~=resulting string too large line=9
 return {
   id = "memory-string-rep-huge",
   api = 1,

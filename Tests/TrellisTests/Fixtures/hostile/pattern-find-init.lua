@@ -1,6 +1,6 @@
 -- Hostile rule: pattern-find-init
 -- A blow-up on a long subject, started from an init position near the start.
--- expect: kind=rule_error message~=string.find: pattern line=8
+-- expect: kind=rule_limit message~=ran more than 2000000 instructions line=8
 return {
   id = "pattern-find-init",
   api = 1,

@@ -1,6 +1,7 @@
 -- Hostile rule: pattern-find
--- string.find with 4 lazy quantifiers on 150 characters: backtracks for hours in C unless refused.
--- expect: kind=rule_error message~=is too costly on 150 characters line=8
+-- string.find with 4 lazy quantifiers on 150 characters: backtracks for hours in C unless each
+-- step of the matcher is counted (it is: the budget stops it).
+-- expect: kind=rule_limit message~=ran more than 2000000 instructions line=9
 return {
   id = "pattern-find",
   api = 1,

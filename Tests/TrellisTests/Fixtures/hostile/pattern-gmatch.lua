@@ -1,6 +1,6 @@
 -- Hostile rule: pattern-gmatch
 -- The blow-up through string.gmatch with captures.
--- expect: kind=rule_error message~=string.gmatch: pattern line=9
+-- expect: kind=rule_limit message~=ran more than 2000000 instructions line=9
 return {
   id = "pattern-gmatch",
   api = 1,

@@ -1,6 +1,6 @@
 -- Hostile rule: pattern-gsub-method
 -- Greedy stars through method syntax: s:gsub.
--- expect: kind=rule_error message~=string.gsub: pattern line=9
+-- expect: kind=rule_limit message~=ran more than 2000000 instructions line=9
 return {
   id = "pattern-gsub-method",
   api = 1,

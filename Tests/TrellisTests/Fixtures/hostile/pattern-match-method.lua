@@ -1,6 +1,6 @@
 -- Hostile rule: pattern-match-method
 -- The same blow-up through method syntax: s:match.
--- expect: kind=rule_error message~=is too costly on 150 characters line=9
+-- expect: kind=rule_limit message~=ran more than 2000000 instructions line=9
 return {
   id = "pattern-match-method",
   api = 1,

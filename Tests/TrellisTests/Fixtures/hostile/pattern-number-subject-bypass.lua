@@ -1,8 +1,8 @@
 -- Hostile rule: pattern-number-subject-bypass
--- A number as the subject: the sandbox's check skips subjects that are not strings, but
--- string.find turns the number into a 17-character string and backtracks over 20 lazy quantifiers
--- for hours in C.
--- expect: kind=rule_error message~=too costly line=10
+-- A number as the subject: the sandbox's old static check skipped subjects that were not strings,
+-- but string.find turns the number into a 17-character string and backtracks over 20 lazy
+-- quantifiers for hours in C.
+-- expect: kind=rule_limit message~=ran more than 2000000 instructions line=10
 return {
   id = "pattern-number-subject-bypass",
   api = 1,

@@ -1,8 +1,8 @@
 -- Hostile rule: pattern-optional-bypass
--- Exponential backtracking with ? quantifiers, which the sandbox's cost estimate does not count:
--- 40 optional a's then 40 a's against 40 a's is about 2^40 steps in C, where no hook runs. Must be
--- refused (or stopped).
--- expect: kind=rule_error message~=too costly line=10
+-- Exponential backtracking with ? quantifiers, which the sandbox's old cost estimate did not
+-- count: 40 optional a's then 40 a's against 40 a's is about 2^40 steps in C, where no hook runs.
+-- Must be stopped.
+-- expect: kind=rule_limit message~=ran more than 2000000 instructions line=10
 return {
   id = "pattern-optional-bypass",
   api = 1,

@@ -1,9 +1,9 @@
 -- Hostile rule: pattern-quantifier-times-literal
--- One lazy quantifier followed by 4,410 literal characters, on 4,400 characters: each of the two
--- cost estimates passes on its own (about 10^7 ways to place the quantifier, about 2*10^7 literal
+-- One lazy quantifier followed by 4,410 literal characters, on 4,400 characters: each of the old
+-- static cost estimates passed on its own (about 10^7 ways to place the quantifier, about 2*10^7 literal
 -- comparisons), but every placement compares the literal part again: about 1.4*10^10 steps in C, a
 -- minute or more.
--- expect: kind=rule_error message~=too costly line=11
+-- expect: kind=rule_limit message~=ran more than 2000000 instructions line=11
 return {
   id = "pattern-quantifier-times-literal",
   api = 1,
