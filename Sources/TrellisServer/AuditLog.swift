@@ -4,8 +4,10 @@ import Synchronization
 import Trellis
 
 #if canImport(Glibc)
-// `stat` is owned by CoreFoundation's module once the build holds ZIPFoundation (the importers').
+// With ZIPFoundation in the build, `stat`'s fields resolve only with Glibc (and, in some builds,
+// CoreFoundation) imported by name.
 import CoreFoundation
+import Glibc
 import Glibc
 #elseif canImport(Musl)
 import Musl

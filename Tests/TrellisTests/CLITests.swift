@@ -1,4 +1,9 @@
 import Foundation
+
+#if canImport(Glibc)
+// With ZIPFoundation in the build, `stat`'s fields resolve only with Glibc imported by name.
+import Glibc
+#endif
 import Testing
 import Trellis
 

@@ -1,5 +1,10 @@
 import Foundation
 
+#if canImport(Glibc)
+// With ZIPFoundation in the build, `stat`'s fields resolve only with Glibc imported by name.
+import Glibc
+#endif
+
 /// Reads a file of a rule folder only when it is really in the folder: a regular file there, or a
 /// symbolic link to a regular file inside the same folder (a pack that shares one file under two
 /// names). A link that leads out of the folder is not followed, so a rule author who can put a
