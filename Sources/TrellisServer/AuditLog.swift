@@ -4,10 +4,9 @@ import Synchronization
 import Trellis
 
 #if canImport(Glibc)
-// With ZIPFoundation in the build, `stat`'s fields resolve only with Glibc (and, in some builds,
-// CoreFoundation) imported by name.
+// With ZIPFoundation in the build, `stat`'s fields resolve only with the modules that may own
+// them imported by name (which one does changes from one build to the next).
 import CoreFoundation
-import Glibc
 import Glibc
 #elseif canImport(Musl)
 import Musl

@@ -1,7 +1,9 @@
 import Foundation
 
 #if canImport(Glibc)
-// With ZIPFoundation in the build, `stat`'s fields resolve only with Glibc imported by name.
+// With ZIPFoundation in the build, `stat`'s fields resolve only with the modules that may own
+// them imported by name (which one does changes from one build to the next).
+import CoreFoundation
 import Glibc
 #endif
 

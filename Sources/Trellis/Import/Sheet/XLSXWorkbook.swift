@@ -126,7 +126,7 @@ struct XLSXWorkbook {
             case "\"": inQuote.toggle()
             case "[" where !inQuote: inBracket = true
             case "]" where !inQuote: inBracket = false
-            case "d", "y" where !inQuote && !inBracket: return true
+            case "d" where !inQuote && !inBracket, "y" where !inQuote && !inBracket: return true
             default: break
             }
         }
