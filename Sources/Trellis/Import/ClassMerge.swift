@@ -13,7 +13,9 @@ public enum ClassMerge {
     /// Merges `addition` into `base`.
     ///
     /// - Parameters:
+    ///   - base: the document merged into, whose entries win a conflict.
     ///   - baseSource: names `base`'s entries that have no `source` yet (`class.json`).
+    ///   - addition: the document merged in.
     ///   - additionSource: names `addition`'s entries that have no `source` yet (`sessions.csv`).
     /// - Returns: the merged document, and the conflicts and other problems as import issues.
     public static func merge(_ base: ClassDocument, source baseSource: String, with addition: ClassDocument, source additionSource: String) -> (
