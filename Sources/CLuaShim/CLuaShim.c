@@ -494,6 +494,13 @@ int trellis_safe_next(lua_State *L) {
 /* pairs for rules, as the base library's (a __pairs metamethod is honoured) except that a table
  * without one is walked by trellis_safe_next, never by Lua's own next: the raw next would hand a
  * rule the hidden key of a light proxy and the real, writable table behind it. */
+static int safe_pairs_continued(lua_State *L, int status, lua_KContext context) {
+    (void)L;
+    (void)status;
+    (void)context;
+    return 3;
+}
+
 int trellis_safe_pairs(lua_State *L) {
     luaL_checkany(L, 1);
     if (luaL_getmetafield(L, 1, "__pairs") == LUA_TNIL) {
@@ -501,8 +508,9 @@ int trellis_safe_pairs(lua_State *L) {
         lua_pushvalue(L, 1);
         lua_pushnil(L);
     } else {
+        /* With a continuation, as the base library's: a __pairs may yield. */
         lua_pushvalue(L, 1);
-        lua_call(L, 1, 3);
+        lua_callk(L, 1, 3, 0, safe_pairs_continued);
     }
     return 3;
 }

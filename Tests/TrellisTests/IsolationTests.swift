@@ -81,6 +81,28 @@ struct IsolationTests {
         #expect(result.recommendations.first?.reason == "1 x false a true true U three yes false")
     }
 
+    /// Lua's own test suite (nextvar.lua) yields inside a `__pairs` metamethod: the sandbox's
+    /// `pairs` must allow it, as the base library's does.
+    @Test("pairs runs a __pairs metamethod that yields, as Lua's does")
+    func pairsMetamethodMayYield() throws {
+        let source = """
+            return { id = "p", evaluate = function(student)
+              local t = setmetatable({ 10, 20, 30 }, { __pairs = function(t)
+                local step = coroutine.yield()
+                return function(t, i) if i > 1 then return i - step, t[i - step] end end, t, #t + 1
+              end })
+              local seen = {}
+              local co = coroutine.wrap(function() for _, v in pairs(t) do seen[#seen + 1] = v end end)
+              co()
+              co(1)
+              return {{ kind = "k", action = "a", reason = table.concat(seen, ",") }}
+            end }
+            """
+        let result = try Self.engine([("p", source)]).evaluate(Student(id: "s"), context: ClassContext(asOf: "2026-11-20"))
+        #expect(result.errors == [])
+        #expect(result.recommendations.first?.reason == "30,20,10")
+    }
+
     /// A class-level rule that goes looking for the real tables behind the class's students, and
     /// rewrites what it finds; the rule after it must see the class as it is.
     static let rewriter = """
