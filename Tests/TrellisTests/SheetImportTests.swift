@@ -81,6 +81,26 @@ struct SheetImportTests {
         #expect(ben.incomplete.first?.text == "11/17/2026")
     }
 
+    @Test func theSpillGivesBackEverySessionAsItWasWritten() throws {
+        let spill = try SessionSpill()
+        let full = PendingSession(
+            session: Session(
+                date: "2026-11-17", trials: 10, correct: 9, independent: 0, setting: "café 3B", staff: "p-lee",
+                extra: ["delay": .number(-2.5), "probe": .bool(true), "notes": .string("a \"note\"\nover two lines ✓")]),
+            promptText: "Gestural", promptPlace: CellPlace(file: "s.xlsx[Sessions]", row: 70_000, column: "AB", header: "Prompt Level"),
+            stageText: "We do", stagePlace: CellPlace(file: "s.csv", row: 2, column: "F", header: ""))
+        let bare = PendingSession(session: Session())
+        var offsets: [Int] = []
+        // Enough records to fill the write buffer several times; reads between writes too.
+        for index in 0..<5_000 {
+            offsets.append(try spill.append(index % 3 == 0 ? bare : full))
+            if index % 997 == 0 { #expect(try spill.session(at: offsets[index / 2]) == (index / 2 % 3 == 0 ? bare : full)) }
+        }
+        for (index, offset) in offsets.enumerated().reversed() {
+            #expect(try spill.session(at: offset) == (index % 3 == 0 ? bare : full))
+        }
+    }
+
     @Test func withTheDateOrderTheUSDateIsRead() throws {
         let result = SheetImporter(context: Self.context, dateOrder: .mdy).importFiles([Self.csv])
         #expect(result.status == .clean, "\(result.issues)")

@@ -116,4 +116,39 @@ struct StreamMemoryCLITests {
         let idBytes = 2 * (0..<250_000).reduce(0) { $0 + "s-\($1)".utf8.count }
         #expect(census?["reason"] as? String == "ids: \(idBytes)")
     }
+
+    @Test(.timeLimit(.minutes(8)))
+    func aSheetsRowsWaitOnDiskNotInMemory() throws {
+        let folder = try cli.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        // 300 students, 3 skills, a session a row: the rows of a student are far apart in the
+        // sheet (sorted by date), so each must wait until every row is read.
+        func sheet(_ rows: Int) -> (Int) -> String {
+            { index in
+                index == 0
+                    ? "Date,Student ID,Student Name,Skill,Prompt Level,Trials,Correct,Notes\n"
+                    : "2026-\(String(format: "%02d", 1 + index * 12 / rows))-\(String(format: "%02d", 1 + index % 28)),s-\(index % 300),Student \(index % 300),skill-\(index / 300 % 3),Gestural,10,\(index % 11),row \(index) of the sheet\n"
+            }
+        }
+        let small = folder.appending(path: "small.csv").path
+        let large = folder.appending(path: "large.csv").path
+        try write(10_001, to: small, sheet(10_001))
+        try write(80_001, to: large, sheet(80_001))
+        let few = try peakMegabytes(["import", "sheet", "--as-of", "2026-12-31", "-q", "-o", folder.appending(path: "a.ndjson").path, small])
+        let many = try peakMegabytes(["import", "sheet", "--as-of", "2026-12-31", "-q", "-o", folder.appending(path: "b.ndjson").path, large])
+        #expect(few.status == 0 && many.status == 0, "\(few.stderr.suffix(300)) \(many.stderr.suffix(300))")
+        // Held in memory, 70,000 more rows were about 42 MB more (0.6 kB a row); on disk, what
+        // stays is an offset a row.
+        #expect(many.megabytes - few.megabytes < 20, "\(few.megabytes) MB for 10,000 rows, \(many.megabytes) MB for 80,000")
+        let lines = try String(contentsOf: folder.appending(path: "b.ndjson"), encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == 300)
+        let first = try #require(try JSONSerialization.jsonObject(with: Data(lines[0].utf8)) as? [String: Any])
+        let skills = try #require(first["skills"] as? [[String: Any]])
+        let sessions = skills.reduce(0) { $0 + (($1["sessions"] as? [Any])?.count ?? 0) }
+        // The first student named is s-1, on rows 1, 301, ..., 79801.
+        #expect(first["id"] as? String == "s-1")
+        #expect(sessions == 267)
+        let dates = try #require((skills.first?["sessions"] as? [[String: Any]])?.compactMap { $0["date"] as? String })
+        #expect(dates == dates.sorted())
+    }
 }

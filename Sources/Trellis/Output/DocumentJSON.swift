@@ -19,18 +19,36 @@ public enum DocumentJSON {
 
     /// A whole class document, one student a line.
     public static func document(_ document: ClassDocument) -> String {
+        var text = documentOpening(document.context)
+        for (index, student) in document.students.enumerated() { text += documentStudent(student, first: index == 0) }
+        return text + documentClosing(hasStudents: !document.students.isEmpty)
+    }
+
+    /// A class document written in pieces, for a class too large to hold: its class-level
+    /// fields and the opening of `students`, then ``documentStudent(_:first:)`` for each student,
+    /// then ``documentClosing(hasStudents:)``. The pieces make exactly ``document(_:)``'s text.
+    public static func documentOpening(_ context: ClassContext) -> String {
         var writer = JSONWriter(pretty: true)
         writer.beginObject()
-        writeContext(document.context, to: &writer)
+        writeContext(context, to: &writer)
         writer.key("students")
         writer.beginArray()
         writer.endArray()
         writer.endObject()
         // Students go one a line inside the array: readable, and no slower to write.
-        var text = writer.output
-        let students = document.students.map { "    " + student($0) }.joined(separator: ",\n")
-        text.replace("\"students\": []", with: "\"students\": [\n\(students)\n  ]")
-        return text + "\n"
+        let text = writer.output
+        guard let range = text.range(of: "\"students\": []", options: .backwards) else { preconditionFailure("the writer wrote no students array") }
+        return String(text[..<range.lowerBound]) + "\"students\": ["
+    }
+
+    /// One student of a class document written in pieces: its line, after a comma unless it is the first.
+    public static func documentStudent(_ student: Student, first: Bool) -> String {
+        (first ? "\n    " : ",\n    ") + self.student(student)
+    }
+
+    /// The end of a class document written in pieces.
+    public static func documentClosing(hasStudents: Bool) -> String {
+        hasStudents ? "\n  ]\n}\n" : "]\n}\n"
     }
 
     private static func writeContext(_ context: ClassContext, to writer: inout JSONWriter) {

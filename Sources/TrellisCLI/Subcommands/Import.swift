@@ -84,6 +84,18 @@ struct ImportOptions: ParsableArguments {
         }
     }
 
+    /// The summary of a sheet import whose students were written as they were read back.
+    static func summary(_ imported: SheetImport) -> String {
+        let counts = imported.imported
+        let warnings = imported.issues.filter { $0.severity == .warning }.count
+        var parts = ["imported 1 class", "\(counts.students) students"]
+        if counts.sessions > 0 { parts.append("\(counts.sessions) sessions") }
+        if counts.workItems > 0 { parts.append("\(counts.workItems) work items") }
+        parts.append("\(imported.counts.read) read, \(imported.counts.skipped) left out for faults, \(imported.counts.ignored) ignored")
+        if warnings > 0 { parts.append("\(warnings) warnings") }
+        return parts.joined(separator: ", ")
+    }
+
     static func summary(_ result: ImportResult) -> String {
         let students = result.documents.reduce(0) { $0 + $1.students.count }
         let sessions = result.documents.reduce(0) { $0 + $1.students.reduce(0) { $0 + $1.skills.reduce(0) { $0 + $1.sessions.count } } }

@@ -69,19 +69,89 @@ extension Import {
             }
             let importer = SheetImporter(context: context, map: map, dateOrder: dateOrder.flatMap(SheetDateOrder.init))
             let progress = RowProgress(enabled: !options.quiet && Terminal.isTerminal(2))
-            var result = importer.importFiles(files) { rows in progress.update(rows) }
-            progress.finish()
-            result = try merge.apply(to: result, source: files.joined(separator: ", "))
-            let output = merge.destination(output)
-            try options.finish(result) {
-                let document = result.documents[0]
-                if Self.isNDJSON(output), let output {
-                    let header = headerOutput ?? Self.headerPath(for: output)
-                    try options.writeNDJSON(document, to: output, header: header)
-                } else {
-                    try options.write(DocumentJSON.document(document), to: output)
-                }
+            let imported: SheetImport
+            do {
+                imported = try importer.read(files) { rows in progress.update(rows) }
+            } catch {
+                progress.finish()
+                Terminal.printError(error.description)
+                throw Exit.unusableInput
             }
+            progress.finish()
+            let output = merge.destination(output)
+            guard merge.into == nil else {
+                // A merge needs the whole document; an import into another is as large as that one anyway.
+                let result: ImportResult
+                do {
+                    result = try merge.apply(to: imported.result(), source: files.joined(separator: ", "))
+                } catch let error as TemporaryFileError {
+                    Terminal.printError(error.description)
+                    throw Exit.unusableInput
+                }
+                try options.finish(result) {
+                    let document = result.documents[0]
+                    if Self.isNDJSON(output), let output {
+                        try options.writeNDJSON(document, to: output, header: headerOutput ?? Self.headerPath(for: output))
+                    } else {
+                        try options.write(DocumentJSON.document(document), to: output)
+                    }
+                }
+                return
+            }
+            try stream(imported, to: output)
+        }
+
+        /// Writes the students one at a time as they are read back, so that a large sheet is
+        /// never held whole; the output file is still written whole or not at all.
+        private func stream(_ imported: SheetImport, to output: String?) throws {
+            guard imported.status != .unusable else {
+                for issue in imported.issues { Terminal.printError(issue.description) }
+                Terminal.printError("nothing usable to import: no student could be read")
+                throw Exit.unusableInput
+            }
+            let ndjson = Self.isNDJSON(output)
+            let header = output.map { headerOutput ?? Self.headerPath(for: $0) }
+            let sink: any OutputSink
+            do {
+                sink = try output.map { try AtomicFileSink(path: $0) } ?? DescriptorSink()
+            } catch {
+                Terminal.printError(FileProblem.writing(output ?? "standard output", error))
+                throw Exit.unusableInput
+            }
+            do {
+                if ndjson {
+                    try imported.forEachStudent { try sink.write(DocumentJSON.student($0) + "\n") }
+                } else {
+                    try sink.write(DocumentJSON.documentOpening(imported.context))
+                    var first = true
+                    try imported.forEachStudent { student in
+                        try sink.write(DocumentJSON.documentStudent(student, first: first))
+                        first = false
+                    }
+                    try sink.write(DocumentJSON.documentClosing(hasStudents: !first))
+                }
+            } catch {
+                sink.abort()
+                for issue in imported.issues { Terminal.printError(issue.description) }
+                Terminal.printError(FileProblem.writing(output ?? "standard output", error))
+                throw Exit.unusableInput
+            }
+            for issue in imported.issues { Terminal.printError(issue.description) }
+            // The header goes first, so that a reader of the NDJSON never lacks it.
+            if ndjson, let header { try options.write(DocumentJSON.header(imported.context), to: header) }
+            do {
+                try sink.commit()
+            } catch {
+                Terminal.printError(FileProblem.writing(output ?? "standard output", error))
+                throw Exit.unusableInput
+            }
+            if !options.quiet {
+                if ndjson, let output, let header {
+                    Terminal.printLine("wrote \(output) (\(imported.studentCount) students, one a line) and its class header \(header)")
+                }
+                Terminal.printLine(ImportOptions.summary(imported))
+            }
+            if imported.status == .partial { throw Exit.evaluatedWithErrors }
         }
 
         static func headerPath(for output: String) -> String {

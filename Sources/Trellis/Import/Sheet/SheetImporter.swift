@@ -27,12 +27,26 @@ public struct SheetImporter: Sendable {
         self.dateOrder = dateOrder
     }
 
-    /// Imports every sheet of `paths` into one class document. `progress` is called with the
-    /// rows read so far, every 1,000 rows.
+    /// Imports every sheet of `paths` into one class document, held in memory. `progress` is
+    /// called with the rows read so far, every 1,000 rows.
     public func importFiles(_ paths: [String], progress: (@Sendable (Int) -> Void)? = nil) -> ImportResult {
-        var run = SheetRun(importer: self, progress: progress)
-        for path in paths { run.read(path) }
-        return run.result()
+        do {
+            return try read(paths, progress: progress).result()
+        } catch {
+            let issue = ImportIssue(file: paths.joined(separator: ", "), message: error.description)
+            return ImportResult(documents: [ClassDocument(context: context, students: [])], issues: [issue], counts: ImportCounts())
+        }
+    }
+
+    /// Reads every sheet of `paths` and checks every row; the students are then handed out one
+    /// at a time by ``SheetImport/forEachStudent(_:)``, from a temporary file, so that a large
+    /// sheet is never held whole.
+    ///
+    /// - Throws: a `TemporaryFileError` when the temporary file cannot be made or written.
+    public func read(_ paths: [String], progress: (@Sendable (Int) -> Void)? = nil) throws(TemporaryFileError) -> SheetImport {
+        var run = try SheetRun(importer: self, progress: progress)
+        for path in paths { try run.read(path) }
+        return run.finish()
     }
 }
 
@@ -53,19 +67,10 @@ private struct SheetRun {
     var counts = ImportCounts()
     var rowsSeen = 0
 
-    /// A session whose levels are resolved once every sheet is read (the ladder depends on all
-    /// the levels the sheets hold).
-    struct PendingSession {
-        var session: Session
-        var promptText: String?
-        var promptPlace: CellPlace?
-        var stageText: String?
-        var stagePlace: CellPlace?
-    }
-
     struct SkillRecord {
         var domain: String?
-        var sessions: [PendingSession] = []
+        /// Where each session starts in the spill, in the sheet's order.
+        var sessions: [Int] = []
     }
 
     struct StudentRecord {
@@ -83,16 +88,27 @@ private struct SheetRun {
     var promptTexts: Set<String> = []
     var stageTexts: Set<String> = []
 
-    init(importer: SheetImporter, progress: (@Sendable (Int) -> Void)?) {
+    let spill: SessionSpill
+    /// A write to the spill that failed: the import cannot be completed.
+    var spillError: TemporaryFileError?
+
+    init(importer: SheetImporter, progress: (@Sendable (Int) -> Void)?) throws(TemporaryFileError) {
         self.importer = importer
         self.progress = progress
+        spill = try SessionSpill()
     }
 
     var dateOrder: SheetDateOrder? { importer.dateOrder ?? importer.map.dateOrder }
 
     // MARK: Files and sheets
 
-    mutating func read(_ path: String) {
+    mutating func read(_ path: String) throws(TemporaryFileError) {
+        defer { progress?(rowsSeen) }
+        readFile(path)
+        if let spillError { throw spillError }
+    }
+
+    private mutating func readFile(_ path: String) {
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), !isFolder.boolValue else {
             issues.fault(path, "cannot read the file")
@@ -131,6 +147,7 @@ private struct SheetRun {
         var warnedNameAsID = false
         do {
             try source.forEachRow { row in
+                guard spillError == nil else { return false }
                 rowsSeen += 1
                 if rowsSeen % 1000 == 0 { progress?(rowsSeen) }
                 guard let found = columns else {
@@ -396,7 +413,12 @@ private struct SheetRun {
         }
         let domain = row.cell(columns[.domain]).text
         if !domain.isEmpty, students[student].skills[skillID]?.domain == nil { students[student].skills[skillID]?.domain = domain }
-        students[student].skills[skillID]?.sessions.append(pending)
+        do {
+            let offset = try spill.append(pending)
+            students[student].skills[skillID]?.sessions.append(offset)
+        } catch {
+            spillError = spillError ?? error
+        }
     }
 
     private static let statusWords: [String: WorkItem.Status] = [
@@ -495,8 +517,8 @@ private struct SheetRun {
 
     // MARK: The document
 
-    mutating func result() -> ImportResult {
-        progress?(rowsSeen)
+    /// The ladders chosen from every level the sheets hold, and the import ready to hand out.
+    mutating func finish() -> SheetImport {
         var context = importer.context
         let promptLadder = KnownLadder.choose(
             given: importer.map.ladders["prompt"] ?? context.ladders.prompt, explicit: importer.map.ladders["prompt"] != nil, known: KnownLadder.prompt, for: promptTexts)
@@ -514,43 +536,131 @@ private struct SheetRun {
         ladders.prompt = promptLadder.levels
         ladders.stage = stageLadder.levels
         context.ladders = ladders
+        return SheetImport(
+            context: context, students: students, spill: spill, promptLadder: promptLadder, stageLadder: stageLadder, issues: issues, counts: counts)
+    }
+}
+
+/// A sheet import whose every row is read and checked, and whose students are handed out one at
+/// a time: their sessions wait in a temporary file, so that a large sheet is never held whole.
+///
+/// Faults that only the chosen ladders reveal (a level on none of them) are found as the
+/// students are handed out, so ``issues``, ``counts`` and ``status`` are final once
+/// ``forEachStudent(_:)`` has returned.
+public final class SheetImport {
+    /// The class-level fields, with the ladders the import chose.
+    public let context: ClassContext
+    /// Faults and warnings, in the order the rows were read.
+    public private(set) var issues: [ImportIssue]
+    public private(set) var counts: ImportCounts
+    /// The sessions, work items and self-assessments handed out so far.
+    public private(set) var imported = ImportedCounts()
+
+    private var students: [SheetRun.StudentRecord]
+    private let spill: SessionSpill
+    private let promptLadder: KnownLadder
+    private let stageLadder: KnownLadder
+
+    fileprivate init(
+        context: ClassContext, students: [SheetRun.StudentRecord], spill: SessionSpill, promptLadder: KnownLadder, stageLadder: KnownLadder, issues: IssueLog,
+        counts: ImportCounts
+    ) {
+        self.context = context
+        self.students = students
+        self.spill = spill
+        self.promptLadder = promptLadder
+        self.stageLadder = stageLadder
+        self.issues = issues.issues
+        self.counts = counts
+    }
+
+    /// The number of students the import holds.
+    public var studentCount: Int { students.count }
+
+    /// Unusable when no student could be read; partial when a fault left something out.
+    public var status: ImportStatus {
+        if students.isEmpty { return .unusable }
+        return issues.contains { $0.severity == .fault } ? .partial : .clean
+    }
+
+    /// Calls `body` with each student, in the order the sheets first name them, each skill's
+    /// sessions oldest first (rows of one day in the sheet's order). Each student is handed out
+    /// once: a second call hands out none.
+    ///
+    /// - Throws: what `body` throws; a `TemporaryFileError` when a session cannot be read back.
+    public func forEachStudent(_ body: (Student) throws -> Void) throws {
+        for index in students.indices {
+            let student = try build(index)
+            students[index].skills = [:]
+            students[index].skillOrder = []
+            students[index].work = []
+            students[index].selfAssessments = []
+            try body(student)
+        }
+    }
+
+    /// The whole import as one document in memory.
+    public func result() throws(TemporaryFileError) -> ImportResult {
         var built: [Student] = []
         built.reserveCapacity(students.count)
-        for index in students.indices {
-            var skills: [Skill] = []
-            for skillID in students[index].skillOrder {
-                guard let record = students[index].skills[skillID] else { continue }
-                var sessions: [(date: String, session: Session)] = []
-                for pending in record.sessions {
-                    var session = pending.session
-                    var bad = false
-                    if let text = pending.promptText, let place = pending.promptPlace {
-                        if let level = promptLadder.level(text) { session.promptLevel = level } else {
-                            bad = true
-                            fault(place, "\(JSONValue.string(text).briefDescription) is not on the prompt ladder (\(promptLadder.levels.joined(separator: ", ")); a map's values.prompt_level or ladders.prompt names others)", text: text, student: index, skill: skillID)
-                        }
-                    }
-                    if let text = pending.stageText, let place = pending.stagePlace {
-                        if let level = stageLadder.level(text) { session.stage = level } else {
-                            bad = true
-                            fault(place, "\(JSONValue.string(text).briefDescription) is not on the stage ladder (\(stageLadder.levels.joined(separator: ", ")); a map's values.stage or ladders.stage names others)", text: text, student: index, skill: skillID)
-                        }
-                    }
-                    if bad {
-                        counts.skipped += 1
-                        continue
-                    }
-                    sessions.append((session.date ?? "", session))
-                }
-                // Oldest first, as the contract wants; rows of one day keep the sheet's order.
-                let ordered = sessions.enumerated().sorted { ($0.element.date, $0.offset) < ($1.element.date, $1.offset) }.map(\.element.session)
-                skills.append(Skill(id: skillID, domain: record.domain, sessions: ordered))
-                students[index].skills[skillID] = nil
-            }
-            let record = students[index]
-            built.append(
-                Student(id: record.id, name: record.name, skills: skills, work: record.work, selfAssessments: record.selfAssessments, incomplete: record.incomplete))
-        }
-        return ImportResult(documents: [ClassDocument(context: context, students: built)], issues: issues.issues, counts: counts)
+        for index in students.indices { built.append(try build(index)) }
+        return ImportResult(documents: [ClassDocument(context: context, students: built)], issues: issues, counts: counts)
     }
+
+    private func build(_ index: Int) throws(TemporaryFileError) -> Student {
+        let record = students[index]
+        var incomplete = record.incomplete
+        var skills: [Skill] = []
+        for skillID in record.skillOrder {
+            guard let skill = record.skills[skillID] else { continue }
+            var sessions: [(date: String, session: Session)] = []
+            sessions.reserveCapacity(skill.sessions.count)
+            for offset in skill.sessions {
+                let pending = try spill.session(at: offset)
+                var session = pending.session
+                var bad = false
+                if let text = pending.promptText, let place = pending.promptPlace {
+                    if let level = promptLadder.level(text) { session.promptLevel = level } else {
+                        bad = true
+                        fault(place, "\(JSONValue.string(text).briefDescription) is not on the prompt ladder (\(promptLadder.levels.joined(separator: ", ")); a map's values.prompt_level or ladders.prompt names others)", text: text, skill: skillID, into: &incomplete)
+                    }
+                }
+                if let text = pending.stageText, let place = pending.stagePlace {
+                    if let level = stageLadder.level(text) { session.stage = level } else {
+                        bad = true
+                        fault(place, "\(JSONValue.string(text).briefDescription) is not on the stage ladder (\(stageLadder.levels.joined(separator: ", ")); a map's values.stage or ladders.stage names others)", text: text, skill: skillID, into: &incomplete)
+                    }
+                }
+                if bad {
+                    counts.skipped += 1
+                    continue
+                }
+                sessions.append((session.date ?? "", session))
+            }
+            // Oldest first, as the contract wants; rows of one day keep the sheet's order.
+            let ordered = sessions.enumerated().sorted { ($0.element.date, $0.offset) < ($1.element.date, $1.offset) }.map(\.element.session)
+            imported.sessions += ordered.count
+            skills.append(Skill(id: skillID, domain: skill.domain, sessions: ordered))
+        }
+        imported.students += 1
+        imported.workItems += record.work.count
+        imported.selfAssessments += record.selfAssessments.count
+        return Student(id: record.id, name: record.name, skills: skills, work: record.work, selfAssessments: record.selfAssessments, incomplete: incomplete)
+    }
+
+    private func fault(_ place: CellPlace, _ message: String, text: String, skill: String, into incomplete: inout [IncompleteSkill]) {
+        issues.append(ImportIssue(severity: .fault, file: place.file, line: place.row, column: place.column, field: place.header.isEmpty ? nil : place.header, message: message))
+        let header = place.header.isEmpty ? place.column : place.header
+        incomplete.append(IncompleteSkill(skill: skill, message: "\(header): \(message)", location: place.location, text: text.isEmpty ? nil : text))
+    }
+}
+
+/// What an import handed out, counted, for the summary line.
+public struct ImportedCounts: Sendable, Hashable {
+    public var students = 0
+    public var sessions = 0
+    public var workItems = 0
+    public var selfAssessments = 0
+
+    public init() {}
 }
