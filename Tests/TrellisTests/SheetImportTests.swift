@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import ZIPFoundation
 @testable import Trellis
 
 /// `trellis import sheet` on sheets laid out as schools keep them: a title row, mixed header
@@ -99,6 +100,85 @@ struct SheetImportTests {
         for (index, offset) in offsets.enumerated().reversed() {
             #expect(try spill.session(at: offset) == (index % 3 == 0 ? bare : full))
         }
+    }
+
+    /// The fixture workbook with some of its parts replaced (nil: removed) and others added.
+    static func workbook(_ changes: [String: String?], name: String) throws -> URL {
+        let source = try Archive(url: URL(fileURLWithPath: xlsx), accessMode: .read)
+        let folder = FileManager.default.temporaryDirectory.appending(path: "trellis-xlsx-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let target = folder.appending(path: name)
+        let archive = try Archive(url: target, accessMode: .create)
+        var parts: [(String, Data)] = []
+        for entry in source {
+            var data = Data()
+            _ = try source.extract(entry) { data.append($0) }
+            parts.append((entry.path, data))
+        }
+        for (path, text) in changes where !parts.contains(where: { $0.0 == path }) { parts.append((path, Data((text ?? "").utf8))) }
+        for (path, original) in parts {
+            if let change = changes[path], change == nil { continue }
+            let data = changes[path].flatMap { $0 }.map { Data($0.utf8) } ?? original
+            try archive.addEntry(with: path, type: .file, uncompressedSize: Int64(data.count), compressionMethod: .deflate) { position, size in
+                data.subdata(in: Int(position)..<Int(position) + size)
+            }
+        }
+        return target
+    }
+
+    static func part(_ path: String) throws -> String {
+        let archive = try Archive(url: URL(fileURLWithPath: xlsx), accessMode: .read)
+        var data = Data()
+        _ = try archive.extract(try #require(archive[path])) { data.append($0) }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    @Test func sharedStringsReadAsInlineStringsDo() throws {
+        // Excel keeps a workbook's text in xl/sharedStrings.xml, cells pointing into it by index;
+        // the fixture writes its text inline. The same sheet both ways must import the same.
+        var sheet = try Self.part("xl/worksheets/sheet1.xml")
+        var strings: [String] = []
+        let inline = try Regex(#"<c r="([A-Z]+[0-9]+)"([^>]*) t="inlineStr"><is><t>([^<]*)</t></is></c>"#)
+        sheet = sheet.replacing(inline) { match in
+            let text = String(match.output[3].substring ?? "")
+            let index = strings.firstIndex(of: text) ?? { strings.append(text); return strings.count - 1 }()
+            return #"<c r="\#(match.output[1].substring ?? "")"\#(match.output[2].substring ?? "") t="s"><v>\#(index)</v></c>"#
+        }
+        #expect(strings.count > 20)
+        #expect(!sheet.contains("inlineStr"))
+        // Rich text: a header in two runs, with a phonetic guide that is not part of its text.
+        let items = strings.map { text -> String in
+            if text == "Student ID" { return "<si><r><rPr><b/></rPr><t>Student </t></r><r><t>ID</t></r><rPh sb=\"0\" eb=\"1\"><t>ガクセイ</t></rPh></si>" }
+            return "<si><t xml:space=\"preserve\">\(text.replacingOccurrences(of: "&", with: "&amp;"))</t></si>"
+        }
+        let table = #"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="\#(strings.count)" uniqueCount="\#(strings.count)">"#
+            + items.joined() + "</sst>"
+        let shared = try Self.workbook(["xl/worksheets/sheet1.xml": sheet, "xl/sharedStrings.xml": table], name: "sessions.xlsx")
+        defer { try? FileManager.default.removeItem(at: shared.deletingLastPathComponent()) }
+        let expected = SheetImporter(context: Self.context).importFiles([Self.xlsx])
+        let result = SheetImporter(context: Self.context).importFiles([shared.path])
+        // The same document, the cells' places aside (the copy is in another folder).
+        let text = try DocumentJSON.document(#require(result.documents.first)).replacingOccurrences(of: shared.path, with: Self.xlsx)
+        #expect(text == DocumentJSON.document(try #require(expected.documents.first)))
+        #expect(result.issues.map(\.message) == expected.issues.map(\.message))
+        #expect(result.documents.first?.students.map(\.name) == ["Ava R.", "Ben K.", "Cara M."])
+    }
+
+    @Test(arguments: [
+        ("xl/sharedStrings.xml", "the part xl/sharedStrings.xml is not well-formed XML, so the workbook is damaged"),
+        ("xl/styles.xml", "the part xl/styles.xml is not well-formed XML, so the workbook is damaged"),
+        ("xl/workbook.xml", "the part xl/workbook.xml is not well-formed XML, so the workbook is damaged"),
+        ("xl/worksheets/sheet1.xml", "sessions.xlsx[Sessions]: the sheet's XML cannot be read"),
+    ])
+    func aDamagedPartIsAFaultNotAnEmptySheet(part: String, message: String) throws {
+        // A part cut short, as a workbook copied off a full USB stick may be.
+        let text = part == "xl/sharedStrings.xml" ? #"<?xml version="1.0"?><sst><si><t>Stud"# : String(try Self.part(part).prefix(300))
+        let damaged = try Self.workbook([part: text], name: "sessions.xlsx")
+        defer { try? FileManager.default.removeItem(at: damaged.deletingLastPathComponent()) }
+        let result = SheetImporter(context: Self.context).importFiles([damaged.path])
+        let faults = result.faults.map(\.description)
+        #expect(faults.contains { $0.contains(message) }, "\(faults)")
+        if part != "xl/worksheets/sheet1.xml" { #expect(result.status == .unusable) }
     }
 
     @Test func withTheDateOrderTheUSDateIsRead() throws {

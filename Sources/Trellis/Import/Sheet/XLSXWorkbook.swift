@@ -39,9 +39,9 @@ struct XLSXWorkbook {
             throw SheetReadError(description: "\(displayName): not an .xlsx workbook (no xl/workbook.xml; an .xls file from before 2007 must be saved as .xlsx)")
         }
         let relationships = try Self.part("xl/_rels/workbook.xml.rels", in: archive, file: displayName) ?? Data()
-        let workbookElements = XMLElements.collect(workbook, names: ["sheet", "workbookPr"])
+        let workbookElements = try XMLElements.collect(workbook, names: ["sheet", "workbookPr"], part: "xl/workbook.xml", file: displayName)
         let targets = Dictionary(
-            XMLElements.collect(relationships, names: ["Relationship"]).compactMap { element -> (String, String)? in
+            try XMLElements.collect(relationships, names: ["Relationship"], part: "xl/_rels/workbook.xml.rels", file: displayName).compactMap { element -> (String, String)? in
                 guard let id = element.attributes["Id"], let target = element.attributes["Target"] else { return nil }
                 return (id, target.hasPrefix("/") ? String(target.dropFirst()) : "xl/" + target)
             }, uniquingKeysWith: { first, _ in first })
@@ -52,8 +52,8 @@ struct XLSXWorkbook {
             return Sheet(name: name, part: part)
         }
         epoch1904 = workbookElements.contains { $0.name == "workbookPr" && ["1", "true"].contains($0.attributes["date1904"] ?? "") }
-        sharedStrings = try Self.part("xl/sharedStrings.xml", in: archive, file: displayName).map(SharedStringsReader.read) ?? []
-        dateStyles = try Self.part("xl/styles.xml", in: archive, file: displayName).map(Self.dateStyles) ?? []
+        sharedStrings = try Self.part("xl/sharedStrings.xml", in: archive, file: displayName).map { data throws(SheetReadError) in try SharedStringsReader.read(data, file: displayName) } ?? []
+        dateStyles = try Self.part("xl/styles.xml", in: archive, file: displayName).map { data throws(SheetReadError) in try Self.dateStyles(data, file: displayName) } ?? []
     }
 
     /// A sheet as a source of rows.
@@ -62,15 +62,24 @@ struct XLSXWorkbook {
     }
 
     fileprivate func forEachRow(of sheet: Sheet, name: String, _ body: (SheetRow) -> Bool) throws(SheetReadError) {
-        guard let data = try Self.part(sheet.part, in: archive, file: displayName) else {
+        guard let entry = archive[sheet.part] else {
             throw SheetReadError(description: "\(name): the workbook names the part \(sheet.part), which is not in it")
+        }
+        // The sheet's XML is unpacked to a temporary file and parsed from it in pieces: a sheet of
+        // 100,000 rows is tens of megabytes of XML, which memory need not hold.
+        let unpacked = FileManager.default.temporaryDirectory.appending(path: "trellis-sheet-\(UUID().uuidString).xml")
+        defer { try? FileManager.default.removeItem(at: unpacked) }
+        do {
+            _ = try archive.extract(entry, to: unpacked, skipCRC32: false)
+        } catch {
+            throw SheetReadError(description: "\(displayName): the part \(sheet.part) cannot be unpacked (\(error))")
+        }
+        guard let stream = InputStream(url: unpacked) else {
+            throw SheetReadError(description: "\(displayName): the part \(sheet.part) cannot be read back from the temporary folder")
         }
         let failure: String? = withoutActuallyEscaping(body) { body in
             let delegate = SheetParser(sharedStrings: sharedStrings, dateStyles: dateStyles, epoch1904: epoch1904, body: body)
-            let parser = XMLParser(data: data)
-            parser.delegate = delegate
-            guard !parser.parse(), !delegate.stopped else { return nil }
-            return parser.parserError.map { "\($0)" } ?? "unknown error"
+            return XMLParser(stream: stream).failure(parsingWith: delegate) { delegate.stopped }
         }
         if let failure { throw SheetReadError(description: "\(name): the sheet's XML cannot be read (\(failure))") }
     }
@@ -87,8 +96,8 @@ struct XLSXWorkbook {
     }
 
     /// The indexes of the cell formats (`cellXfs`) that show a number as a date.
-    private static func dateStyles(_ data: Data) -> Set<Int> {
-        let elements = XMLElements.collect(data, names: ["numFmt", "xf", "cellXfs", "/cellXfs"])
+    private static func dateStyles(_ data: Data, file: String) throws(SheetReadError) -> Set<Int> {
+        let elements = try XMLElements.collect(data, names: ["numFmt", "xf", "cellXfs", "/cellXfs"], part: "xl/styles.xml", file: file)
         var customDates: Set<Int> = []
         for element in elements where element.name == "numFmt" {
             if let id = element.attributes["numFmtId"].flatMap(Int.init), let code = element.attributes["formatCode"], isDateFormat(code) { customDates.insert(id) }
@@ -160,11 +169,10 @@ private final class XMLElements: NSObject, XMLParserDelegate {
         self.names = names
     }
 
-    static func collect(_ data: Data, names: Set<String>) -> [Element] {
+    static func collect(_ data: Data, names: Set<String>, part: String, file: String) throws(SheetReadError) -> [Element] {
         let collector = XMLElements(names: names)
         let parser = XMLParser(data: data)
-        parser.delegate = collector
-        parser.parse()
+        if let failure = parser.failure(parsingWith: collector) { throw SheetReadError(part: part, file: file, failure) }
         return collector.elements
     }
 
@@ -184,11 +192,10 @@ private final class SharedStringsReader: NSObject, XMLParserDelegate {
     private var inText = false
     private var inPhonetic = false
 
-    static func read(_ data: Data) -> [String] {
+    static func read(_ data: Data, file: String) throws(SheetReadError) -> [String] {
         let reader = SharedStringsReader()
         let parser = XMLParser(data: data)
-        parser.delegate = reader
-        parser.parse()
+        if let failure = parser.failure(parsingWith: reader) { throw SheetReadError(part: "xl/sharedStrings.xml", file: file, failure) }
         return reader.strings
     }
 
@@ -312,5 +319,60 @@ private final class SheetParser: NSObject, XMLParserDelegate {
             letters += 1
         }
         return letters > 0 ? column - 1 : nil
+    }
+}
+
+extension SheetReadError {
+    /// A part of the workbook that is not well-formed XML: the file is damaged, not empty.
+    fileprivate init(part: String, file: String, _ failure: String) {
+        self.init(description: "\(file): the part \(part) is not well-formed XML, so the workbook is damaged (\(failure)); open it and save it again, or export the sheet as CSV")
+    }
+}
+
+extension XMLParser {
+    /// Parses with `delegate` and says why the document was not read whole: nil when it was,
+    /// or when `stoppedEarly` says the delegate stopped it on purpose.
+    ///
+    /// Foundation's parser on Linux accepts a document cut short (its last elements never
+    /// closed) as parsed; a part cut short is a damaged workbook, so the elements are counted.
+    fileprivate func failure(parsingWith delegate: any XMLParserDelegate, stoppedEarly: () -> Bool = { false }) -> String? {
+        let counter = ElementBalance(forwardingTo: delegate)
+        self.delegate = counter
+        let parsed = parse()
+        if stoppedEarly() { return nil }
+        if !parsed { return "line \(lineNumber): " + (parserError.map { "\($0)" } ?? "unknown error") }
+        if !counter.sawElement { return "it holds no XML element" }
+        if counter.open > 0 { return "it ends at line \(lineNumber) with \(counter.open) \(counter.open == 1 ? "element" : "elements") still open: it is cut short" }
+        return nil
+    }
+}
+
+/// Counts the elements a parse opens and closes, handing every event on.
+private final class ElementBalance: NSObject, XMLParserDelegate {
+    private let inner: any XMLParserDelegate
+    private(set) var open = 0
+    private(set) var sawElement = false
+
+    init(forwardingTo inner: any XMLParserDelegate) {
+        self.inner = inner
+    }
+
+    func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String]) {
+        open += 1
+        sawElement = true
+        inner.parser(parser, didStartElement: elementName, namespaceURI: namespaceURI, qualifiedName: qualifiedName, attributes: attributes)
+    }
+
+    func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName: String?) {
+        open -= 1
+        inner.parser(parser, didEndElement: elementName, namespaceURI: namespaceURI, qualifiedName: qualifiedName)
+    }
+
+    func parser(_ parser: XMLParser, foundCharacters string: String) {
+        inner.parser(parser, foundCharacters: string)
+    }
+
+    func parser(_ parser: XMLParser, foundCDATA CDATABlock: Data) {
+        inner.parser(parser, foundCDATA: CDATABlock)
     }
 }
