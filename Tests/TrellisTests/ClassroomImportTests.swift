@@ -40,12 +40,15 @@ struct ClassroomImportTests {
         #expect(quiz.due == "2026-11-10")
         #expect(quiz.skill == "fractions")
         #expect(quiz.extra["source"] == .string("google-classroom"))
-        #expect(try Self.item(siobhan, "Fractions exit ticket").status == .missing)
+        // A blank cell is not called missing on a guess, even past its due date: a blank is
+        // also what work turned in and not yet graded looks like.
+        let blank = try Self.item(siobhan, "Fractions exit ticket")
+        #expect(blank.status == .assigned)
+        #expect(blank.due.map { $0 < Self.context.asOf } == true)
         let late = try Self.item(siobhan, "Decimals worksheet")
         #expect(late.status == .submitted)
         #expect(late.extra["late"] == .bool(true))
         #expect(late.skill == "decimals")
-        // A blank cell is not called missing on a guess, even past its due date.
         #expect(try Self.item(siobhan, "Unit 2 test").status == .assigned)
         let jose = students[1]
         #expect(try Self.item(jose, "Fractions exit ticket").score == 1)
@@ -220,6 +223,30 @@ struct ClassroomImportTests {
         #expect(jose.errors.filter { $0.kind == .undecidedSkill }.map(\.skill) == ["decimals"])
     }
 
+    /// Regression: a class document among the API's files (`api/*.json` takes it too) had its
+    /// students read as the API's roster, each a fault for its missing userId.
+    @Test func aClassDocumentAmongTheAPIsFilesIsNotReadAsTheRoster() throws {
+        let kept = Self.api.appending(path: "class.json").path
+        let result = Self.importAPI(files: Self.apiFiles + [kept])
+        let about = result.issues.filter { $0.file == kept }.map(\.description)
+        #expect(about == ["\(kept):1: a Trellis class document, not a Classroom API answer: merge the import into it with --into"], "\(about)")
+        #expect(result.documents.first?.students.count == 3)
+    }
+
+    /// With no map and no topics, nothing has a skill: that is a fault, not a clean import of
+    /// students without work.
+    @Test func anImportWhereNoAssignmentHasASkillIsAFault() throws {
+        let result = ClassroomImporter(context: Self.context).importFiles([Self.gradesCSV])
+        #expect(result.status == .partial)
+        #expect(result.faults.map(\.description) == [
+            "\(Self.gradesCSV):1: no assignment has a skill, so no work was imported: name each assignment's skill in a --map file (skills: { TITLE: SKILL })"
+        ])
+        #expect(result.issues.filter { $0.severity == .warning }.count == 5)
+        let api = Self.importAPI(files: [Self.apiFiles[0], Self.apiFiles[1]])
+        // Without the topics list, no topic has a name.
+        #expect(api.faults.contains { $0.message.hasPrefix("no assignment has a skill") })
+    }
+
     @Test func theCSVAndTheAPIAreNotMixed() throws {
         let result = ClassroomImporter(context: Self.context).importFiles([Self.gradesCSV, Self.apiFiles[0]])
         #expect(result.status == .unusable)
@@ -228,6 +255,9 @@ struct ClassroomImportTests {
 
     @Test func anAnswerThatIsNotAClassroomListIsSaid() throws {
         var issues = IssueLog()
+        // The API answers an empty list with {}.
+        #expect(ClassroomAPIReader.read(Array("{}".utf8), file: "empty.json", issues: &issues).map(\.isEmpty) == [true])
+        #expect(issues.issues.isEmpty)
         let answers = ClassroomAPIReader.read(Array(#"{"kind": "classroom#course", "name": "5R"}"#.utf8), file: "course.json", issues: &issues)
         #expect(answers.flatMap(\.resources).isEmpty)
         #expect(issues.issues.map(\.description) == ["course.json:1: not a Classroom API list answer: expected courseWork, studentSubmissions, students or topic (a list), found \"kind\", \"name\""])

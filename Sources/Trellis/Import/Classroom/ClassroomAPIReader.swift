@@ -34,6 +34,8 @@ enum ClassroomAPIReader {
         var resources: [Resource] = []
         var kinds: Set<Kind> = []
         var hasNextPage = false
+        /// `{}`: the API's answer for an empty list.
+        var isEmpty = false
     }
 
     /// The answers of `bytes`, and a fault for each part that is not one.
@@ -108,6 +110,12 @@ enum ClassroomAPIReader {
                 }
             } while try scanner.nextMember()
         }
+        if others.contains(where: { ["trellis", "as_of", "ladders", "catalog"].contains($0) }) {
+            // `students` is a list in both: a class document is not read as the API's roster.
+            issues.fault(file, line: answer.line, "a Trellis class document, not a Classroom API answer: merge the import into it with --into")
+            return Answer(line: answer.line)
+        }
+        answer.isEmpty = answer.kinds.isEmpty && others.isEmpty
         if answer.kinds.isEmpty, !others.isEmpty {
             let found = others.prefix(5).map { JSONValue.string($0).jsonText }.joined(separator: ", ")
             issues.fault(

@@ -135,7 +135,7 @@ private struct ClassroomAPIRun {
                 if answer.hasNextPage { entry.unfinished += 1 }
                 pages[kind] = entry
             }
-            if answer.kinds.isEmpty, answer.resources.isEmpty {
+            if answer.isEmpty {
                 // The API leaves out an empty list: `{}` is a list with nothing in it.
                 issues.warning(path, line: answer.line, "an empty answer (the API writes an empty list as {})")
             }
@@ -171,6 +171,8 @@ private struct ClassroomAPIRun {
     var students: [StudentRecord] = []
     var studentIndex: [String: Int] = [:]
     var courses: Set<String> = []
+    /// Where the first assignment without a skill was read, for the fault when none has one.
+    var firstUnmapped: (file: String, line: Int)?
 
     private static func text(_ value: JSONValue?) -> String? {
         if case .string(let text)? = value, !text.isEmpty { return text }
@@ -255,6 +257,7 @@ private struct ClassroomAPIRun {
                 if let topicName, !SkillSlug.make(topicName).isEmpty {
                     item.skill = SkillSlug.make(topicName)
                 } else {
+                    if firstUnmapped == nil { firstUnmapped = (file, resource.line) }
                     let why = topicID == nil ? "it has no topic" : "its topic \(topicID ?? "") has no name read (give the topics list)"
                     issues.warning(
                         file, line: resource.line, field: "courseWork \(id)",
@@ -412,6 +415,9 @@ private struct ClassroomAPIRun {
         readSubmissions()
         for (kind, entry) in pages.sorted(by: { $0.key.rawValue < $1.key.rawValue }) where entry.unfinished == entry.answers {
             issues.warning(entry.file, field: "nextPageToken", "the \(kind.rawValue) list has more pages than were given (every answer read says another page follows): ask the API for the next page and give it too")
+        }
+        if let firstUnmapped, !students.contains(where: { !$0.work.isEmpty || !$0.incomplete.isEmpty }) {
+            issues.fault(firstUnmapped.file, line: firstUnmapped.line, "no assignment has a skill, so no work was imported: give the topics list, or name each assignment's skill in a --map file (skills: { TITLE: SKILL })")
         }
         let titles = Set(work.values.map(\.title))
         let topicNames = Set(topics.values).union(topics.keys.map { String($0.split(separator: "\u{1F}").last ?? "") })

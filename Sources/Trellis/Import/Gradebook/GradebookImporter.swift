@@ -45,6 +45,8 @@ private struct GradebookRun {
     /// Where each student's work item came from, by student and work id: `file:row:column`.
     var itemPlaces: [String: [String: String]] = [:]
     var titles: Set<String> = []
+    /// The first assignment read without a skill, for the fault when none has one.
+    var firstUnmapped: ImportIssue?
 
     init(importer: GradebookImporter) {
         self.importer = importer
@@ -154,9 +156,11 @@ private struct GradebookRun {
             switch importer.map.decide(title: title, topics: []) {
             case .ignored: continue
             case .unmapped:
-                issues.append(ImportIssue(
+                let issue = ImportIssue(
                     severity: .warning, file: file, line: header.number, column: SheetField.letter(column), field: title,
-                    message: "no skill for this assignment: it is left out (give it one in --map: skills: { \(JSONValue.string(title).jsonText): SKILL })"))
+                    message: "no skill for this assignment: it is left out (give it one in --map: skills: { \(JSONValue.string(title).jsonText): SKILL })")
+                issues.append(issue)
+                if firstUnmapped == nil { firstUnmapped = issue }
             case .skill(let skill):
                 let count = (titleCounts[title] ?? 0) + 1
                 titleCounts[title] = count
@@ -417,6 +421,9 @@ private struct GradebookRun {
 
     mutating func result() -> ImportResult {
         for issue in importer.map.unmatched(titles: titles, topics: []) { issues.append(issue) }
+        if let firstUnmapped, !students.contains(where: { !$0.work.isEmpty || !$0.incomplete.isEmpty }) {
+            issues.fault(firstUnmapped.file, line: firstUnmapped.line, "no assignment has a skill, so no work was imported: name each assignment's skill in a --map file (skills: { TITLE: SKILL })")
+        }
         return ImportResult(documents: [ClassDocument(context: importer.context, students: students)], issues: issues.issues, counts: counts)
     }
 }
