@@ -16,6 +16,15 @@ struct YAMLDocument {
 
     init(text: String, fileName: String) throws(SyntaxError) {
         self.fileName = fileName
+        let root = try Self.compose(text, fileName: fileName)
+        var marks: [String: String] = [:]
+        value = root.map { Self.convert($0, path: "", marks: &marks) } ?? .null
+        self.marks = marks
+    }
+
+    /// Yams's tree of `text`, after `YAMLAliasLimit` has bounded what its aliases stand for; nil
+    /// for an empty file.
+    static func compose(_ text: String, fileName: String) throws(SyntaxError) -> Node? {
         // Before Yams composes the tree: it hashes every mapping key whole, aliases expanded.
         if let exceeded = YAMLAliasLimit.check(text) {
             throw SyntaxError(
@@ -23,15 +32,11 @@ struct YAMLDocument {
                     + "\(YAMLAliasLimit.maximumText) values more than it writes out "
                     + "(a YAML alias bomb?): write the values out, or use fewer aliases")
         }
-        let root: Node?
         do {
-            root = try Yams.compose(yaml: text)
+            return try Yams.compose(yaml: text)
         } catch {
             throw SyntaxError(description: "\(fileName): \(error)")
         }
-        var marks: [String: String] = [:]
-        value = root.map { Self.convert($0, path: "", marks: &marks) } ?? .null
-        self.marks = marks
     }
 
     /// `file:line:column` of the value at `path`, or of its nearest parent that has one.

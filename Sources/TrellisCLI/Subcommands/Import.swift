@@ -12,7 +12,7 @@ struct Import: ParsableCommand {
             Exit codes: 0 everything imported; 1 imported, but some rows or statements were left out; \
             2 nothing usable, or the output cannot be written.
             """,
-        subcommands: [Sheet.self, OneRoster.self, XAPI.self]
+        subcommands: [Sheet.self, OneRoster.self, XAPI.self, Classroom.self, Gradebook.self]
     )
 }
 

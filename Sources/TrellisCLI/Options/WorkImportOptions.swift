@@ -1,0 +1,41 @@
+import ArgumentParser
+import Foundation
+import Trellis
+
+/// What `import classroom` and `import gradebook` share: the assignment map, how slashed due
+/// dates are read, and where the document goes.
+struct WorkImportOptions: ParsableArguments {
+    @Option(name: .shortAndLong, help: ArgumentHelp("Write the document here, whole or not at all, instead of standard output.", valueName: "file"))
+    var output: String?
+
+    @Option(name: .customLong("map"), help: ArgumentHelp("A YAML map: skills (assignment title: skill), topics (topic: skill), ignore (titles).", valueName: "map.yaml"))
+    var mapFile: String?
+
+    @Option(name: .customLong("date-order"), help: ArgumentHelp("How to read slashed due dates such as 03/04/2026: mdy (month first) or dmy (day first).", valueName: "mdy|dmy"))
+    var dateOrder: String?
+
+    func validate() throws {
+        if let dateOrder, SheetDateOrder(rawValue: dateOrder) == nil { throw ValidationError("--date-order must be mdy or dmy") }
+    }
+
+    var order: SheetDateOrder? { dateOrder.flatMap(SheetDateOrder.init) }
+
+    /// The `--map`, or an empty one; exits with status 2 when it cannot be used.
+    func map() throws -> AssignmentMap {
+        guard let mapFile else { return AssignmentMap() }
+        do {
+            return try AssignmentMap(contentsOf: mapFile)
+        } catch {
+            Terminal.printError("the map cannot be used:\n" + error.issues.map { "  \($0)" }.joined(separator: "\n"))
+            throw Exit.unusableInput
+        }
+    }
+
+    /// Merges into `--into` when given, prints the issues and writes the document.
+    func finish(_ result: ImportResult, sources: [String], merge: MergeOptions, options: ImportOptions) throws {
+        let merged = try merge.apply(to: result, source: sources.joined(separator: ", "))
+        try options.finish(merged) {
+            try options.write(DocumentJSON.document(merged.documents[0]), to: merge.destination(output))
+        }
+    }
+}
