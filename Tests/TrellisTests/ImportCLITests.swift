@@ -57,6 +57,69 @@ struct ImportCLITests {
         #expect((zipping["sessions"] as? [[String: Any]])?.count == 3)
     }
 
+    /// The roster from OneRoster, then the sessions from xAPI into it, then the same statements
+    /// once more against a document that holds other numbers for one of them: a conflict.
+    @Test func oneRosterAndXAPIMergeIntoOneDocument() throws {
+        let folder = try cli.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let document = folder.appending(path: "class.json").path
+        let roster = try cli.trellis(["import", "oneroster", "--class", "03B", "--header", ImportFixtures.header, "-q", "-o", document, ImportFixtures.gradebook])
+        #expect(roster.status == 1, "\(roster.stderr)")
+        let before = try #require(try cli.json(String(contentsOfFile: document, encoding: .utf8))["students"] as? [[String: Any]])
+
+        let merged = try cli.trellis(["import", "xapi", "--as-of", "2026-11-20", "-q", "--into", document, ImportFixtures.xapi])
+        #expect(merged.status == 1, "\(merged.stderr)")
+        #expect(!merged.stderr.contains("conflict"), "\(merged.stderr)")
+        let after = try cli.json(try String(contentsOfFile: document, encoding: .utf8))
+        let students = try #require(after["students"] as? [[String: Any]])
+        let ids = students.compactMap { $0["id"] as? String }
+        // Every student of the roster is kept, and the xAPI's students join them.
+        #expect(Array(ids.prefix(before.count)) == before.compactMap { $0["id"] as? String })
+        #expect(ids.contains("s-201") && ids.contains("ben@example.org"))
+        let fractions = try #require((students.first { $0["id"] as? String == "s-201" }?["skills"] as? [[String: Any]])?.first { $0["id"] as? String == "fractions" })
+        let sessions = try #require(fractions["sessions"] as? [[String: Any]])
+        #expect(!sessions.isEmpty)
+        #expect(sessions.allSatisfy { ($0["source"] as? String)?.hasSuffix("xapi") == true }, "\(sessions)")
+        let evaluated = try cli.trellis(["evaluate", "--format", "json", document])
+        #expect(try cli.recommendation(try cli.json(evaluated.stdout), student: "s-201", skill: "fractions", kind: "prompt")["action"] as? String == "fade")
+
+        // The same statements again (next week's export): nothing is added twice.
+        let twice = try cli.trellis(["import", "xapi", "--as-of", "2026-11-20", "-q", "--into", document, ImportFixtures.xapi])
+        #expect(twice.status == 1 && !twice.stderr.contains("conflict"), "\(twice.stderr)")
+        let recounted = try #require(try cli.json(String(contentsOfFile: document, encoding: .utf8))["students"] as? [[String: Any]])
+        func sessionCount(_ students: [[String: Any]]) -> Int {
+            students.reduce(0) { total, student in
+                total + ((student["skills"] as? [[String: Any]]) ?? []).reduce(0) { $0 + (($1["sessions"] as? [Any])?.count ?? 0) }
+            }
+        }
+        #expect(sessionCount(recounted) == sessionCount(students))
+
+        // A session of that day from another source (a teacher's notebook) with other numbers: a conflict.
+        var edited = try String(contentsOfFile: document, encoding: .utf8)
+        let trials = try #require(sessions.first?["trials"] as? Int)
+        let date = try #require(sessions.first?["date"] as? String)
+        let line = try #require(edited.range(of: "{\"id\":\"s-201\""))
+        let first = try #require(edited.range(of: "\"date\":\"\(date)\"", range: line.upperBound..<edited.endIndex))
+        let count = try #require(edited.range(of: "\"trials\":\(trials)", range: first.upperBound..<edited.endIndex))
+        edited.replaceSubrange(count, with: "\"trials\":\(trials + 5)")
+        let source = try #require(edited.range(of: "\"source\":\"", range: first.upperBound..<edited.endIndex))
+        let sourceEnd = try #require(edited.range(of: "\"", range: source.upperBound..<edited.endIndex))
+        edited.replaceSubrange(source.upperBound..<sourceEnd.lowerBound, with: "notebook.csv")
+        try Data(edited.utf8).write(to: URL(fileURLWithPath: document))
+        let output = folder.appending(path: "again.json").path
+        let again = try cli.trellis(["import", "xapi", "--as-of", "2026-11-20", "-q", "--into", document, "-o", output, ImportFixtures.xapi])
+        #expect(again.status == 1)
+        #expect(again.stderr.contains("students (s-201).fractions: conflict: fractions on \(date)"), "\(again.stderr)")
+        #expect(again.stderr.contains("(notebook.csv) but"), "\(again.stderr)")
+        // -o leaves the --into document as it was.
+        #expect(try String(contentsOfFile: document, encoding: .utf8) == edited)
+
+        // Several classes cannot go into one document.
+        let several = try cli.trellis(["import", "oneroster", "--into", document, RealSamples.copied.appending(path: "Ed-Fi-Exchange-OSS-LMS-Toolkit").path])
+        #expect(several.status == 64)
+        #expect(several.stderr.contains("--into takes one, chosen with --class ID"), "\(several.stderr)")
+    }
+
     @Test func oneRosterClassToStandardOutputFeedsEvaluate() throws {
         let imported = try cli.trellis(["import", "oneroster", "--class", "03B", "--header", ImportFixtures.header, "-q", ImportFixtures.gradebook])
         #expect(imported.status == 1)

@@ -41,6 +41,36 @@ struct ImportMergeTests {
         Session(date: date, promptLevel: "gestural", trials: trials, correct: correct, extra: source.map { ["source": .string($0)] } ?? [:])
     }
 
+    /// Next week's export of the same source: its work items move on (assigned, then graded) and
+    /// its sessions of a day are its latest word on that day; nothing is added twice.
+    @Test func theSameSourceAgainReplacesItsOwnEntries() throws {
+        let context = ClassContext(asOf: "2026-11-20")
+        func export(_ status: WorkItem.Status, score: Double?, sessions: [Session]) -> ClassDocument {
+            ClassDocument(context: context, students: [
+                Student(id: "s-1", skills: [Skill(id: "zipping", sessions: sessions)],
+                    work: [WorkItem(id: "w1", skill: "zipping", status: status, score: score, due: "2026-11-14")],
+                    selfAssessments: [SelfAssessment(date: "2026-11-14", skill: "zipping", rating: status == .graded ? .green : .yellow)])
+            ])
+        }
+        let lastWeek = export(.assigned, score: nil, sessions: [Self.session("2026-11-12", 8, 7), Self.session("2026-11-12", 8, 5)])
+        let thisWeek = export(.graded, score: 0.9, sessions: [Self.session("2026-11-12", 8, 7), Self.session("2026-11-12", 8, 6), Self.session("2026-11-17", 8, 8)])
+        let (kept, _) = ClassMerge.merge(ClassDocument(context: context, students: []), source: "class.json", with: lastWeek, source: "classroom.json")
+        let (merged, issues) = ClassMerge.merge(kept, source: "class.json", with: thisWeek, source: "classroom.json")
+        #expect(issues.isEmpty, "\(issues)")
+        let student = try #require(merged.students.first)
+        #expect(student.work.map(\.status) == [.graded])
+        #expect(student.work.first?.score == 0.9)
+        #expect(student.selfAssessments.map(\.rating) == [.green])
+        // Both of the 12th's sessions as the source now has them (one was corrected), and the 17th's.
+        #expect(student.skills.first?.sessions.map { "\($0.date ?? "") \($0.correct ?? -1)" } == ["2026-11-12 7", "2026-11-12 6", "2026-11-17 8"])
+        #expect(student.incomplete.isEmpty)
+
+        // Another source that says otherwise about the 17th is still a conflict.
+        let notebook = export(.graded, score: 0.9, sessions: [Self.session("2026-11-17", 8, 3)])
+        let (_, conflicts) = ClassMerge.merge(merged, source: "class.json", with: notebook, source: "notebook.csv")
+        #expect(conflicts.map(\.message) == ["conflict: zipping on 2026-11-17: gestural, 8/8 correct (classroom.json) but gestural, 3/8 correct (notebook.csv)"], "\(conflicts.map(\.message))")
+    }
+
     @Test func mergingKeepsSourcesAndReportsAConflictInsteadOfResolvingIt() throws {
         let context = ClassContext(asOf: "2026-11-20")
         let kept = ClassDocument(context: context, students: [

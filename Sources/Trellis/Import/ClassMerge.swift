@@ -8,7 +8,9 @@ import Foundation
 /// silently: the same student, skill and date (a work item: the same id and due date) with
 /// different numbers from two sources is a fault, the first document's entry is kept, and the
 /// skill is recorded as incomplete, so that `evaluate` leaves it undecided until someone fixes
-/// one of the sources. The same entry from two sources is kept once.
+/// one of the sources. The same entry from two sources is kept once. A source merged again
+/// (next week's export) replaces its own entries: its sessions of each day it holds, its work
+/// items by id, skill and due date (a status moves on), its self-assessments by skill and date.
 public enum ClassMerge {
     /// Merges `addition` into `base`.
     ///
@@ -87,7 +89,7 @@ public enum ClassMerge {
         var student = current
         if student.name == nil { student.name = incoming.name }
         for flag in incoming.flags where !student.flags.contains(flag) { student.flags.append(flag) }
-        student.incomplete += incoming.incomplete
+        student.incomplete += incoming.incomplete.filter { !student.incomplete.contains($0) }
         func conflict(_ skill: String?, _ message: String) {
             issues.append(ImportIssue(file: source, field: "students (\(student.id))" + (skill.map { ".\($0)" } ?? ""), message: "conflict: " + message))
             if let skill { student.incomplete.append(IncompleteSkill(skill: skill, message: "conflict between sources: " + message, location: source)) }
@@ -101,6 +103,11 @@ public enum ClassMerge {
             if existing.promptLevel == nil { existing.promptLevel = skill.promptLevel }
             if existing.stage == nil { existing.stage = skill.stage }
             if existing.domain == nil { existing.domain = skill.domain }
+            // A source's sessions of a day are its latest word on that day: an import of the same
+            // source again (next week's export, a corrected sheet) replaces them rather than adding
+            // them a second time.
+            let days = Set(skill.sessions.map(\.date))
+            existing.sessions.removeAll { days.contains($0.date) && sourceName($0.extra) == source }
             for session in skill.sessions {
                 let sameDay = existing.sessions.filter { $0.date == session.date && sourceName($0.extra) != source }
                 if sameDay.contains(where: { sameNumbers($0, session) }) { continue }
@@ -113,6 +120,14 @@ public enum ClassMerge {
             // Oldest first; a day's sessions keep their order.
             existing.sessions = existing.sessions.enumerated().sorted { ($0.element.date ?? "", $0.offset) < ($1.element.date ?? "", $1.offset) }.map(\.element)
             student.skills[position] = existing
+        }
+        // The same source's work item (by id, skill and due date) or self-assessment (by skill and
+        // date) is replaced: a status moves from assigned to submitted to graded between exports.
+        student.work.removeAll { current in
+            sourceName(current.extra) == source && incoming.work.contains { $0.id == current.id && $0.skill == current.skill && $0.due == current.due }
+        }
+        student.selfAssessments.removeAll { current in
+            sourceName(current.extra) == source && incoming.selfAssessments.contains { $0.skill == current.skill && $0.date == current.date }
         }
         for item in incoming.work {
             let same = student.work.filter { $0.id == item.id && $0.skill == item.skill && $0.due == item.due && sourceName($0.extra) != source }

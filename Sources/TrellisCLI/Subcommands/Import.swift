@@ -129,6 +129,8 @@ extension Import {
         @Option(name: .shortAndLong, help: ArgumentHelp("The document (with --class), else a folder for one document per class.", valueName: "path"))
         var output: String?
 
+        @OptionGroup var merge: MergeOptions
+
         @OptionGroup var options: ImportOptions
 
         @Argument(help: ArgumentHelp("The folder holding the export's CSV files.", valueName: "dir"))
@@ -136,7 +138,22 @@ extension Import {
 
         func run() throws {
             let importer = OneRosterImporter(context: try options.context(), classID: classID)
-            let result = importer.importFolder(at: folder)
+            var result = importer.importFolder(at: folder)
+            if merge.into != nil {
+                // One class goes into one document: --class chooses it when the export has several.
+                if result.documents.count > 1 {
+                    for issue in result.issues { Terminal.printError(issue.description) }
+                    let ids = result.documents.compactMap { $0.context.classInfo?.id.map { TerminalText.escaped($0) } }.joined(separator: ", ")
+                    Terminal.printError("\(result.documents.count) classes (\(ids)): --into takes one, chosen with --class ID")
+                    throw ExitCode(64)
+                }
+                result = try merge.apply(to: result, source: folder)
+                let destination = merge.destination(output)
+                try options.finish(result) {
+                    try options.write(DocumentJSON.document(result.documents[0]), to: destination)
+                }
+                return
+            }
             try options.finish(result) {
                 if classID != nil || output == nil {
                     guard result.documents.count == 1, let document = result.documents.first else {
@@ -188,6 +205,8 @@ extension Import {
         @Option(name: .customLong("correct-at"), help: ArgumentHelp("The scaled score from which a trial without result.success is correct (default: 0.8).", valueName: "score"))
         var correctThreshold: Double = XAPIImporter.defaultCorrectThreshold
 
+        @OptionGroup var merge: MergeOptions
+
         @OptionGroup var options: ImportOptions
 
         @Argument(help: ArgumentHelp("Statement files or folders, or - for standard input.", valueName: "file"))
@@ -200,14 +219,16 @@ extension Import {
 
         func run() throws {
             let importer = XAPIImporter(context: try options.context(), correctThreshold: correctThreshold)
-            let result: ImportResult
+            var result: ImportResult
             if inputs == ["-"] {
                 result = importer.importSources([("<stdin>", Array(FileHandle.standardInput.readDataToEndOfFile()))])
             } else {
                 result = importer.importFiles(at: inputs)
             }
+            result = try merge.apply(to: result, source: inputs == ["-"] ? "<stdin>" : inputs.joined(separator: ", "))
+            let destination = merge.destination(output)
             try options.finish(result) {
-                try options.write(DocumentJSON.document(result.documents[0]), to: output)
+                try options.write(DocumentJSON.document(result.documents[0]), to: destination)
             }
         }
     }
