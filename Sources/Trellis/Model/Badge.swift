@@ -3,6 +3,7 @@
 public enum Badge: String, Sendable, Hashable, CaseIterable, Comparable {
     case bronze, silver, gold
 
+    /// Whether `lhs` is a lower badge than `rhs`: bronze < silver < gold.
     public static func < (lhs: Badge, rhs: Badge) -> Bool {
         allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
     }
