@@ -52,6 +52,8 @@ stds.trellis_helpers = {
                     fields = { "newest", "current_level", "at_level", "run", "evidence", "mastery_run" },
                 },
                 percent = {},
+                round = {},
+                mastery_probability = {},
                 meets = {},
                 below = {},
                 consecutive = {},

@@ -1,6 +1,8 @@
 -- Choice menu: for each skill the student has not mastered yet, offer a few ways to practise or
 -- show it, taken from the catalog: in more than one modality, the student's preferred modalities
 -- first, and not in the modalities of their most recent work where the catalog has others.
+-- Catalog items of the kinds in `leave_out_kinds` are never offered: a `mini_lesson` (data
+-- contract section 5) is a recorded lesson the mini-lesson rule assigns, not a way to practise.
 
 return {
     id = "choice-menu",
@@ -36,6 +38,10 @@ return {
             default = 5, type = "integer", min = 0, max = 1000,
             description = "Trials each of those sessions needs, at least",
         },
+        leave_out_kinds = {
+            default = { "mini_lesson" }, type = "list",
+            description = "Catalog kinds never offered on a menu (mini-lessons are assigned, not chosen)",
+        },
     },
 
     evaluate = function(student, ctx)
@@ -49,10 +55,20 @@ return {
             recent_work = p.recent_work,
         }
 
+        local left_out_kinds, catalog = {}, {}
+        for _, kind in ipairs(p.leave_out_kinds) do
+            left_out_kinds[kind] = true
+        end
+        for _, item in ipairs(ctx.catalog) do
+            if item.kind == nil or not left_out_kinds[item.kind] then
+                catalog[#catalog + 1] = item
+            end
+        end
+
         local out = {}
         for _, skill in ipairs(student.skills) do
             if not trellis.is_mastered(skill, ctx.ladders, mastery) then
-                local options, info = trellis.menu.choose(student, skill.id, ctx.catalog, menu_opts)
+                local options, info = trellis.menu.choose(student, skill.id, catalog, menu_opts)
                 if #options > 0 then
                     local why = {}
                     if #info.preferred > 0 then

@@ -1,6 +1,9 @@
 -- Prompt fading: move a skill one prompt level toward independence when the student succeeds at
 -- the current level, one level back toward more support when they struggle, and hold otherwise.
 -- Only the run of sessions since the most recent change of level counts.
+-- Each recommendation's evidence also shows `mastery_probability`, the Bayesian Knowledge Tracing
+-- estimate over all of the skill's sessions (trellis.mastery_probability, default parameters),
+-- rounded to 2 decimals: for the team to read beside the decision, which does not use it.
 
 local FIELD = "prompt_level"
 
@@ -93,6 +96,8 @@ return {
                         needed = p.fade_sessions,
                     }
                 end
+                -- Shown, not decided on: the Bayesian Knowledge Tracing estimate over every session.
+                rec.evidence.mastery_probability = trellis.round(trellis.mastery_probability(skill.sessions), 2)
                 out[#out + 1] = rec
             end
         end

@@ -2,6 +2,9 @@
 -- student succeeds at the current stage, step back one stage when they struggle or have missing
 -- work for the skill (missing work comes first, even before advancing), and hold otherwise.
 -- Only the run of sessions since the most recent change of stage counts.
+-- Each recommendation's evidence also shows `mastery_probability`, the Bayesian Knowledge Tracing
+-- estimate over all of the skill's sessions (trellis.mastery_probability, default parameters),
+-- rounded to 2 decimals: for the team to read beside the decision, which does not use it.
 
 local FIELD = "stage"
 
@@ -107,6 +110,8 @@ return {
                         needed = p.advance_sessions,
                     }
                 end
+                -- Shown, not decided on: the Bayesian Knowledge Tracing estimate over every session.
+                rec.evidence.mastery_probability = trellis.round(trellis.mastery_probability(skill.sessions), 2)
                 out[#out + 1] = rec
             end
         end

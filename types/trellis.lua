@@ -38,10 +38,20 @@
 ---@field prompt_level string? the current prompt level, when recorded
 ---@field stage string? the current stage, when recorded
 ---@field sessions trellis.Session[] oldest first; always a list, possibly empty
+---@field badge trellis.Badge? the badge the student already holds for the skill (contract section 5)
 ---@field mastered_on string? extension (maintenance-probe): the date the skill was mastered
 ---@field [string] any any other field of the document
 
 ---@alias trellis.WorkStatus "assigned"|"submitted"|"graded"|"missing"|"exempt"
+
+---@alias trellis.Badge "bronze"|"silver"|"gold"
+
+--- The steps of a work item's checklist or learning contract (contract section 5): whole numbers,
+--- `0 <= done <= total`, `total >= 1` (the engine has checked them).
+---@class trellis.Checklist
+---@field done integer steps done
+---@field total integer steps in all
+---@field [string] any any other field of the document
 
 --- A piece of assigned work.
 ---@class trellis.WorkItem
@@ -51,6 +61,7 @@
 ---@field score number? from 0 to 1, when graded
 ---@field due string? `YYYY-MM-DD`
 ---@field modality string? `worksheet`, `video`... (free text)
+---@field checklist trellis.Checklist? its checklist or learning contract (contract section 5)
 ---@field [string] any any other field of the document
 
 --- A student's own traffic-light rating of a skill.
@@ -69,7 +80,7 @@
 ---@class trellis.Student
 ---@field id string unique in the input
 ---@field name string?
----@field flags string[] such as `iep`; always a list, possibly empty
+---@field flags string[] such as `iep`, or `no_badges` (opted out of badges); always a list, possibly empty
 ---@field preferences trellis.Preferences
 ---@field skills trellis.Skill[] always a list, possibly empty
 ---@field work trellis.WorkItem[] always a list, possibly empty
@@ -81,9 +92,10 @@
 ---@class trellis.CatalogItem
 ---@field id string unique in the catalog
 ---@field title string?
----@field kind string? what the student does: `show`, `practice`... (free text)
+---@field kind string? what the student does: `show`, `practice`... (free text); `mini_lesson`: a short recorded lesson
 ---@field modality string? how: `video`, `drawing`, `worksheet`... (free text)
 ---@field skills string[] the skills it practises; always a list, possibly empty
+---@field minutes number? how long it takes, in minutes, above 0 (a `mini_lesson`'s length)
 ---@field [string] any any other field of the document
 
 --- The ladders of the document (or of the configuration, or the defaults): `prompt`, `stage` and
@@ -110,7 +122,8 @@
 ---@field rule { id: string } the rule's own id
 ---@field emit fun(item: trellis.Recommendation|trellis.Note) in `evaluate_class` only: hands over one recommendation or note now, as if returned (emitted items come before the returned ones); an invalid item raises an error here
 
---- A winning recommendation of one student, as `evaluate_class` sees it in `class.results`.
+--- A winning recommendation of one student, as `evaluate_class` sees it in `class.results` and a
+--- rule with `reads_results` in `evaluate`'s third argument.
 ---@class trellis.Result
 ---@field skill string?
 ---@field kind string
@@ -196,7 +209,8 @@
 ---@field description string? one line saying what the rule decides
 ---@field priority number? higher wins a conflict for the same student, skill and kind; 0 when left out
 ---@field params table<string, trellis.ParamDeclaration|number|string|boolean|any[]>? declarations, or plain defaults
----@field evaluate fun(student: trellis.Student, ctx: trellis.Ctx): trellis.Output? called once per student
+---@field reads_results boolean? true: `evaluate` runs after the student's other rules and gets their winning recommendations as `results`
+---@field evaluate fun(student: trellis.Student, ctx: trellis.Ctx, results: trellis.Result[]?): trellis.Output? called once per student; `results` (in output order) only with `reads_results`
 ---@field evaluate_class? fun(class: trellis.Class, ctx: trellis.Ctx): trellis.Output? called once per run, after every student
 
 ---------------------------------------------------------------------------------------------------
@@ -319,6 +333,25 @@ function trellis.sessions.mastery_run(skill, field, ladder, params) end
 ---@param session trellis.Session
 ---@return number?
 function trellis.percent(session) end
+
+--- `x` rounded to `places` decimals (0 when nil): the nearest such number, and on an exact tie the
+--- even one, as C's printf and Python's round() do. It rounds the number's exact binary value.
+--- `trellis.round(2 / 3, 2) --> 0.67`, `trellis.round(0.125, 2) --> 0.12`
+---@param x number
+---@param places integer? 0 to 15
+---@return number
+function trellis.round(x, places) end
+
+--- The probability that a skill is mastered, by Bayesian Knowledge Tracing applied once per
+--- session, oldest first. From P(L) = `prior`, a session of n trials with c correct updates
+--- P(L | obs) = P(L)(1-s)^c s^(n-c) / (P(L)(1-s)^c s^(n-c) + (1-P(L)) g^c (1-g)^(n-c)), then
+--- P(L) <- P(L | obs) + (1 - P(L | obs)) T (T = `learn`, g = `guess`, s = `slip`). Returns P(L)
+--- after the last session. A session without trials only learns; a missing `correct` is 0.
+--- `trellis.mastery_probability(skill.sessions) --> 0.87` for sessions of 2/5 then 4/5 correct
+---@param sessions trellis.Session[] oldest first
+---@param params { prior: number?, learn: number?, guess: number?, slip: number? }? each from 0 to 1; defaults 0.1, 0.1, 0.2, 0.1
+---@return number
+function trellis.mastery_probability(sessions, params) end
 
 --- Whether a session has at least `min_percent` correct and at least `min_trials` trials.
 --- `trellis.meets(session, 80, 5)`

@@ -886,10 +886,14 @@ static int rule_state_unchanged(lua_State *L, int entry, int compare) {
     return ok;
 }
 
-/* Runs the rule file afresh, then calls the function named by upvalue 1 with (input, ctx).
- * For evaluate, a rule whose state cannot change is not run afresh (see above). */
+/* Runs the rule file afresh, then calls the function named by upvalue 1 with (input, ctx), and
+ * a third argument when one is given: the student's results so far, for a rule that declares
+ * `reads_results` (evaluate(student, ctx, results)). For evaluate, a rule whose state cannot
+ * change is not run afresh (see above). */
 static int run_rule_function(lua_State *L) {
-    lua_settop(L, 4);
+    /* 1: chunk, 2: environment metatable, 3: input, 4: ctx, 5: results or nil */
+    lua_settop(L, 5);
+    int arguments = lua_isnil(L, 5) ? 2 : 3;
     const char *name = lua_tostring(L, lua_upvalueindex(1));
     int reusable = strcmp(name, "evaluate") == 0;
     int cache = 0;
@@ -900,25 +904,24 @@ static int run_rule_function(lua_State *L) {
             lua_pushvalue(L, -1);
             lua_rawsetp(L, LUA_REGISTRYINDEX, &reuse_cache_key);
         }
-        cache = lua_gettop(L);                          /* 5 */
+        cache = lua_gettop(L);                          /* 6 */
         lua_pushvalue(L, 1);
-        if (lua_rawget(L, cache) == LUA_TTABLE) {       /* 6: the entry */
+        if (lua_rawget(L, cache) == LUA_TTABLE) {       /* 7: the entry */
             /* Taken out of the cache while it runs: an error leaves the rule to run afresh. */
             lua_pushvalue(L, 1);
             lua_pushnil(L);
             lua_rawset(L, cache);
-            lua_rawgeti(L, 6, 1);
-            lua_pushvalue(L, 3);
-            lua_pushvalue(L, 4);
-            lua_call(L, 2, 1);                          /* 7: the result */
-            if (rule_state_unchanged(L, 6, 1)) {
+            lua_rawgeti(L, 7, 1);
+            for (int argument = 3; argument < 3 + arguments; argument++) lua_pushvalue(L, argument);
+            lua_call(L, arguments, 1);                  /* 8: the result */
+            if (rule_state_unchanged(L, 7, 1)) {
                 lua_pushvalue(L, 1);
-                lua_pushvalue(L, 6);
+                lua_pushvalue(L, 7);
                 lua_rawset(L, cache);
             }
             return 1;
         }
-        lua_settop(L, 5);          /* keep the cache at 5 */
+        lua_settop(L, 6);          /* keep the cache at 6 */
     }
     if (reusable) control_of(L)->fresh_runs++;
     build_rule_table(L, reusable);                      /* reusable: env, rule table */
@@ -927,28 +930,26 @@ static int run_rule_function(lua_State *L) {
         luaL_error(L, "the rule table has no %s function", name);
     }
     if (!reusable) {
-        lua_pushvalue(L, 3);
-        lua_pushvalue(L, 4);
-        lua_call(L, 2, 1);
+        for (int argument = 3; argument < 3 + arguments; argument++) lua_pushvalue(L, argument);
+        lua_call(L, arguments, 1);
         return 1;
     }
-    /* 6: env, 7: rule table, 8: evaluate. The entry, with its snapshot taken before the call. */
-    lua_createtable(L, 3, 0);                           /* 9 */
-    lua_pushvalue(L, 8);
-    lua_rawseti(L, 9, 1);
-    lua_pushvalue(L, 6);
-    lua_rawseti(L, 9, 2);
+    /* 7: env, 8: rule table, 9: evaluate. The entry, with its snapshot taken before the call. */
+    lua_createtable(L, 3, 0);                           /* 10 */
+    lua_pushvalue(L, 9);
+    lua_rawseti(L, 10, 1);
+    lua_pushvalue(L, 7);
+    lua_rawseti(L, 10, 2);
     lua_newtable(L);
-    lua_rawseti(L, 9, 3);
-    int candidate = rule_state_unchanged(L, 9, 0);
-    lua_pushvalue(L, 8);
-    lua_pushvalue(L, 3);
-    lua_pushvalue(L, 4);
-    lua_call(L, 2, 1);                                  /* 10: the result */
-    if (candidate && rule_state_unchanged(L, 9, 1)) {
+    lua_rawseti(L, 10, 3);
+    int candidate = rule_state_unchanged(L, 10, 0);
+    lua_pushvalue(L, 9);
+    for (int argument = 3; argument < 3 + arguments; argument++) lua_pushvalue(L, argument);
+    lua_call(L, arguments, 1);                          /* 11: the result */
+    if (candidate && rule_state_unchanged(L, 10, 1)) {
         lua_pushvalue(L, 1);
-        lua_pushvalue(L, 9);
-        lua_rawset(L, 5);
+        lua_pushvalue(L, 10);
+        lua_rawset(L, cache);
     }
     return 1;
 }

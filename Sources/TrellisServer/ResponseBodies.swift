@@ -53,6 +53,7 @@ enum ResponseBodies {
                 .object([
                     "id": .string(rule.id), "path": .string(rule.path), "description": rule.description.map(JSONValue.string) ?? .null,
                     "priority": .number(rule.priority), "api": .integer(Int64(rule.api)), "class_level": .bool(rule.evaluatesClass),
+                    "reads_results": .bool(rule.readsResults),
                     "params": .array(rule.parameters.map { parameter in
                         .object([
                             "name": .string(parameter.name), "type": .string(parameter.type.rawValue), "default": parameter.defaultValue,

@@ -143,6 +143,33 @@ import Trellis
         fields["error"] = .string("nonsense")
         #expect(try spec.problems(.object(fields), schema: schema).contains { $0.contains("nonsense") })
     }
+
+    /// The request schema describes the contract's documents, its practice extensions (section 5)
+    /// included: the example class conforms, and a broken checklist, badge or lesson length does not.
+    @Test func theExampleClassIsAClassDocumentAndBrokenExtensionsAreNot() throws {
+        let schemas = try #require((spec.root["components"] as? [String: Any])?["schemas"] as? [String: Any])
+        let schema = try #require(schemas["ClassDocument"] as? [String: Any])
+        let example = try #require(JSONValue(parsing: String(decoding: Support.exampleClass, as: UTF8.self)))
+        #expect(try spec.problems(example, schema: schema) == [])
+        let document = { (student: String, catalog: String) in
+            try #require(JSONValue(parsing: #"{"catalog": [\#(catalog)], "students": [\#(student)]}"#))
+        }
+        let good = try document(
+            #"{"id": "s", "flags": ["no_badges"], "skills": [{"id": "k", "badge": "gold"}, {"id": "j", "badge": null}], "work": [{"checklist": {"done": 0, "total": 1}}, {"checklist": null}]}"#,
+            #"{"id": "m", "kind": "mini_lesson", "minutes": 7.5}"#)
+        #expect(try spec.problems(good, schema: schema) == [])
+        for (student, catalog, problem) in [
+            (#"{"id": "s", "skills": [{"id": "k", "badge": "platinum"}]}"#, #"{"id": "m"}"#, "$.students[0].skills[0].badge"),
+            (#"{"id": "s", "work": [{"checklist": {"done": 2}}]}"#, #"{"id": "m"}"#, "$.students[0].work[0].checklist"),
+            (#"{"id": "s", "work": [{"checklist": {"done": -1, "total": 3}}]}"#, #"{"id": "m"}"#, "$.students[0].work[0].checklist"),
+            (#"{"id": "s", "work": [{"checklist": {"done": 1, "total": 0}}]}"#, #"{"id": "m"}"#, "$.students[0].work[0].checklist"),
+            (#"{"id": "s"}"#, #"{"id": "m", "minutes": 0}"#, "$.catalog[0].minutes"),
+            (#"{"id": "s"}"#, #"{"id": "m", "minutes": "ten"}"#, "$.catalog[0].minutes"),
+        ] {
+            let problems = try spec.problems(try document(student, catalog), schema: schema)
+            #expect(problems.contains { $0.hasPrefix(problem) }, "\(student) \(catalog): \(problems)")
+        }
+    }
 }
 
 extension Array {

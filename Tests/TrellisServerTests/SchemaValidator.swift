@@ -4,7 +4,8 @@ import Yams
 
 /// Checks JSON values against the schemas of openapi.yaml (OpenAPI 3.1, JSON Schema): the
 /// keywords the file uses, `$ref`, `type` (one or several), `const`, `enum`, `pattern`,
-/// `required`, `properties`, `additionalProperties`, `items`, `allOf`, `oneOf`. A keyword it
+/// `minimum`, `exclusiveMinimum`, `required`, `properties`, `additionalProperties`, `items`,
+/// `allOf`, `oneOf`. A keyword it
 /// does not know fails the check, so that the file cannot use one that is silently ignored.
 /// Immutable once read, so shared across tasks; `Any` cannot say so itself.
 struct OpenAPIDocument: @unchecked Sendable {
@@ -55,8 +56,8 @@ struct OpenAPIDocument: @unchecked Sendable {
     func problems(_ value: JSONValue, schema rawSchema: [String: Any], at path: String = "$") throws -> [String] {
         let schema = try resolve(rawSchema)
         let known: Set<String> = [
-            "type", "const", "enum", "pattern", "required", "properties", "additionalProperties", "items", "allOf", "oneOf",
-            "description",
+            "type", "const", "enum", "pattern", "minimum", "exclusiveMinimum", "required", "properties", "additionalProperties", "items", "allOf",
+            "oneOf", "description",
         ]
         if let unknown = schema.keys.first(where: { !known.contains($0) }) { throw SchemaError("\(path): unsupported keyword \(unknown)") }
         var problems: [String] = []
@@ -72,6 +73,12 @@ struct OpenAPIDocument: @unchecked Sendable {
         }
         if let pattern = schema["pattern"] as? String, case .string(let text) = value, text.range(of: pattern, options: .regularExpression) == nil {
             problems.append("\(path): \(text) does not match \(pattern)")
+        }
+        if let minimum = Self.number(schema["minimum"]), let number = value.doubleValue, number < minimum {
+            problems.append("\(path): \(value.jsonText) is below the minimum \(minimum)")
+        }
+        if let bound = Self.number(schema["exclusiveMinimum"]), let number = value.doubleValue, number <= bound {
+            problems.append("\(path): \(value.jsonText) is not above \(bound)")
         }
         for part in schema["allOf"] as? [[String: Any]] ?? [] { problems += try self.problems(value, schema: part, at: path) }
         if let choices = schema["oneOf"] as? [[String: Any]] {
@@ -110,9 +117,15 @@ struct OpenAPIDocument: @unchecked Sendable {
         }
     }
 
+    /// A YAML number of the schema (Yams reads `0` as an Int, `0.5` as a Double).
+    private static func number(_ value: Any?) -> Double? {
+        (value as? Int).map(Double.init) ?? (value as? Double)
+    }
+
     /// A JSON value against a YAML scalar of the schema (`const`, `enum`).
     private static func equal(_ value: JSONValue, _ expected: Any) -> Bool {
         switch value {
+        case .null: expected is NSNull
         case .string(let text): (expected as? String) == text
         case .integer(let number): (expected as? Int).map { Int64($0) == number } ?? false
         case .number(let number): (expected as? Double) == number

@@ -101,7 +101,8 @@ struct AuthoringCLITests {
         #expect(run.stdout.hasPrefix("s-101, as of 2026-11-20\n"))
         #expect(run.stdout.contains("hand-washing  prompt fade  gestural -> verbal  [overridden by override (hold): priority 70 beats 50]"))
         #expect(run.stdout.contains("hand-washing  prompt hold  gestural  [chosen over prompt-fading (fade): priority 70 beats 50]"))
-        #expect(run.stdout.contains(#"evidence: {"level":"gestural","sessions":[{"correct":9,"date":"#))
+        // The evidence shows the mastery probability beside the sessions (it decides nothing).
+        #expect(run.stdout.contains(#"evidence: {"level":"gestural","mastery_probability":1,"sessions":[{"correct":9,"date":"#))
         let json = try cli.json(try cli.trellis(["explain", "--student", "s-101", "--format", "json", CLITests.exampleClass]).stdout)
         #expect(json["student"] as? String == "s-101")
         let missing = try cli.trellis(["explain", "--student", "nobody", CLITests.exampleClass])

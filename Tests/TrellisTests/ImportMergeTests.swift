@@ -110,6 +110,31 @@ struct ImportMergeTests {
         #expect(!result.recommendations.contains { $0.skill == "zipping" })
     }
 
+    /// A badge is never taken away: merged, the higher one held stands. A work item whose
+    /// checklist differs between sources is a conflict like a differing score.
+    @Test func badgesKeepTheHigherAndChecklistsThatDifferConflict() throws {
+        let context = ClassContext(asOf: "2026-11-20")
+        let base = ClassDocument(context: context, students: [
+            Student(
+                id: "s-1", skills: [Skill(id: "zipping", badge: .silver), Skill(id: "reading"), Skill(id: "math", badge: .gold)],
+                work: [WorkItem(id: "w1", skill: "zipping", due: "2026-11-18", checklist: Checklist(done: 1, total: 4))])
+        ])
+        let addition = ClassDocument(context: context, students: [
+            Student(
+                id: "s-1", skills: [Skill(id: "zipping", badge: .bronze), Skill(id: "reading", badge: .bronze), Skill(id: "math", badge: .silver)],
+                work: [WorkItem(id: "w1", skill: "zipping", due: "2026-11-18", checklist: Checklist(done: 3, total: 4))])
+        ])
+        let (merged, issues) = ClassMerge.merge(base, source: "a.json", with: addition, source: "b.json")
+        let student = try #require(merged.students.first)
+        #expect(student.skills.map(\.badge) == [.silver, .bronze, .gold])
+        #expect(issues.map(\.description) == [
+            "b.json: students (s-1).zipping: conflict: work w1 due 2026-11-18: no status, score none, checklist 1 of 4 (a.json) but no status, score none, checklist 3 of 4 (b.json)"
+        ])
+        let same = ClassMerge.merge(base, source: "a.json", with: base, source: "b.json")
+        #expect(same.issues.isEmpty)
+        #expect(same.document.students.first?.work.count == 1)
+    }
+
     @Test func differentLaddersAreNotMerged() {
         var other = ClassContext(asOf: "2026-11-20")
         other.ladders.prompt = ["hoh", "independent"]

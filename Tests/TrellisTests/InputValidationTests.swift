@@ -174,6 +174,58 @@ private let badStudents: [BadStudent] = [
     BadStudent(
         name: "score as a string", json: #"{"id": "s-1", "work": [{"score": "A"}]}"#, path: "students[1] (s-1).work[0].score",
         message: #"expected a number, got "A""#, marker: #""A""#),
+    // Checklists (contract section 5): a bad one holds the skill its work item names
+    BadStudent(
+        name: "checklist with more done than total", json: #"{"id": "s-1", "work": [{"id": "w", "skill": "k", "checklist": {"done": 6, "total": 5}}]}"#,
+        path: "students[1] (s-1).work[0].checklist.done", message: "6 is more than total (5)", marker: "6,"),
+    BadStudent(
+        name: "checklist with more done than total, total first", json: #"{"id": "s-1", "work": [{"skill": "k", "checklist": {"total": 5, "done": 7}}]}"#,
+        path: "students[1] (s-1).work[0].checklist.done", message: "7 is more than total (5)", marker: "7}"),
+    BadStudent(
+        name: "checklist of 0 steps", json: #"{"id": "s-1", "work": [{"skill": "k", "checklist": {"done": 0, "total": 0}}]}"#,
+        path: "students[1] (s-1).work[0].checklist.total", message: "a checklist needs at least 1 step, got 0", marker: "0}"),
+    BadStudent(
+        name: "checklist with negative steps done", json: #"{"id": "s-1", "work": [{"skill": "k", "checklist": {"done": -1, "total": 3}}]}"#,
+        path: "students[1] (s-1).work[0].checklist.done", message: "must not be negative, got -1", marker: "-1,"),
+    BadStudent(
+        name: "checklist with a negative total", json: #"{"id": "s-1", "work": [{"skill": "k", "checklist": {"done": 0, "total": -4}}]}"#,
+        path: "students[1] (s-1).work[0].checklist.total", message: "must not be negative, got -4", marker: "-4"),
+    BadStudent(
+        name: "checklist with half a step done", json: #"{"id": "s-1", "work": [{"skill": "k", "checklist": {"done": 2.5, "total": 5}}]}"#,
+        path: "students[1] (s-1).work[0].checklist.done", message: "expected a whole number, got 2.5", marker: "2.5"),
+    BadStudent(
+        name: "checklist counts as strings", json: #"{"id": "s-1", "work": [{"skill": "k", "checklist": {"done": "2", "total": 5}}]}"#,
+        path: "students[1] (s-1).work[0].checklist.done", message: #"expected a number, got "2""#, marker: #""2""#),
+    BadStudent(
+        name: "checklist without a total", json: #"{"id": "s-1", "work": [{"skill": "k", "checklist": {"done": 2}}]}"#,
+        path: "students[1] (s-1).work[0].checklist", message: "required field 'total' is missing (the steps in all, a whole number)",
+        marker: #"{"done": 2}"#),
+    BadStudent(
+        name: "checklist without done", json: #"{"id": "s-1", "work": [{"skill": "k", "checklist": {"total": 4}}]}"#,
+        path: "students[1] (s-1).work[0].checklist", message: "required field 'done' is missing (the steps done, a whole number)",
+        marker: #"{"total": 4}"#),
+    BadStudent(
+        name: "checklist with a null total", json: #"{"id": "s-1", "work": [{"skill": "k", "checklist": {"done": 2, "total": null}}]}"#,
+        path: "students[1] (s-1).work[0].checklist.total", message: "expected a whole number (the steps in all), got null", marker: "null"),
+    BadStudent(
+        name: "checklist as a fraction in a string", json: #"{"id": "s-1", "work": [{"skill": "k", "checklist": "2/5"}]}"#,
+        path: "students[1] (s-1).work[0].checklist", message: #"expected an object, got "2/5""#, marker: #""2/5""#),
+    BadStudent(
+        name: "checklist as a number", json: #"{"id": "s-1", "work": [{"skill": "k", "checklist": 0.4}]}"#,
+        path: "students[1] (s-1).work[0].checklist", message: "expected an object, got 0.4", marker: "0.4"),
+    BadStudent(
+        name: "bad checklist on work that names no skill", json: #"{"id": "s-1", "work": [{"id": "w", "checklist": {"done": 3, "total": 2}}]}"#,
+        path: "students[1] (s-1).work[0].checklist.done", message: "3 is more than total (2)", marker: "3,"),
+    // Badges (contract section 5)
+    BadStudent(
+        name: "an unknown badge", json: #"{"id": "s-1", "skills": [{"id": "k", "badge": "platinum"}]}"#, path: "students[1] (s-1).skills[0].badge",
+        message: #"expected one of bronze, silver, gold, got "platinum""#, marker: #""platinum""#),
+    BadStudent(
+        name: "a badge in capitals", json: #"{"id": "s-1", "skills": [{"id": "k", "badge": "Gold"}]}"#, path: "students[1] (s-1).skills[0].badge",
+        message: #"expected one of bronze, silver, gold, got "Gold""#, marker: #""Gold""#),
+    BadStudent(
+        name: "a badge as a number", json: #"{"id": "s-1", "skills": [{"id": "k", "badge": 3}]}"#, path: "students[1] (s-1).skills[0].badge",
+        message: "expected a string, got 3", marker: "3}"),
     BadStudent(
         name: "self-assessment rating", json: #"{"id": "s-1", "self_assessments": [{"skill": "k", "rating": "blue"}]}"#,
         path: "students[1] (s-1).self_assessments[0].rating", message: #"expected one of green, yellow, red, got "blue""#, marker: #""blue""#),
@@ -438,14 +490,15 @@ struct InputValidationTests {
         let text = """
             {"trellis": 1, "as_of": "2026-11-20",
              "class": {"id": "3B", "title": "Room 3B", "staff": ["t-ortiz", "p-lee"], "room": 12},
-             "catalog": [{"id": "show-video", "title": "Record a video", "kind": "show", "modality": "video", "skills": ["fractions"], "minutes": 2}],
+             "catalog": [{"id": "show-video", "title": "Record a video", "kind": "show", "modality": "video", "skills": ["fractions"], "minutes": 2},
+               {"id": "frac-mini", "kind": "mini_lesson", "modality": "video", "skills": ["fractions"], "minutes": 7.5, "captions": true}],
              "students": [{
                "id": "s-101", "name": "Maya", "flags": ["iep"], "preferences": {"modalities": ["video", "drawing"], "time": "morning"},
-               "skills": [{"id": "hand-washing", "domain": "adaptive", "prompt_level": "gestural", "stage": "guided", "goal": "by June",
+               "skills": [{"id": "hand-washing", "domain": "adaptive", "prompt_level": "gestural", "stage": "guided", "goal": "by June", "badge": "silver",
                  "sessions": [{"date": "2026-11-17", "prompt_level": "gestural", "stage": "guided", "trials": 10, "correct": 9,
                    "independent": 0, "setting": "classroom", "staff": "p-lee", "mood": 3}]}],
                "work": [{"id": "khan-frac-3", "skill": "fractions", "status": "missing", "score": null, "due": "2026-11-14",
-                 "modality": "worksheet", "attempts": [1, 2]}],
+                 "modality": "worksheet", "attempts": [1, 2], "checklist": {"done": 2, "total": 5, "steps": ["read", "try"]}}],
                "self_assessments": [{"date": "2026-11-18", "skill": "fractions", "rating": "yellow", "note": "hard"}],
                "guardian": {"lang": "es"}, "seat": null
              }]}
@@ -455,7 +508,8 @@ struct InputValidationTests {
         #expect(roster.context.classInfo == ClassInfo(id: "3B", title: "Room 3B", staff: ["t-ortiz", "p-lee"], extra: ["room": .integer(12)]))
         #expect(
             roster.context.catalog == [
-                CatalogItem(id: "show-video", title: "Record a video", kind: "show", modality: "video", skills: ["fractions"], extra: ["minutes": .integer(2)])
+                CatalogItem(id: "show-video", title: "Record a video", kind: "show", modality: "video", skills: ["fractions"], minutes: 2),
+                CatalogItem(id: "frac-mini", kind: "mini_lesson", modality: "video", skills: ["fractions"], minutes: 7.5, extra: ["captions": .bool(true)]),
             ])
         let expected = Student(
             id: "s-101", name: "Maya", flags: ["iep"], preferredModalities: ["video", "drawing"],
@@ -466,11 +520,12 @@ struct InputValidationTests {
                         Session(
                             date: "2026-11-17", promptLevel: "gestural", stage: "guided", trials: 10, correct: 9, independent: 0, setting: "classroom",
                             staff: "p-lee", extra: ["mood": .integer(3)])
-                    ], extra: ["goal": .string("by June")])
+                    ], badge: .silver, extra: ["goal": .string("by June")])
             ],
             work: [
                 WorkItem(
                     id: "khan-frac-3", skill: "fractions", status: .missing, score: nil, due: "2026-11-14", modality: "worksheet",
+                    checklist: Checklist(done: 2, total: 5, extra: ["steps": .array([.string("read"), .string("try")])]),
                     extra: ["attempts": .array([.integer(1), .integer(2)])])
             ],
             selfAssessments: [SelfAssessment(date: "2026-11-18", skill: "fractions", rating: .yellow, extra: ["note": .string("hard")])],
@@ -491,10 +546,22 @@ struct InputValidationTests {
     @Test("null reads as absent for optional fields")
     func nulls() throws {
         let roster = try read(
-            #"{"students": [{"id": "s-1", "name": null, "flags": null, "preferences": null, "skills": [{"id": "k", "prompt_level": null, "sessions": [{"trials": null, "date": null}]}], "work": null}]}"#
+            #"{"students": [{"id": "s-1", "name": null, "flags": null, "preferences": null, "skills": [{"id": "k", "prompt_level": null, "badge": null, "sessions": [{"trials": null, "date": null}]}], "work": null}]}"#
         )
         let accepted = try #require(student(roster.entries.first))
         #expect(accepted == Student(id: "s-1", skills: [Skill(id: "k", sessions: [Session()])]))
+        let withNullChecklist = try read(#"{"catalog": [{"id": "c", "minutes": null}], "students": [{"id": "s-1", "work": [{"id": "w", "checklist": null}]}]}"#)
+        #expect(withNullChecklist.context.catalog == [CatalogItem(id: "c")])
+        #expect(student(withNullChecklist.entries.first) == Student(id: "s-1", work: [WorkItem(id: "w")]))
+    }
+
+    @Test("checklists at their edges are valid: none done, all done, one step")
+    func checklistEdges() throws {
+        let roster = try read(
+            #"{"students": [{"id": "s-1", "work": [{"checklist": {"done": 0, "total": 5}}, {"checklist": {"done": 5, "total": 5}}, {"checklist": {"done": 1.0, "total": 1}}]}]}"#
+        )
+        let accepted = try #require(student(roster.entries.first))
+        #expect(accepted.work.map(\.checklist) == [Checklist(done: 0, total: 5), Checklist(done: 5, total: 5), Checklist(done: 1, total: 1)])
     }
 
     // MARK: - Whole-document errors
@@ -558,6 +625,15 @@ struct InputValidationTests {
         DocumentCase(
             name: "contract version 1.5", text: #"{"trellis": 1.5, "students": []}"#, message: "expected the contract version 1, got 1.5",
             location: "class.json:1:13", path: "trellis"),
+        DocumentCase(
+            name: "a catalog item of 0 minutes", text: #"{"catalog": [{"id": "m", "kind": "mini_lesson", "minutes": 0}], "students": []}"#,
+            message: "expected a number of minutes above 0, got 0", location: "class.json:1:60", path: "catalog[0].minutes"),
+        DocumentCase(
+            name: "a catalog item of negative minutes", text: #"{"catalog": [{"id": "m", "minutes": -5}], "students": []}"#,
+            message: "expected a number of minutes above 0, got -5", location: "class.json:1:37", path: "catalog[0].minutes"),
+        DocumentCase(
+            name: "minutes as words", text: #"{"catalog": [{"id": "m", "minutes": "ten"}], "students": []}"#,
+            message: #"expected a number, got "ten""#, location: "class.json:1:37", path: "catalog[0].minutes"),
         DocumentCase(
             name: "as_of is not a date", text: #"{"as_of": "2026-02-30", "students": []}"#, message: #"expected a date (YYYY-MM-DD), got "2026-02-30""#,
             location: "class.json:1:11", path: "as_of"),

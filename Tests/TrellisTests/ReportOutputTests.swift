@@ -21,20 +21,29 @@ struct ReportOutputTests {
         #expect(run.stdout.contains("prompt-fading: no prompt level recorded for fractions"))
     }
 
-    @Test func onlyActionsLeavesHoldsMenusAndNotesOut() throws {
+    @Test func onlyActionsLeavesHoldsMenusPlansAndNotesOut() throws {
         let run = try cli.trellis(["evaluate", "--only", "actions", "--format", "csv", CLITests.exampleClass])
         #expect(run.status == 0, "\(run.stderr)")
         let rows = run.stdout.split(separator: "\n").dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
         #expect(!rows.isEmpty)
-        #expect(rows.allSatisfy { $0[4] != "hold" && $0[3] != "choices" && $0[3] != "note" })
-        // Exactly the evaluation's actions.
+        #expect(rows.allSatisfy { $0[4] != "hold" && $0[4] != "plan" && $0[3] != "choices" && $0[3] != "note" })
+        // Exactly the evaluation's actions: a plan (each student's adult support) is not one.
         let evaluation = try cli.json(try cli.trellis(["evaluate", "--format", "json", CLITests.exampleClass]).stdout)
         var actions = 0
         for result in evaluation["results"] as? [[String: Any]] ?? [] {
-            actions += (result["recommendations"] as? [[String: Any]] ?? []).filter { $0["kind"] as? String != "choices" && $0["action"] as? String != "hold" }.count
+            actions += (result["recommendations"] as? [[String: Any]] ?? []).filter {
+                $0["kind"] as? String != "choices" && $0["action"] as? String != "hold" && $0["action"] as? String != "plan"
+            }.count
         }
-        actions += ((evaluation["class"] as? [String: Any])?["recommendations"] as? [[String: Any]] ?? []).filter { $0["action"] as? String != "hold" }.count
+        let classItems = (evaluation["class"] as? [String: Any])?["recommendations"] as? [[String: Any]] ?? []
+        actions += classItems.filter { $0["action"] as? String != "hold" && $0["action"] as? String != "plan" }.count
         #expect(rows.count == actions)
+        // The plans are there on their own: one per student of the example.
+        let plans = try cli.trellis(["evaluate", "--only", "plans", "--format", "csv", CLITests.exampleClass]).stdout
+        let planRows = plans.split(separator: "\n").dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        #expect(planRows.count == 16)
+        #expect(planRows.allSatisfy { $0[3] == "support" && $0[4] == "plan" })
+        #expect(planRows.count == classItems.filter { $0["action"] as? String == "plan" }.count)
         // The table too: no hold line, no menu, no note.
         let table = try cli.trellis(["evaluate", "--only", "actions", CLITests.exampleClass]).stdout
         #expect(!table.contains("prompt hold") && !table.contains("choices offer") && !table.contains(" note "))
@@ -51,7 +60,7 @@ struct ReportOutputTests {
         #expect(notes.split(separator: "\n").dropFirst().allSatisfy { $0.split(separator: ",", omittingEmptySubsequences: false)[3] == "note" })
         let wrong = try cli.trellis(["evaluate", "--only", "everything", CLITests.exampleClass])
         #expect(wrong.status == 64)
-        #expect(wrong.stderr.contains("--only takes actions, holds, menus or notes"))
+        #expect(wrong.stderr.contains("--only takes actions, holds, menus, plans or notes"))
         let json = try cli.trellis(["evaluate", "--only", "actions", "--format", "json", CLITests.exampleClass])
         #expect(json.status == 64, "JSON keeps the whole contract")
     }
@@ -87,7 +96,7 @@ struct ReportOutputTests {
         let folder = try cli.temporaryFolder()
         let single = try cli.trellis(["report", CLITests.exampleClass, "-o", folder.appending(path: "r.html").path])
         #expect(single.status == 0, "\(single.stderr)")
-        #expect(single.stderr.contains("16 students, 33 actions, 27 holds, 36 menus"))
+        #expect(single.stderr.contains("16 students, 43 actions, 27 holds, 36 menus, 16 plans"))
         let html = try String(contentsOf: folder.appending(path: "r.html"), encoding: .utf8)
         #expect(html.hasPrefix("<!DOCTYPE html>"))
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["r.html"], "no temporary file is left")

@@ -17,10 +17,15 @@ struct StudentImageTests {
             Skill(id: "k", domain: "math", promptLevel: "verbal", stage: nil, sessions: [
                 Session(date: "2026-11-02", promptLevel: "gestural", trials: 0, correct: Int.max, independent: -3, staff: "Ms. Long Name With Many Letters", extra: extras),
                 Session(),
-            ], extra: extras),
-            Skill(id: "empty"),
+            ], badge: .silver, extra: extras),
+            Skill(id: "empty", badge: .gold),
         ],
-        work: [WorkItem(id: "w", skill: "k", status: .missing, score: 0.5, due: "2026-11-03", modality: "oral", extra: extras), WorkItem()],
+        work: [
+            WorkItem(
+                id: "w", skill: "k", status: .missing, score: 0.5, due: "2026-11-03", modality: "oral", checklist: Checklist(done: 0, total: 7, extra: extras),
+                extra: extras),
+            WorkItem(checklist: Checklist(done: 3, total: 3)), WorkItem(),
+        ],
         selfAssessments: [SelfAssessment(date: "2026-11-04", skill: "k", rating: .yellow, extra: extras), SelfAssessment()],
         extra: extras, preferenceExtra: ["quiet": .bool(true)])
 

@@ -140,8 +140,9 @@ void trellis_push_unwrapped(lua_State *L, int idx);
 int trellis_load_rule(lua_State *L);
 
 /// Runs a rule for one student: a fresh environment, the chunk, then `evaluate(student, ctx)`.
-/// Arguments: the chunk, the environment's metatable, the student, ctx; returns evaluate's
-/// first result. For lua_pcall, so that no Lua error crosses a Swift frame.
+/// Arguments: the chunk, the environment's metatable, the student, ctx, and optionally the
+/// student's results so far (for a rule with `reads_results`: `evaluate(student, ctx, results)`);
+/// returns evaluate's first result. For lua_pcall, so that no Lua error crosses a Swift frame.
 int trellis_run_rule(lua_State *L);
 
 /// `setmetatable` for rules: the base library's, refusing metatables with `__gc`.

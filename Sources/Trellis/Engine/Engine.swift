@@ -211,18 +211,23 @@ public final class Engine: Sendable {
     static func result(for student: Student, runner: RuleRunner) -> StudentResult {
         let outcomes = runner.evaluate(student.decidable)
         let (winners, overridden) = ConflictResolver.resolve(outcomes.recommendations)
-        // A teacher reads a student's recommendations skill by skill, in the record's order:
-        // the prompt, then the stage, then the menu.
+        let ordered = outputOrder(winners, skills: student.skills)
+        var result = StudentResult(student: student.id, name: student.name, recommendations: ordered, overridden: overridden, notes: outcomes.notes, errors: outcomes.errors)
+        result.withholdIncompleteSkills(of: student)
+        return result
+    }
+
+    /// A student's winning recommendations in the order a teacher reads them: skill by skill, in
+    /// the record's order (those about no skill last), and for each skill the prompt, then the
+    /// stage, then other kinds, then the menu; otherwise as the rules made them.
+    static func outputOrder(_ winners: [Recommendation], skills: [Skill]) -> [Recommendation] {
         var skillOrder: [String: Int] = [:]
-        for (index, skill) in student.skills.enumerated() { skillOrder[skill.id] = index }
+        for (index, skill) in skills.enumerated() { skillOrder[skill.id] = index }
         let kindOrder = ["prompt": 0, "scaffold": 1, "choices": 3]
         func sortKey(_ item: (offset: Int, element: Recommendation)) -> (Int, Int, Int) {
             (item.element.skill.flatMap { skillOrder[$0] } ?? Int.max, kindOrder[item.element.kind] ?? 2, item.offset)
         }
-        let ordered = winners.enumerated().sorted { sortKey($0) < sortKey($1) }.map(\.element)
-        var result = StudentResult(student: student.id, name: student.name, recommendations: ordered, overridden: overridden, notes: outcomes.notes, errors: outcomes.errors)
-        result.withholdIncompleteSkills(of: student)
-        return result
+        return winners.enumerated().sorted { sortKey($0) < sortKey($1) }.map(\.element)
     }
 }
 

@@ -11,8 +11,14 @@ public struct RuleDefinition: Sendable, Hashable {
     public var parameters: [RuleParameter]
     /// Whether the rule also has `evaluate_class`.
     public var evaluatesClass: Bool
+    /// Whether the rule declares `reads_results = true`: its `evaluate` runs after the student's
+    /// other rules and receives their winning recommendations as a third argument.
+    public var readsResults: Bool
 
-    public init(id: String, path: String, description: String? = nil, priority: Double = 0, api: Int = 1, parameters: [RuleParameter] = [], evaluatesClass: Bool = false) {
+    public init(
+        id: String, path: String, description: String? = nil, priority: Double = 0, api: Int = 1, parameters: [RuleParameter] = [], evaluatesClass: Bool = false,
+        readsResults: Bool = false
+    ) {
         self.id = id
         self.path = path
         self.description = description
@@ -20,5 +26,6 @@ public struct RuleDefinition: Sendable, Hashable {
         self.api = api
         self.parameters = parameters
         self.evaluatesClass = evaluatesClass
+        self.readsResults = readsResults
     }
 }

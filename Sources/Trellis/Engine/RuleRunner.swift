@@ -149,6 +149,12 @@ final class RuleRunner {
         default: problems.append(("evaluate_class must be a function", "evaluate_class"))
         }
         lua.pop()
+        switch lua.rawField("reads_results", of: table) {
+        case LUA_TNIL: break
+        case LUA_TBOOLEAN: definition.readsResults = lua_toboolean(lua.state, -1) != 0
+        default: problems.append(("reads_results must be true or false, got a \(typeName(at: -1))", "reads_results"))
+        }
+        lua.pop()
         switch lua.rawField("params", of: table) {
         case LUA_TNIL: break
         case LUA_TTABLE: definition.parameters = readParameters(at: lua.top, problems: &problems)
@@ -251,6 +257,9 @@ final class RuleRunner {
     // MARK: Students
 
     /// Runs every rule for one student. Failures are recorded per rule; the others stand.
+    ///
+    /// The rules that declare `reads_results` run last, each with the winning recommendations of
+    /// the others (in output order, as `class.results` lists them) as `evaluate`'s third argument.
     func evaluate(_ student: Student) -> RuleOutcomes {
         let top = lua.top
         defer { lua.top = top }
@@ -259,8 +268,18 @@ final class RuleRunner {
         lua.withRecycledProxies { lua.push(student) }
         let studentSlot = lua.top
         var outcomes = RuleOutcomes()
-        for rule in rules {
+        for rule in rules where !rule.definition.readsResults {
             collect(rule, student: student.id, into: &outcomes) { () throws(LuaFailure) in try run(rule, studentSlot: studentSlot) }
+        }
+        let readers = rules.filter(\.definition.readsResults)
+        guard !readers.isEmpty else { return outcomes }
+        let winners = ConflictResolver.resolve(outcomes.recommendations).winners
+        pushWinners(Engine.outputOrder(winners, skills: student.skills))
+        let resultsSlot = lua.top
+        for rule in readers {
+            collect(rule, student: student.id, into: &outcomes) { () throws(LuaFailure) in
+                try run(rule, studentSlot: studentSlot, resultsSlot: resultsSlot)
+            }
         }
         return outcomes
     }
@@ -315,26 +334,30 @@ final class RuleRunner {
     }
 
     /// The rule file runs afresh in a new environment, then the function `runner` names, on the
-    /// input at `inputSlot`: all inside one protected C call, under the limits.
-    private func callSandboxed(_ runner: lua_CFunction, rule: LoadedRule, inputSlot: Int32) throws(LuaFailure) {
+    /// input at `inputSlot` (and the results at `resultsSlot`, when given): all inside one
+    /// protected C call, under the limits.
+    private func callSandboxed(_ runner: lua_CFunction, rule: LoadedRule, inputSlot: Int32, resultsSlot: Int32? = nil) throws(LuaFailure) {
         trellis_pushcfunction(lua.state, runner)
         lua.pushReference(rule.chunk)
         lua.pushReference(environmentMetatable)
         lua_pushvalue(lua.state, inputSlot)
         lua.pushReference(rule.context)
-        try lua.call(arguments: 4, results: 1, guarded: true)
+        if let resultsSlot { lua_pushvalue(lua.state, resultsSlot) }
+        try lua.call(arguments: resultsSlot == nil ? 4 : 5, results: 1, guarded: true)
     }
 
-    /// Calls the rule for the student at `studentSlot`, leaving its result on the stack.
-    private func run(_ rule: LoadedRule, studentSlot: Int32) throws(LuaFailure) {
+    /// Calls the rule for the student at `studentSlot` (with the results at `resultsSlot` for a
+    /// rule that reads them), leaving its result on the stack.
+    private func run(_ rule: LoadedRule, studentSlot: Int32, resultsSlot: Int32? = nil) throws(LuaFailure) {
         switch isolation {
         case .sandboxed:
-            try callSandboxed(trellis_run_rule, rule: rule, inputSlot: studentSlot)
+            try callSandboxed(trellis_run_rule, rule: rule, inputSlot: studentSlot, resultsSlot: resultsSlot)
         case .unsandboxed:
             lua.pushReference(rule.loadedEvaluate)
             lua_pushvalue(lua.state, studentSlot)
             lua.pushReference(rule.context)
-            try lua.call(arguments: 2, results: 1, guarded: false)
+            if let resultsSlot { lua_pushvalue(lua.state, resultsSlot) }
+            try lua.call(arguments: resultsSlot == nil ? 2 : 3, results: 1, guarded: false)
         }
     }
 

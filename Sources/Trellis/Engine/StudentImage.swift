@@ -20,6 +20,7 @@ enum StudentImage {
             writer.optional(skill.domain)
             writer.optional(skill.promptLevel)
             writer.optional(skill.stage)
+            writer.optional(skill.badge?.rawValue)
             // Packed (PackedSessions) when they can be: a class-level rule's student is pushed
             // with its sessions as they are here, each session built only when read.
             if let packed = PackedSessions.encode(skill.sessions) {
@@ -52,6 +53,14 @@ enum StudentImage {
             writer.optional(item.score)
             writer.optional(item.due)
             writer.optional(item.modality)
+            if let checklist = item.checklist {
+                writer.byte(1)
+                writer.count(checklist.done)
+                writer.count(checklist.total)
+                writer.members(checklist.extra)
+            } else {
+                writer.byte(0)
+            }
             writer.members(item.extra)
         }
         writer.count(student.selfAssessments.count)
@@ -133,6 +142,7 @@ enum StudentImage {
                 skill.domain = reader.optionalString()
                 skill.promptLevel = reader.optionalString()
                 skill.stage = reader.optionalString()
+                skill.badge = reader.optionalString().flatMap(Badge.init(rawValue:))
                 if reader.byte() == 1 {
                     let length = reader.count()
                     guard !reader.failed, reader.offset + length <= buffer.count else { return nil }
@@ -163,10 +173,14 @@ enum StudentImage {
             }
             let workCount = reader.count()
             for _ in 0..<workCount where !reader.failed {
-                student.work.append(
-                    WorkItem(
-                        id: reader.optionalString(), skill: reader.optionalString(), status: reader.optionalString().flatMap(WorkItem.Status.init(rawValue:)),
-                        score: reader.optionalDouble(), due: reader.optionalString(), modality: reader.optionalString(), extra: reader.members()))
+                var item = WorkItem(
+                    id: reader.optionalString(), skill: reader.optionalString(), status: reader.optionalString().flatMap(WorkItem.Status.init(rawValue:)),
+                    score: reader.optionalDouble(), due: reader.optionalString(), modality: reader.optionalString())
+                if reader.byte() == 1 {
+                    item.checklist = Checklist(done: reader.count(), total: reader.count(), extra: reader.members())
+                }
+                item.extra = reader.members()
+                student.work.append(item)
             }
             let assessmentCount = reader.count()
             for _ in 0..<assessmentCount where !reader.failed {

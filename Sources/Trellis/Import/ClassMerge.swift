@@ -103,6 +103,8 @@ public enum ClassMerge {
             if existing.promptLevel == nil { existing.promptLevel = skill.promptLevel }
             if existing.stage == nil { existing.stage = skill.stage }
             if existing.domain == nil { existing.domain = skill.domain }
+            // A badge is never taken away: the higher of the two held.
+            if let badge = skill.badge, existing.badge.map({ $0 < badge }) ?? true { existing.badge = badge }
             // A source's sessions of a day are its latest word on that day: an import of the same
             // source again (next week's export, a corrected sheet) replaces them rather than adding
             // them a second time.
@@ -131,9 +133,12 @@ public enum ClassMerge {
         }
         for item in incoming.work {
             let same = student.work.filter { $0.id == item.id && $0.skill == item.skill && $0.due == item.due && sourceName($0.extra) != source }
-            if same.contains(where: { $0.status == item.status && $0.score == item.score }) { continue }
+            if same.contains(where: { $0.status == item.status && $0.score == item.score && $0.checklist == item.checklist }) { continue }
             if let other = same.first {
-                func describe(_ work: WorkItem) -> String { "\(work.status?.rawValue ?? "no status"), score \(work.score.map { JSONText.number($0) } ?? "none")" }
+                func describe(_ work: WorkItem) -> String {
+                    let checklist = work.checklist.map { ", checklist \($0.done) of \($0.total)" } ?? ""
+                    return "\(work.status?.rawValue ?? "no status"), score \(work.score.map { JSONText.number($0) } ?? "none")\(checklist)"
+                }
                 conflict(item.skill, "work \(item.id ?? "?") due \(item.due ?? "-"): \(describe(other)) (\(sourceName(other.extra))) but \(describe(item)) (\(source))")
                 continue
             }

@@ -113,6 +113,13 @@ struct ClassContextDecoder {
             case "kind": item.kind = try reader.string()
             case "modality": item.modality = try reader.string()
             case "skills": item.skills = try reader.strings()
+            case "minutes":
+                reader.scanner.skipWhitespace()
+                let start = reader.scanner.offset
+                item.minutes = try reader.number()
+                if let minutes = item.minutes, !(minutes > 0) {
+                    reader.fail("expected a number of minutes above 0, got \(JSONText.number(minutes))", at: start)
+                }
             default: item.extra[key] = try reader.extra()
             }
         }

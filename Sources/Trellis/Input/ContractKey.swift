@@ -1,9 +1,12 @@
-/// The field names of the data contract (section 1), recognised on a key's bytes so that the
-/// decoders switch on a small enum instead of comparing Strings (keys are most of a roster's
-/// strings; matching them was a fifth of reading one, measured in callgrind).
+/// The field names of the data contract (section 1, and the practice extensions of section 5),
+/// recognised on a key's bytes so that the decoders switch on a small enum instead of comparing
+/// Strings (keys are most of a roster's strings; matching them was a fifth of reading one,
+/// measured in callgrind).
 enum ContractKey: String, CaseIterable {
     case id, name, flags, preferences, modalities, skills, work, domain, stage, sessions, date, trials, correct, independent
     case setting, staff, skill, status, score, due, modality, rating, kind, title, prompt
+    // The practice extensions (section 5).
+    case checklist, badge
     case selfAssessments = "self_assessments"
     case promptLevel = "prompt_level"
 
@@ -76,6 +79,7 @@ enum ContractKey: String, CaseIterable {
             case 0x6c6c696b73: return .skill  // skill
             case 0x65726f6373: return .score  // score
             case 0x656c746974: return .title  // title
+            case 0x6567646162: return .badge  // badge
             default: return nil
             }
         case 6:
@@ -98,6 +102,11 @@ enum ContractKey: String, CaseIterable {
             switch head {
             case 0x736e6f6973736573: return .sessions  // sessions
             case 0x7974696c61646f6d: return .modality  // modality
+            default: return nil
+            }
+        case 9:
+            switch (head, tail) {
+            case (0x73696c6b63656863, 0x74): return .checklist  // checklist
             default: return nil
             }
         case 10:

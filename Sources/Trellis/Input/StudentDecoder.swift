@@ -100,6 +100,7 @@ struct StudentDecoder {
             case .known(.promptLevel): skill.promptLevel = try reader.level(on: promptLevels, named: "prompt")
             case .known(.stage): skill.stage = try reader.level(on: stages, named: "stage")
             case .known(.sessions): skill.sessions = try decodeSessions(&reader)
+            case .known(.badge): skill.badge = try reader.oneOf(Badge.self)
             default: skill.extra[key.text] = try reader.extra()
             }
         }
@@ -215,6 +216,7 @@ struct StudentDecoder {
                 }
             case .known(.due): item.due = try reader.date()
             case .known(.modality): item.modality = try reader.string()
+            case .known(.checklist): item.checklist = try decodeChecklist(&reader)
             default: item.extra[key.text] = try reader.extra()
             }
         }
@@ -223,6 +225,58 @@ struct StudentDecoder {
             return nil
         }
         return item
+    }
+
+    /// `{ "done": 2, "total": 5 }`: whole numbers with `0 <= done <= total` and `total >= 1`
+    /// (contract section 5). Each problem names its field; null is the same as no checklist.
+    private func decodeChecklist(_ reader: inout FieldReader) throws(JSONSyntaxError) -> Checklist? {
+        if try reader.takeNull() { return nil }
+        reader.scanner.skipWhitespace()
+        let start = reader.scanner.offset
+        let issuesBefore = reader.issues.count
+        var done: (value: Int?, offset: Int)?
+        var total: (value: Int?, offset: Int)?
+        var extra: [String: JSONValue] = [:]
+        let isObject = try reader.object { (reader: inout FieldReader, key: String) throws(JSONSyntaxError) in
+            reader.scanner.skipWhitespace()
+            let offset = reader.scanner.offset
+            switch key {
+            case "done": done = (try reader.count(), offset)
+            case "total": total = (try reader.count(), offset)
+            default: extra[key] = try reader.extra()
+            }
+        }
+        guard isObject, reader.issues.count == issuesBefore else { return nil }
+        // The whole number of `field`, or a problem named by its path.
+        func required(_ entry: (value: Int?, offset: Int)?, _ field: String, _ meaning: String) -> Int? {
+            guard let entry else {
+                reader.fail("required field '\(field)' is missing (\(meaning), a whole number)", at: start)
+                return nil
+            }
+            guard let value = entry.value else {
+                reader.path.append(.key(field))
+                reader.fail("expected a whole number (\(meaning)), got null", at: entry.offset)
+                reader.path.removeLast()
+                return nil
+            }
+            return value
+        }
+        let doneCount = required(done, "done", "the steps done")
+        let totalCount = required(total, "total", "the steps in all")
+        guard let doneCount, let totalCount else { return nil }
+        if totalCount < 1 {
+            reader.path.append(.key("total"))
+            reader.fail("a checklist needs at least 1 step, got \(totalCount)", at: total?.offset)
+            reader.path.removeLast()
+            return nil
+        }
+        if doneCount > totalCount {
+            reader.path.append(.key("done"))
+            reader.fail("\(doneCount) is more than total (\(totalCount))", at: done?.offset)
+            reader.path.removeLast()
+            return nil
+        }
+        return Checklist(done: doneCount, total: totalCount, extra: extra)
     }
 
     private func decodeSelfAssessment(_ reader: inout FieldReader) throws(JSONSyntaxError) -> SelfAssessment? {

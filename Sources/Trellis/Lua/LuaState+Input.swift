@@ -39,6 +39,7 @@ extension LuaState {
         set("stage", skill.stage)
         if let packedSessions { pushPackedSessions(packedSessions) } else { pushList(skill.sessions) { push($0) } }
         lua_setfield(state, -2, "sessions")
+        set("badge", skill.badge?.rawValue)
         set(extra: skill.extra)
         seal()
     }
@@ -65,6 +66,14 @@ extension LuaState {
         set("score", item.score)
         set("due", item.due)
         set("modality", item.modality)
+        if let checklist = item.checklist {
+            lua_createtable(state, 0, 2)
+            set("done", checklist.done)
+            set("total", checklist.total)
+            set(extra: checklist.extra)
+            seal()
+            lua_setfield(state, -2, "checklist")
+        }
         set(extra: item.extra)
         seal()
     }
@@ -85,6 +94,7 @@ extension LuaState {
         set("kind", item.kind)
         set("modality", item.modality)
         set("skills", item.skills)
+        set("minutes", item.minutes)
         set(extra: item.extra)
         seal()
     }

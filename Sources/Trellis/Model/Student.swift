@@ -3,7 +3,7 @@ public struct Student: Sendable, Hashable {
     /// Unique within a run.
     public var id: String
     public var name: String?
-    /// Flags such as `iep`.
+    /// Flags such as `iep`, or `no_badges` (the student or family opted out of badges).
     public var flags: [String]
     /// Preferred modalities, most preferred first.
     public var preferredModalities: [String]
@@ -46,15 +46,21 @@ public struct Skill: Sendable, Hashable {
     public var stage: String?
     /// Oldest first.
     public var sessions: [Session]
+    /// The badge the student already holds for the skill (contract section 5).
+    public var badge: Badge?
     /// Fields beyond the contract, handed to rules unchanged.
     public var extra: [String: JSONValue]
 
-    public init(id: String, domain: String? = nil, promptLevel: String? = nil, stage: String? = nil, sessions: [Session] = [], extra: [String: JSONValue] = [:]) {
+    public init(
+        id: String, domain: String? = nil, promptLevel: String? = nil, stage: String? = nil, sessions: [Session] = [], badge: Badge? = nil,
+        extra: [String: JSONValue] = [:]
+    ) {
         self.id = id
         self.domain = domain
         self.promptLevel = promptLevel
         self.stage = stage
         self.sessions = sessions
+        self.badge = badge
         self.extra = extra
     }
 }

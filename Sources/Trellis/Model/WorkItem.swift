@@ -13,16 +13,22 @@ public struct WorkItem: Sendable, Hashable {
     /// `YYYY-MM-DD`.
     public var due: String?
     public var modality: String?
+    /// The steps of its checklist or learning contract done and in all (contract section 5).
+    public var checklist: Checklist?
     /// Fields beyond the contract, handed to rules unchanged.
     public var extra: [String: JSONValue]
 
-    public init(id: String? = nil, skill: String? = nil, status: Status? = nil, score: Double? = nil, due: String? = nil, modality: String? = nil, extra: [String: JSONValue] = [:]) {
+    public init(
+        id: String? = nil, skill: String? = nil, status: Status? = nil, score: Double? = nil, due: String? = nil, modality: String? = nil,
+        checklist: Checklist? = nil, extra: [String: JSONValue] = [:]
+    ) {
         self.id = id
         self.skill = skill
         self.status = status
         self.score = score
         self.due = due
         self.modality = modality
+        self.checklist = checklist
         self.extra = extra
     }
 }

@@ -77,6 +77,10 @@ public enum DocumentJSON {
             writer.member("modality", item.modality)
             writer.key("skills")
             writer.value(.array(item.skills.map(JSONValue.string)))
+            if let minutes = item.minutes {
+                writer.key("minutes")
+                writer.number(minutes)
+            }
             writeExtra(item.extra, to: &writer)
             writer.endObject()
         }
@@ -101,6 +105,7 @@ public enum DocumentJSON {
             writer.member("domain", skill.domain)
             writer.member("prompt_level", skill.promptLevel)
             writer.member("stage", skill.stage)
+            writer.member("badge", skill.badge?.rawValue)
             writer.key("sessions")
             writer.beginArray()
             for session in skill.sessions {
@@ -133,6 +138,12 @@ public enum DocumentJSON {
                 if let score = item.score { writer.number(score) } else { writer.null() }
                 writer.member("due", item.due)
                 writer.member("modality", item.modality)
+                if let checklist = item.checklist {
+                    var fields = checklist.extra
+                    fields["done"] = .integer(Int64(checklist.done))
+                    fields["total"] = .integer(Int64(checklist.total))
+                    writer.member("checklist", .object(fields))
+                }
                 writeExtra(item.extra, to: &writer)
                 writer.endObject()
             }

@@ -3,13 +3,16 @@
 public struct ReportFilter: Sendable, Hashable {
     /// What a line of the table or a row of the CSV is.
     public enum Category: String, Sendable, Hashable, CaseIterable {
-        /// A recommendation that is neither a hold nor a menu: what someone does today (the
-        /// report's morning sheet lists these).
+        /// A recommendation that is neither a hold, a menu nor a plan: what someone does today
+        /// (the report's morning sheet lists these).
         case actions
         /// A recommendation to keep the level (`action` `hold`).
         case holds
         /// A choice menu (`kind` `choices`).
         case menus
+        /// A plan (`action` `plan`): a standing decision for planning, such as the adult support
+        /// `support` plans for each student.
+        case plans
         /// A rule's word that it decided nothing, and why.
         case notes
     }
@@ -43,6 +46,7 @@ public struct ReportFilter: Sendable, Hashable {
             case .action: .actions
             case .hold: .holds
             case .menu: .menus
+            case .plan: .plans
             }
         return categories.contains(category) && (kinds.isEmpty || kinds.contains(recommendation.kind))
             && (actions.isEmpty || actions.contains(recommendation.action))

@@ -31,9 +31,11 @@ enum ReportTable {
         let actions = all.filter { ReportCategory($0) == .action }.count
         let holds = all.filter { ReportCategory($0) == .hold }.count
         let menus = all.filter { ReportCategory($0) == .menu }.count
+        let plans = all.filter { ReportCategory($0) == .plan }.count
         let notes = report.results.reduce(0) { $0 + $1.notes.count } + (report.classResult?.notes.count ?? 0)
         let forClass = summary.classRecommendations > 0 ? ", \(summary.classRecommendations) for the class" : ""
-        let line = "\(summary.students) students, \(summary.recommendations) recommendations\(forClass) (\(actions) actions, \(holds) holds, "
+        let planText = plans > 0 ? "\(plans) plans, " : ""
+        let line = "\(summary.students) students, \(summary.recommendations) recommendations\(forClass) (\(actions) actions, \(planText)\(holds) holds, "
             + "\(menus) menus), \(notes) notes, \(summary.failed) with errors (as of \(TerminalText.escaped(report.asOf)))"
         text += "\n" + wrap(line, width: max(options.width, 60)).joined(separator: "\n") + "\n"
         return text

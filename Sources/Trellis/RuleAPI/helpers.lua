@@ -333,6 +333,96 @@ function trellis.sessions.mastery_run(skill, field, ladder, params)
 end
 
 ---------------------------------------------------------------------------------------------------
+-- Numbers
+---------------------------------------------------------------------------------------------------
+
+--- `x` rounded to `places` decimals (0 when nil): the nearest such number, and on an exact tie
+--- the even one, as C's printf and Python's round() do (0.125 -> 0.12, 0.675 -> 0.68: 0.675 is
+--- a little above in binary). Rounding of the number's exact binary value, never of a decimal
+--- guess, so that a report and a spreadsheet that round the same number agree.
+---@param x number
+---@param places integer? 0 to 15
+---@return number
+function trellis.round(x, places)
+    places = places or 0
+    if type(x) ~= "number" then
+        error("trellis.round: expected a number, got " .. type(x), 2)
+    end
+    if math.type(places) ~= "integer" or places < 0 or places > 15 then
+        error("trellis.round: places must be a whole number from 0 to 15, got " .. tostring(places), 2)
+    end
+    if x ~= x or x == math.huge or x == -math.huge then
+        return x
+    end
+    return tonumber(string.format("%." .. places .. "f", x))
+end
+
+---------------------------------------------------------------------------------------------------
+-- Mastery probability: Bayesian Knowledge Tracing
+---------------------------------------------------------------------------------------------------
+
+local BKT_PARAMS = { "prior", "learn", "guess", "slip" }
+local BKT_DEFAULTS = { prior = 0.1, learn = 0.1, guess = 0.2, slip = 0.1 }
+
+-- n * log(x), where x^0 is 1 even for x = 0 (0 * -inf would be nan).
+local function log_power(n, log_x)
+    if n == 0 then
+        return 0
+    end
+    return n * log_x
+end
+
+--- The probability that a skill is mastered, by Bayesian Knowledge Tracing (Corbett & Anderson,
+--- 1995) applied once per session, oldest first. From P(L) = `prior`, a session of n trials with
+--- c correct updates it by Bayes' rule,
+---     P(L | obs) = P(L) (1-s)^c s^(n-c) / (P(L) (1-s)^c s^(n-c) + (1 - P(L)) g^c (1-g)^(n-c)),
+--- then by the chance of learning in the session: P(L) <- P(L | obs) + (1 - P(L | obs)) T.
+--- Returns P(L) after the last session (`prior` for no sessions). A session without trials
+--- (nil or 0) observes nothing and only learns; a missing `correct` counts as 0. Computed with
+--- logarithms, so that a session of many trials does not underflow; when a session is impossible
+--- under both hypotheses (guess 0 and slip 0 with both right and wrong answers), it teaches
+--- nothing and P(L | obs) = P(L).
+---@param sessions trellis.Session[] oldest first
+---@param params { prior: number?, learn: number?, guess: number?, slip: number? }? each 0 to 1 (0.1, 0.1, 0.2, 0.1)
+---@return number probability from 0 to 1
+function trellis.mastery_probability(sessions, params)
+    if type(sessions) ~= "table" then
+        error("trellis.mastery_probability: sessions must be a list of sessions, got " .. type(sessions), 2)
+    end
+    if params ~= nil and type(params) ~= "table" then
+        error("trellis.mastery_probability: params must be a table or nil, got " .. type(params), 2)
+    end
+    local p = {}
+    for _, name in ipairs(BKT_PARAMS) do
+        local value = params and params[name]
+        if value == nil then
+            value = BKT_DEFAULTS[name]
+        end
+        if type(value) ~= "number" or not (value >= 0 and value <= 1) then
+            error(string.format("trellis.mastery_probability: params.%s must be a number from 0 to 1, got %s",
+                name, tostring(value)), 2)
+        end
+        p[name] = value
+    end
+    local log_slip, log_no_slip = math.log(p.slip), math.log(1 - p.slip)
+    local log_guess, log_no_guess = math.log(p.guess), math.log(1 - p.guess)
+    local known = p.prior
+    for _, s in ipairs(input_table and input_table(sessions) or sessions) do
+        s = input_table and input_table(s) or s
+        local n, c = s.trials or 0, s.correct or 0
+        -- The logarithms of P(L) P(obs | L) and of (1 - P(L)) P(obs | not L).
+        local learned = math.log(known) + log_power(c, log_no_slip) + log_power(n - c, log_slip)
+        local unlearned = math.log(1 - known) + log_power(c, log_guess) + log_power(n - c, log_no_guess)
+        local posterior = known
+        if learned ~= -math.huge or unlearned ~= -math.huge then
+            posterior = 1 / (1 + math.exp(unlearned - learned))
+        end
+        known = posterior + (1 - posterior) * p.learn
+    end
+    return known
+end
+
+---------------------------------------------------------------------------------------------------
 -- Students and work
 ---------------------------------------------------------------------------------------------------
 

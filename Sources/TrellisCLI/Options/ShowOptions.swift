@@ -6,7 +6,7 @@ import Trellis
 struct ShowOptions: ParsableArguments {
     @Option(
         name: .customLong("only"),
-        help: ArgumentHelp("Table and CSV: show only these: actions, holds, menus, notes (comma-separated or repeated).", valueName: "what"))
+        help: ArgumentHelp("Table and CSV: show only these: actions, holds, menus, plans, notes (comma-separated or repeated).", valueName: "what"))
     var only: [String] = []
 
     @Option(name: .customLong("kind"), help: ArgumentHelp("Table and CSV: only recommendations of this kind (repeatable): prompt, scaffold, conference...", valueName: "kind"))
@@ -29,7 +29,7 @@ struct ShowOptions: ParsableArguments {
         for name in names {
             let singular = name.hasSuffix("s") ? name : name + "s"
             guard let category = ReportFilter.Category(rawValue: singular) else {
-                throw ValidationError("--only takes actions, holds, menus or notes, not \(name)")
+                throw ValidationError("--only takes actions, holds, menus, plans or notes, not \(name)")
             }
             categories.insert(category)
         }

@@ -77,9 +77,10 @@ struct Report: ParsableCommand {
             reports.append(evaluated.report)
             clean = clean && evaluated.clean
             let counts = evaluated.report.counts
+            let plans = counts.plans > 0 ? "\(counts.plans) plans, " : ""
             summaries.append(
                 "\(file == "-" ? "<stdin>" : file): \(counts.students) students, \(counts.actions) actions, \(counts.holds) holds, "
-                    + "\(counts.menus) menus, \(counts.undecided) not decided")
+                    + "\(counts.menus) menus, \(plans)\(counts.undecided) not decided")
         }
         if reports.isEmpty {
             Terminal.printError("no class could be read: nothing was written")

@@ -25,6 +25,7 @@ struct Rules: ParsableCommand {
                 .object([
                     "id": .string(rule.id), "path": .string(rule.path), "description": rule.description.map(JSONValue.string) ?? .null,
                     "priority": .number(rule.priority), "api": .integer(Int64(rule.api)), "class_level": .bool(rule.evaluatesClass),
+                    "reads_results": .bool(rule.readsResults),
                     "params": .array(rule.parameters.map { parameter in
                         .object([
                             "name": .string(parameter.name), "type": .string(parameter.type.rawValue), "default": parameter.defaultValue,
@@ -39,7 +40,8 @@ struct Rules: ParsableCommand {
             // Ids, descriptions and parameter texts are the rule files' own words.
             let e = { (text: String) in TerminalText.escaped(text) }
             for rule in engine.rules {
-                Terminal.printOut("\(e(rule.id))  (priority \(JSONValue.number(rule.priority).jsonText)\(rule.evaluatesClass ? ", class-level" : ""), \(e(rule.path)))")
+                let traits = (rule.evaluatesClass ? ", class-level" : "") + (rule.readsResults ? ", reads results" : "")
+                Terminal.printOut("\(e(rule.id))  (priority \(JSONValue.number(rule.priority).jsonText)\(traits), \(e(rule.path)))")
                 if let description = rule.description { Terminal.printOut("  \(e(description))") }
                 for parameter in rule.parameters { Terminal.printOut("    " + e(parameter.summary)) }
                 Terminal.printOut("")

@@ -27,7 +27,8 @@ struct ReportBrowserTests {
         func add(_ recommendation: [String: Any], students: [String]) {
             let kind = recommendation["kind"] as? String ?? ""
             let action = recommendation["action"] as? String ?? ""
-            guard kind != "choices", action != "hold" else { return }
+            // Holds, menus and plans (the adult support of `support`) are counted, not listed.
+            guard kind != "choices", action != "hold", action != "plan" else { return }
             let key = [students.joined(separator: " "), recommendation["skill"] as? String ?? "", kind, action].joined(separator: "|")
             actions[key, default: 0] += 1
         }

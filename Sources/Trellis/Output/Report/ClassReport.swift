@@ -43,19 +43,21 @@ public struct ClassReport: Sendable {
         return Counts(
             students: model.students.count, actions: items.filter { $0.category == .action }.count,
             holds: items.filter { $0.category == .hold }.count, menus: items.filter { $0.category == .menu }.count,
-            undecided: model.undecidedCount)
+            plans: items.filter { $0.category == .plan }.count, undecided: model.undecidedCount)
     }
 
     /// The report's numbers, for a school's index.
     public struct Counts: Sendable, Hashable {
         /// Students evaluated (records left out are counted in `undecided`).
         public var students: Int
-        /// Recommendations the morning sheet lists: neither a hold nor a menu.
+        /// Recommendations the morning sheet lists: neither a hold, a menu nor a plan.
         public var actions: Int
         /// Recommendations to keep the level.
         public var holds: Int
         /// Choice menus.
         public var menus: Int
+        /// Plans, such as each student's adult support (`action` `plan`).
+        public var plans: Int
         /// Notes, rule errors and records left out.
         public var undecided: Int
     }

@@ -1,5 +1,5 @@
 /// Section 1: the actions of the day, grouped by staff member and by setting, with names.
-/// Holds and menus are counted, not listed (they are on the student pages).
+/// Holds, menus and plans are counted, not listed (they are on the student pages).
 ///
 /// Each action is an `<li class="action">` with `data-student` (the student's id; the ids
 /// separated by spaces when it names several; empty for the whole class), `data-skill` (when it
@@ -44,6 +44,7 @@ extension ReportRenderer {
         let actions = items.filter { $0.category == .action }
         let holds = items.filter { $0.category == .hold }.count
         let menus = items.filter { $0.category == .menu }.count
+        let plans = items.filter { $0.category == .plan }.count
         let studentsWithActions = Set(actions.flatMap(\.studentIDs)).count
         let undecided = model.undecidedCount
 
@@ -53,6 +54,10 @@ extension ReportRenderer {
         html += "<li><strong>\(ReportWords.count(actions.count, "action"))</strong> for \(ReportWords.count(studentsWithActions, "student")), listed below</li>"
         html += "<li><strong>\(ReportWords.count(holds, "hold"))</strong>: keep the level; the reasons are on the student pages</li>"
         html += "<li><strong>\(ReportWords.count(menus, "choice menu"))</strong> to offer, on the student pages</li>"
+        if plans > 0 {
+            html += "<li><strong>\(ReportWords.count(plans, "plan"))</strong> for the coordinator (such as the adult support each student needs), "
+                + "on the student pages</li>"
+        }
         if undecided > 0 { html += "<li><strong>\(ReportWords.count(undecided, "thing"))</strong> could not be decided: <a href=\"#undecided\">see why</a></li>" }
         html += "</ul>"
 
@@ -111,6 +116,7 @@ extension ReportRenderer {
         switch (ReportCategory(recommendation), recommendation.action) {
         case (.menu, _): "b-menu"
         case (.hold, _): "b-hold"
+        case (.plan, _): "b-other"
         case (_, "fade"), (_, "advance"), (_, "mastered"), (_, "start_delay"), (_, "award"): "b-forward"
         case (_, "step_back"), (_, "back_to_zero"), (_, "reopen"): "b-back"
         default: "b-other"

@@ -1,17 +1,23 @@
-/// How the report sorts a recommendation: an action someone does today, a hold, or a menu.
+/// How the report sorts a recommendation: an action someone does today, a hold, a menu, or a
+/// plan.
 ///
 /// The morning sheet lists the actions and counts the rest: every winning recommendation of a
-/// student or of the class whose kind is not `choices` (a menu) and whose action is not `hold`.
+/// student or of the class whose kind is not `choices` (a menu) and whose action is neither `hold`
+/// nor `plan`. A plan (the adult support `support` plans for each student) is a standing decision
+/// for the coordinator, not something done today: it is on the student's page.
 enum ReportCategory: Sendable, Hashable {
     case action
     case hold
     case menu
+    case plan
 
     init(_ recommendation: Recommendation) {
         if recommendation.kind == "choices" {
             self = .menu
         } else if recommendation.action == "hold" {
             self = .hold
+        } else if recommendation.action == "plan" {
+            self = .plan
         } else {
             self = .action
         }
