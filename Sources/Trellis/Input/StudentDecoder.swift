@@ -100,6 +100,7 @@ struct StudentDecoder {
             case .known(.promptLevel): skill.promptLevel = try reader.level(on: promptLevels, named: "prompt")
             case .known(.stage): skill.stage = try reader.level(on: stages, named: "stage")
             case .known(.sessions): skill.sessions = try decodeSessions(&reader)
+            case .other(MasteryDecoding.key): skill.extra[MasteryDecoding.key] = try MasteryDecoding.decode(&reader)
             default: skill.extra[key.text] = try reader.extra()
             }
         }
