@@ -32,8 +32,12 @@ struct KhanImportCLITests {
         #expect(imported.stderr.contains("imported 1 class, 2 students, 6 sessions, 6 work items, 4 skill mastery levels, 14 read, 2 left out for faults, 2 ignored"), "\(imported.stderr)")
 
         let merged = try cli.json(try String(contentsOfFile: document, encoding: .utf8))
+        // The kept document's as_of decides what is past due: the quiz due on the 24th is assigned.
+        #expect(merged["as_of"] as? String == "2026-11-20")
         let students = try #require(merged["students"] as? [[String: Any]])
         let zoe = try #require(students.first { $0["id"] as? String == "100234" })
+        let quiz = try #require((zoe["work"] as? [[String: Any]])?.first { $0["id"] as? String == "Fractions quiz 1" })
+        #expect(quiz["status"] as? String == "assigned")
         let fractions = try #require((zoe["skills"] as? [[String: Any]])?.first { $0["id"] as? String == "fractions" })
         // The kept skill keeps its sessions and gains Khan's mastery.
         #expect((fractions["sessions"] as? [[String: Any]])?.count == 3)

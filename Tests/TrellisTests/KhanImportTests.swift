@@ -213,6 +213,29 @@ struct KhanImportTests {
         #expect(document.students[1].incomplete.map(\.skill) == ["decimal-place-value"])
     }
 
+    @Test func aGridRowWithABadDateHoldsEachOfItsSkillsAndSaysSoOnce() throws {
+        let folder = FileManager.default.temporaryDirectory.appending(path: "trellis-khan-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        // No span of days in the name: a level without a date is as of --as-of. "Weekdays and
+        // months" is a skill, not a week; the map names the course of the file by its words.
+        let file = folder.appending(path: "skills.csv").path
+        try """
+            Student Name,Student SIS ID,Course,Weekdays and months,Telling time,Last Activity
+            Zoë Álvarez,100234,Pre-algebra,Familiar,Attempted,2026-02-30
+            Ben Kowalski,100235,Pre-algebra,Proficient,,
+            """.write(toFile: file, atomically: true, encoding: .utf8)
+        let map = try KhanMap(yaml: "skills:\n  Pre algebra: algebra-readiness\n  Telling time: clocks\n", fileName: "map.yaml")
+        let result = KhanImporter(context: Self.context, map: map).importFiles([file])
+        #expect(result.faults.map(\.description) == ["\(file):2:F: Last Activity: \"2026-02-30\" is not a calendar day"])
+        let document = try #require(result.documents.first)
+        #expect(document.students[0].skills.isEmpty)
+        #expect(document.students[0].incomplete.map(\.skill) == ["algebra-readiness", "clocks"])
+        #expect(document.students[1].skills.map(\.id) == ["algebra-readiness"])
+        #expect(Self.mastery(document.students[1].skills[0])?["date"] == .string("2026-11-20"))
+        #expect(result.counts.skipped == 1)
+    }
+
     @Test func aMapMistakeNamesItsLine() throws {
         let yaml = """
             student_id: username

@@ -48,7 +48,11 @@ extension Import {
                     throw Exit.unusableInput
                 }
             }
-            let importer = KhanImporter(context: try options.context(), map: map, dateOrder: dateOrder.flatMap(SheetDateOrder.init))
+            // Into a kept document, its as_of decides which unfinished assignments are past due,
+            // unless --as-of or --header says otherwise.
+            var context = try options.context()
+            if let into = merge.into, options.asOf == nil, options.header == nil { context = try MergeOptions.document(at: into).context }
+            let importer = KhanImporter(context: context, map: map, dateOrder: dateOrder.flatMap(SheetDateOrder.init))
             let progress = RowProgress(enabled: !options.quiet && Terminal.isTerminal(2))
             var result = importer.importFiles(files) { rows in progress.update(rows) }
             progress.finish()

@@ -127,12 +127,13 @@ struct KhanColumns {
     /// `2026-11-09`, `11/9/2026 - 11/15/2026`, `Week of Nov 9`, `Nov 9 - Nov 15`: a header that
     /// names days (every word a number or a month, at least one number), not a skill.
     static func isWeek(_ header: String) -> Bool {
-        let lower = header.lowercased()
-        if lower.hasPrefix("week") { return true }
         let months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
-        let words = lower.split(whereSeparator: { !$0.isLetter && !$0.isNumber })
+        var words = header.lowercased().split(whereSeparator: { !$0.isLetter && !$0.isNumber })
+        // `Week of Nov 9`, `Week 3`: a week by its name.
+        let named = words.first == "week"
+        if named { words.removeFirst(words.dropFirst().first == "of" ? 2 : 1) }
         func isMonth(_ word: Substring) -> Bool { word.count >= 3 && word.count <= 9 && months.contains { word.hasPrefix($0) } }
-        return words.count >= 2 && words.contains { $0.allSatisfy(\.isNumber) } && words.allSatisfy { $0.allSatisfy(\.isNumber) || isMonth($0) }
+        return words.count >= (named ? 1 : 2) && words.contains { $0.allSatisfy(\.isNumber) } && words.allSatisfy { $0.allSatisfy(\.isNumber) || isMonth($0) }
     }
 
     /// `B (Student SIS ID)` style label parts for issues: the letter and the header.

@@ -78,6 +78,7 @@ private struct KhanRun {
     var identities: [String: Int] = [:]
     /// Skill id → the Khan name it was made of, to warn when two names make one id.
     var slugs: [String: String] = [:]
+    var slugsWarned: Set<String> = []
     var mapKeysUsed: Set<String> = []
     var warnedNameOnly = false
     var warnedFallbackID = false
@@ -227,7 +228,7 @@ private struct KhanRun {
     /// its course) are, else its name made into an id. Nil when the name makes no id.
     private mutating func skillID(_ name: String, alsoKnownAs others: [String?]) -> String? {
         for candidate in [name] + others.compactMap({ $0 }) where !candidate.isEmpty {
-            let key = KhanMap.key(candidate)
+            let key = KhanValues.slug(candidate)
             if let mapped = importer.map.skills[key] {
                 mapKeysUsed.insert(key)
                 return mapped.id
@@ -235,11 +236,12 @@ private struct KhanRun {
         }
         let id = KhanValues.slug(name)
         guard !id.isEmpty else { return nil }
-        if let first = slugs[id], first != name {
-            if KhanMap.key(first) != KhanMap.key(name) {
+        if let first = slugs[id] {
+            if KhanMap.key(first) != KhanMap.key(name), !slugsWarned.contains(id) {
+                slugsWarned.insert(id)
                 issues.warning("skills", "\(JSONValue.string(first).briefDescription) and \(JSONValue.string(name).briefDescription) both become the skill \(id): they are read as one skill (name them apart in --map skills)")
             }
-        } else if slugs[id] == nil {
+        } else {
             slugs[id] = name
         }
         return id
@@ -299,15 +301,17 @@ private struct KhanRun {
         var dateFaults: [(CellPlace, String, String)] = []
         let day = rowDate(row, columns, file, named: named, faults: &dateFaults)
         var lostSome = false
+        var heldByDate: [String] = []
         for column in skillColumns {
             let name = columns.header[column]
             let text = row.cell(column).text
             guard !text.isEmpty else { continue }
             guard let skill = skillID(name, alsoKnownAs: [course]) else { continue }
             let place = columns.place(row, column, file)
-            for (datePlace, message, dateText) in dateFaults { fault(datePlace, message, text: dateText, student: student, skill: skill) }
             guard dateFaults.isEmpty, let day else {
+                // The row's date is bad: each of its skills is held, the date said once.
                 lostSome = true
+                heldByDate.append(skill)
                 continue
             }
             guard let level = level(text) else {
@@ -316,6 +320,13 @@ private struct KhanRun {
                 continue
             }
             record(KhanLevel(name: name, level: level, date: day, course: course, place: place), skill: skill, student: student)
+        }
+        for (place, message, text) in dateFaults {
+            fault(place, message, text: text, student: nil, skill: nil)
+            let header = place.header.isEmpty ? place.column : place.header
+            for skill in heldByDate {
+                students[student].incomplete.append(IncompleteSkill(skill: skill, message: "\(header): \(message)", location: place.location, text: text))
+            }
         }
         if lostSome { counts.skipped += 1 }
     }
@@ -389,7 +400,7 @@ private struct KhanRun {
         let title = row.cell(columns[.assignment]).text
         let given = row.cell(columns[.assignmentID]).text
         let id = given.isEmpty ? title : given
-        let skillName = Self.nonEmpty(row.cell(columns[.skill]).text) ?? title
+        let skillName = Self.nonEmpty(row.cell(columns[.skill]).text) ?? Self.nonEmpty(title) ?? id
         let course = Self.nonEmpty(row.cell(columns[.course]).text)
         let unit = Self.nonEmpty(row.cell(columns[.unit]).text)
         guard !id.isEmpty, !skillName.isEmpty, let skill = skillID(skillName, alsoKnownAs: [title, unit, course]) else {
@@ -528,7 +539,7 @@ private struct KhanRun {
                 continue
             }
             ids[id] = built.count
-            let name = [record.name, record.email].compactMap { $0 }.first { $0 != id }
+            let name = record.name == id ? nil : record.name
             built.append(Student(id: id, name: name, skills: skills, work: record.work, incomplete: record.incomplete))
         }
         return ImportResult(documents: [ClassDocument(context: importer.context, students: built)], issues: issues.issues, counts: counts)

@@ -22,8 +22,9 @@ public struct KhanMap: Sendable {
     /// The column whose value is each student's id; nil for the default (SIS id, else email, else name).
     var studentID: KhanField?
     var columns: [KhanField: String] = [:]
-    /// By the Khan name, normalised (`KhanMap.key`): the skill id, the name as the map writes it,
-    /// and where the map says so.
+    /// By the Khan name made into an id (`KhanValues.slug`, so that `Pre-algebra` in a file name
+    /// is `Pre algebra` in the map): the skill id, the name as the map writes it, and where the
+    /// map says so.
     var skills: [String: (id: String, name: String, location: String)] = [:]
     var levels: [String: MasteryLevel] = [:]
     var statuses: [String: WorkItem.Status] = [:]
@@ -86,7 +87,7 @@ public struct KhanMap: Sendable {
                 problem("skills.\(name)", "expected the skill id that \(JSONValue.string(name).briefDescription) is")
                 continue
             }
-            skills[Self.key(name)] = (id, name, document.location(of: "skills.\(name)"))
+            skills[KhanValues.slug(name)] = (id, name, document.location(of: "skills.\(name)"))
         }
         let fieldNames = KhanField.allCases.map(\.rawValue).joined(separator: ", ")
         for (name, value) in entries("columns").sorted(by: { $0.key < $1.key }) {

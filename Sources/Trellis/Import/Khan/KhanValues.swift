@@ -10,7 +10,7 @@ enum KhanValues {
         case "proficient": .proficient
         case "familiar": .familiar
         case "attempted": .attempted
-        case "notstarted", "notyetstarted", "notattempted", "notpracticed", "none": .notStarted
+        case "notstarted", "notyetstarted", "notattempted", "notpracticed": .notStarted
         default: nil
         }
     }
