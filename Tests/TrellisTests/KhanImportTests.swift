@@ -250,7 +250,7 @@ struct KhanImportTests {
         } throws: { error in
             let issues = (error as? SheetMapError)?.issues ?? []
             return issues == [
-                "map.yaml:6:9: colums: unknown key (a Khan map has student_id, skills, columns, values, date_order)",
+                "map.yaml:6:9: colums: unknown key (a Khan map has student_id, skills, columns, values and date_order)",
                 "map.yaml:1:13: student_id: expected sis_id, email or name",
                 "map.yaml:3:14: skills.Fractions: expected the skill id that \"Fractions\" is",
                 "map.yaml:5:22: values.level.Dominado: expected one of not_started, attempted, familiar, proficient, mastered",

@@ -93,23 +93,9 @@ private struct KhanRun {
     // MARK: Files and sheets
 
     mutating func read(_ path: String) {
-        var isFolder: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), !isFolder.boolValue else {
-            issues.fault(path, "cannot read the file")
-            return
-        }
         let named = KhanValues.fileName(path)
-        let lower = path.lowercased()
-        if lower.hasSuffix(".xlsx") || lower.hasSuffix(".xlsm") {
-            do {
-                let workbook = try XLSXWorkbook(path: path, displayName: path)
-                for sheet in workbook.sheets { readSheet(workbook.source(sheet), named: named, isWorkbookSheet: true) }
-            } catch {
-                issues.fault(path, error.description.replacingOccurrences(of: "\(path): ", with: ""))
-            }
-        } else {
-            if DelimitedSheet.isWindowsText(path) { issues.warning(path, "not UTF-8: read as Windows-1252") }
-            readSheet(DelimitedSheet(path: path, name: path), named: named, isWorkbookSheet: false)
+        for sheet in SheetFile.sheets(path, issues: &issues) ?? [] {
+            readSheet(sheet.source, named: named, isWorkbookSheet: sheet.workbookName != nil)
         }
     }
 
@@ -249,10 +235,9 @@ private struct KhanRun {
 
     /// Reports a cell fault; when the student and skill are known, the skill is recorded as incomplete.
     private mutating func fault(_ place: CellPlace, _ message: String, text: String, student: Int?, skill: String?) {
-        issues.append(ImportIssue(severity: .fault, file: place.file, line: place.row, column: place.column, field: place.header.isEmpty ? nil : place.header, message: message))
+        issues.append(place.fault(message))
         guard let student, let skill, !skill.isEmpty else { return }
-        let header = place.header.isEmpty ? place.column : place.header
-        students[student].incomplete.append(IncompleteSkill(skill: skill, message: "\(header): \(message)", location: place.location, text: text.isEmpty ? nil : text))
+        students[student].incomplete.append(place.incomplete(skill, message, text: text))
     }
 
     private func date(_ text: String) -> Result<String, SheetValueError> { KhanValues.day(text, order: dateOrder) }
@@ -322,11 +307,8 @@ private struct KhanRun {
             record(KhanLevel(name: name, level: level, date: day, course: course, place: place), skill: skill, student: student)
         }
         for (place, message, text) in dateFaults {
-            fault(place, message, text: text, student: nil, skill: nil)
-            let header = place.header.isEmpty ? place.column : place.header
-            for skill in heldByDate {
-                students[student].incomplete.append(IncompleteSkill(skill: skill, message: "\(header): \(message)", location: place.location, text: text))
-            }
+            issues.append(place.fault(message))
+            students[student].incomplete += heldByDate.map { place.incomplete($0, message, text: text) }
         }
         if lostSome { counts.skipped += 1 }
     }

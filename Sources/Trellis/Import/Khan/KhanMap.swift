@@ -35,79 +35,50 @@ public struct KhanMap: Sendable {
 
     /// Reads a map; every problem, with its line, in the error.
     public init(contentsOf path: String) throws(SheetMapError) {
-        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
-            throw SheetMapError(issues: ["\(path): cannot be read as UTF-8 text"])
-        }
-        try self.init(yaml: text, fileName: path)
+        try self.init(yaml: try MapFile.text(at: path), fileName: path)
     }
 
     /// Reads a map from its YAML text; `fileName` names it in the errors.
     public init(yaml text: String, fileName: String) throws(SheetMapError) {
-        let document: YAMLDocument
-        do {
-            document = try YAMLDocument(text: text, fileName: fileName)
-        } catch {
-            throw SheetMapError(issues: [error.description])
-        }
-        var issues: [String] = []
-        func problem(_ path: String, _ message: String) { issues.append("\(document.location(of: path)): \(path): \(message)") }
-        let topKeys = ["student_id", "skills", "columns", "values", "date_order"]
-        guard case .object(let root) = document.value else {
-            throw SheetMapError(issues: ["\(document.location(of: "")): a map is a mapping with \(topKeys.joined(separator: ", "))"])
-        }
-        for key in root.keys.sorted() where !topKeys.contains(key) {
-            problem(key, "unknown key (a Khan map has \(topKeys.joined(separator: ", ")))")
-        }
-        func entries(_ key: String) -> [String: JSONValue] {
-            guard let value = root[key], value != .null else { return [:] }
-            guard case .object(let members) = value else {
-                problem(key, "expected a mapping")
-                return [:]
-            }
-            return members
-        }
-        func scalar(_ value: JSONValue) -> String? {
-            switch value {
-            case .string(let text): text.trimmingCharacters(in: .whitespaces)
-            case .integer(let number): String(number)
-            case .number(let number): SheetNumber.text(number)
-            default: nil
-            }
-        }
+        var file = try MapFile(
+            yaml: text, fileName: fileName, keys: ["student_id", "skills", "columns", "values", "date_order"], kind: "a Khan map",
+            keysInWords: "student_id, skills, columns, values and date_order")
+        let root = file.root
+        func scalar(_ value: JSONValue) -> String? { MapFile.scalar(value)?.trimmingCharacters(in: .whitespaces) }
         let identities: [String: KhanField] = ["sis_id": .sisID, "email": .email, "name": .studentName]
         if let value = root["student_id"], value != .null {
             if let name = scalar(value), let field = identities[name] {
                 studentID = field
             } else {
-                problem("student_id", "expected sis_id, email or name")
+                file.problem("student_id", "expected sis_id, email or name")
             }
         }
-        for (name, value) in entries("skills").sorted(by: { $0.key < $1.key }) {
+        for (name, value) in file.entries("skills").sorted(by: { $0.key < $1.key }) {
             guard let id = scalar(value), !id.isEmpty else {
-                problem("skills.\(name)", "expected the skill id that \(JSONValue.string(name).briefDescription) is")
+                file.problem("skills.\(name)", "expected the skill id that \(JSONValue.string(name).briefDescription) is")
                 continue
             }
-            skills[KhanValues.slug(name)] = (id, name, document.location(of: "skills.\(name)"))
+            skills[KhanValues.slug(name)] = (id, name, file.document.location(of: "skills.\(name)"))
         }
         let fieldNames = KhanField.allCases.map(\.rawValue).joined(separator: ", ")
-        for (name, value) in entries("columns").sorted(by: { $0.key < $1.key }) {
+        for (name, value) in file.entries("columns").sorted(by: { $0.key < $1.key }) {
             guard let field = KhanField(rawValue: name) else {
-                problem("columns.\(name)", "unknown field (fields: \(fieldNames))")
+                file.problem("columns.\(name)", "unknown field (fields: \(fieldNames))")
                 continue
             }
             guard let header = scalar(value), !header.isEmpty else {
-                problem("columns.\(name)", "expected the column's header text")
+                file.problem("columns.\(name)", "expected the column's header text")
                 continue
             }
             columns[field] = header
         }
-        for (name, value) in entries("values").sorted(by: { $0.key < $1.key }) {
+        for (name, value) in file.entries("values").sorted(by: { $0.key < $1.key }) {
             guard name == "level" || name == "status" else {
-                problem("values.\(name)", "unknown field (level, status)")
+                file.problem("values.\(name)", "unknown field (level, status)")
                 continue
             }
             guard case .object(let pairs) = value else {
-                problem("values.\(name)", "expected a mapping of the export's values to the contract's")
+                file.problem("values.\(name)", "expected a mapping of the export's values to the contract's")
                 continue
             }
             for (from, to) in pairs.sorted(by: { $0.key < $1.key }) {
@@ -118,7 +89,7 @@ public struct KhanMap: Sendable {
                     statuses[Self.key(from)] = status
                 } else {
                     let allowed = name == "level" ? MasteryLevel.allCases.map(\.rawValue) : WorkItem.Status.allCases.map(\.rawValue)
-                    problem("values.\(name).\(from)", "expected one of \(allowed.joined(separator: ", "))")
+                    file.problem("values.\(name).\(from)", "expected one of \(allowed.joined(separator: ", "))")
                 }
             }
         }
@@ -126,10 +97,10 @@ public struct KhanMap: Sendable {
             if let name = scalar(value), let order = SheetDateOrder(rawValue: name) {
                 dateOrder = order
             } else {
-                problem("date_order", "expected mdy or dmy")
+                file.problem("date_order", "expected mdy or dmy")
             }
         }
-        guard issues.isEmpty else { throw SheetMapError(issues: issues) }
+        try file.check()
     }
 
     /// A name as the map matches it: trimmed, in any case, spaces run together.
