@@ -39,15 +39,7 @@ extension Import {
         }
 
         func run() throws {
-            var map = KhanMap()
-            if let mapFile {
-                do {
-                    map = try KhanMap(contentsOf: mapFile)
-                } catch {
-                    Terminal.printError("the map cannot be used:\n" + error.issues.map { "  \($0)" }.joined(separator: "\n"))
-                    throw Exit.unusableInput
-                }
-            }
+            let map = try ImportOptions.map(at: mapFile, or: KhanMap(), read: KhanMap.init(contentsOf:))
             // Into a kept document, its as_of decides which unfinished assignments are past due,
             // unless --as-of or --header says otherwise.
             var context = try options.context()
