@@ -65,15 +65,6 @@ enum KhanExport: Equatable {
     /// One student (or class) a row and one column per week: a course's progress over weeks,
     /// with no skill's level in it.
     case weeklyProgress
-
-    var name: String {
-        switch self {
-        case .assignmentScores: "assignment scores"
-        case .skillsProgress: "skills progress"
-        case .skillsGrid: "skills progress (one column per skill)"
-        case .weeklyProgress: "mastery progress by week"
-        }
-    }
 }
 
 /// Which column holds which field, found from an export's header row.
