@@ -40,6 +40,21 @@
 ---@field sessions trellis.Session[] oldest first; always a list, possibly empty
 ---@field badge trellis.Badge? the badge the student already holds for the skill (contract section 5)
 ---@field mastered_on string? extension (maintenance-probe): the date the skill was mastered
+---@field mastery trellis.Mastery? extension: where a practice platform (Khan Academy) says the student stands
+---@field [string] any any other field of the document
+
+---@alias trellis.MasteryLevel "not_started"|"attempted"|"familiar"|"proficient"|"mastered"
+
+--- A skill's `mastery` (docs/formats.md, "Mastery"), checked on input.
+---@class trellis.Mastery
+---@field level trellis.MasteryLevel least to most: not_started, attempted, familiar, proficient, mastered
+---@field date string `YYYY-MM-DD`: the day the level was reached or the skill last practised
+---@field source string? where the level comes from (`khan`)
+---@field points number? mastery points, not negative (Khan: 100 a skill)
+---@field percent number? from 0 to 100
+---@field course string? Khan's course
+---@field unit string? Khan's unit
+---@field skills table[]? the Khan skills this skill was made of: `name`, `level`, `date`, `points`
 ---@field [string] any any other field of the document
 
 ---@alias trellis.WorkStatus "assigned"|"submitted"|"graded"|"missing"|"exempt"

@@ -85,6 +85,19 @@ public enum ClassMerge {
         a.trials == b.trials && a.correct == b.correct && a.independent == b.independent && a.promptLevel == b.promptLevel && a.stage == b.stage
     }
 
+    /// A skill's `mastery` from two sources: the newer date's is kept; the same date with another
+    /// level, points or percentage is a conflict (its message), and the first is kept.
+    private static func newerMastery(_ held: JSONValue?, _ incoming: JSONValue?, skill: String, source: String, into extra: inout [String: JSONValue]) -> String? {
+        guard case .object(let old)? = held, case .object(let new)? = incoming, old != new else { return nil }
+        let (oldDate, newDate) = (old["date"]?.stringValue ?? "", new["date"]?.stringValue ?? "")
+        if newDate > oldDate { extra[MasteryDecoding.key] = incoming }
+        guard newDate == oldDate, ["level", "points", "percent"].contains(where: { old[$0] != new[$0] }) else { return nil }
+        func describe(_ mastery: [String: JSONValue]) -> String {
+            ([mastery["level"]?.stringValue ?? "no level"] + ["points", "percent"].compactMap { key in mastery[key].map { "\(key) \($0.briefDescription)" } }).joined(separator: ", ")
+        }
+        return "mastery of \(skill) on \(newDate): \(describe(old)) (\(old["source"]?.stringValue ?? "?")) but \(describe(new)) (\(new["source"]?.stringValue ?? source))"
+    }
+
     private static func merge(_ current: Student, _ incoming: Student, source: String, issues: inout [ImportIssue]) -> Student {
         var student = current
         if student.name == nil { student.name = incoming.name }
@@ -105,6 +118,10 @@ public enum ClassMerge {
             if existing.domain == nil { existing.domain = skill.domain }
             // A badge is never taken away: the higher of the two held.
             if let badge = skill.badge, existing.badge.map({ $0 < badge }) ?? true { existing.badge = badge }
+            for (key, value) in skill.extra where existing.extra[key] == nil { existing.extra[key] = value }
+            if let message = newerMastery(existing.extra[MasteryDecoding.key], skill.extra[MasteryDecoding.key], skill: skill.id, source: source, into: &existing.extra) {
+                conflict(skill.id, message)
+            }
             // A source's sessions of a day are its latest word on that day: an import of the same
             // source again (next week's export, a corrected sheet) replaces them rather than adding
             // them a second time.

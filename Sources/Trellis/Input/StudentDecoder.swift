@@ -101,6 +101,7 @@ struct StudentDecoder {
             case .known(.stage): skill.stage = try reader.level(on: stages, named: "stage")
             case .known(.sessions): skill.sessions = try decodeSessions(&reader)
             case .known(.badge): skill.badge = try reader.oneOf(Badge.self)
+            case .other(MasteryDecoding.key): skill.extra[MasteryDecoding.key] = try MasteryDecoding.decode(&reader)
             default: skill.extra[key.text] = try reader.extra()
             }
         }

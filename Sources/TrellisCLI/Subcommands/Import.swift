@@ -12,7 +12,7 @@ struct Import: ParsableCommand {
             Exit codes: 0 everything imported; 1 imported, but some rows or statements were left out; \
             2 nothing usable, or the output cannot be written.
             """,
-        subcommands: [Sheet.self, OneRoster.self, XAPI.self, Classroom.self, Gradebook.self]
+        subcommands: [Sheet.self, OneRoster.self, XAPI.self, Classroom.self, Gradebook.self, Khan.self]
     )
 }
 
@@ -104,6 +104,8 @@ struct ImportOptions: ParsableArguments {
         var parts = ["imported \(result.documents.count) \(result.documents.count == 1 ? "class" : "classes")", "\(students) students"]
         if sessions > 0 { parts.append("\(sessions) sessions") }
         if work > 0 { parts.append("\(work) work items") }
+        let mastery = result.documents.reduce(0) { $0 + $1.students.reduce(0) { $0 + $1.skills.filter { $0.extra["mastery"] != nil }.count } }
+        if mastery > 0 { parts.append("\(mastery) skill mastery levels") }
         parts.append("\(result.counts.read) read, \(result.counts.skipped) left out for faults, \(result.counts.ignored) ignored")
         if warnings > 0 { parts.append("\(warnings) warnings") }
         return parts.joined(separator: ", ")

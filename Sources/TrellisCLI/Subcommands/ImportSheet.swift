@@ -52,15 +52,7 @@ extension Import {
         }
 
         func run() throws {
-            var map = SheetMap()
-            if let mapFile {
-                do {
-                    map = try SheetMap(contentsOf: mapFile)
-                } catch {
-                    Terminal.printError("the map cannot be used:\n" + error.issues.map { "  \($0)" }.joined(separator: "\n"))
-                    throw Exit.unusableInput
-                }
-            }
+            let map = try ImportOptions.map(at: mapFile, or: SheetMap(), read: SheetMap.init(contentsOf:))
             var context = try options.context()
             if let classID {
                 var info = context.classInfo ?? ClassInfo()
@@ -188,6 +180,18 @@ final class RowProgress: @unchecked Sendable {
 }
 
 extension ImportOptions {
+    /// The `--map` at `path`, or `none` without one; exits with status 2, each mistake on a
+    /// line, when it cannot be used.
+    static func map<Map>(at path: String?, or none: Map, read: (String) throws(SheetMapError) -> Map) throws -> Map {
+        guard let path else { return none }
+        do {
+            return try read(path)
+        } catch {
+            Terminal.printError("the map cannot be used:\n" + error.issues.map { "  \($0)" }.joined(separator: "\n"))
+            throw Exit.unusableInput
+        }
+    }
+
     /// Writes a document as NDJSON (one student a line) and its class header, each whole or
     /// not at all; the header first, so that a reader of the NDJSON never lacks it.
     func writeNDJSON(_ document: ClassDocument, to path: String, header: String) throws {

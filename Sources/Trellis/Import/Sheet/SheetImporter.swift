@@ -109,31 +109,17 @@ private struct SheetRun {
     }
 
     private mutating func readFile(_ path: String) {
-        var isFolder: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), !isFolder.boolValue else {
-            issues.fault(path, "cannot read the file")
-            return
-        }
-        let lower = path.lowercased()
-        if lower.hasSuffix(".xlsx") || lower.hasSuffix(".xlsm") {
-            do {
-                let workbook = try XLSXWorkbook(path: path, displayName: path)
-                for sheet in workbook.sheets {
-                    let chosen = importer.map.sheets[sheet.name.lowercased()]
-                    if case .some(.none) = chosen {
-                        issues.warning(path, "the sheet \(sheet.name) is skipped (the map says so)")
-                        continue
-                    }
-                    readSheet(workbook.source(sheet), kind: chosen ?? nil, isWorkbookSheet: true)
-                }
-            } catch {
-                issues.fault(path, error.description.replacingOccurrences(of: "\(path): ", with: ""))
+        for sheet in SheetFile.sheets(path, issues: &issues) ?? [] {
+            guard let name = sheet.workbookName else {
+                readSheet(sheet.source, kind: nil, isWorkbookSheet: false)
+                continue
             }
-        } else if lower.hasSuffix(".xls") || lower.hasSuffix(".ods") || lower.hasSuffix(".numbers") {
-            issues.fault(path, "this kind of spreadsheet is not read: save it as .xlsx or .csv (UTF-8)")
-        } else {
-            if DelimitedSheet.isWindowsText(path) { issues.warning(path, "not UTF-8: read as Windows-1252") }
-            readSheet(DelimitedSheet(path: path, name: path), kind: nil, isWorkbookSheet: false)
+            let chosen = importer.map.sheets[name.lowercased()]
+            if case .some(.none) = chosen {
+                issues.warning(path, "the sheet \(name) is skipped (the map says so)")
+                continue
+            }
+            readSheet(sheet.source, kind: chosen ?? nil, isWorkbookSheet: true)
         }
     }
 
@@ -277,11 +263,9 @@ private struct SheetRun {
 
     /// Reports a cell fault; when the student and skill are known, the skill is recorded as incomplete.
     private mutating func fault(_ place: CellPlace, _ message: String, text: String, student: Int?, skill: String?) {
-        issues.append(ImportIssue(severity: .fault, file: place.file, line: place.row, column: place.column, field: place.header.isEmpty ? nil : place.header, message: message))
+        issues.append(place.fault(message))
         guard let student, let skill, !skill.isEmpty else { return }
-        let header = place.header.isEmpty ? place.column : place.header
-        students[student].incomplete.append(
-            IncompleteSkill(skill: skill, message: "\(header): \(message)", location: place.location, text: text.isEmpty ? nil : text))
+        students[student].incomplete.append(place.incomplete(skill, message, text: text))
     }
 
     private mutating func flush(_ faults: RowFaults, student: Int?, skill: String?) -> Bool {

@@ -34,45 +34,18 @@ public struct SheetMap: Sendable {
 
     /// Reads a map; every problem, with its line, in the error.
     public init(contentsOf path: String) throws(SheetMapError) {
-        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
-            throw SheetMapError(issues: ["\(path): cannot be read as UTF-8 text"])
-        }
-        try self.init(yaml: text, fileName: path)
+        try self.init(yaml: try MapFile.text(at: path), fileName: path)
     }
 
     public init(yaml text: String, fileName: String) throws(SheetMapError) {
-        let document: YAMLDocument
-        do {
-            document = try YAMLDocument(text: text, fileName: fileName)
-        } catch {
-            throw SheetMapError(issues: [error.description])
-        }
-        var issues: [String] = []
-        func problem(_ path: String, _ message: String) { issues.append("\(document.location(of: path)): \(path): \(message)") }
+        var file = try MapFile(
+            yaml: text, fileName: fileName, keys: ["columns", "values", "ladders", "tally", "date_order", "sheets"], kind: "a map",
+            keysInWords: "columns, values, ladders, tally, date_order and sheets")
+        func problem(_ path: String, _ message: String) { file.problem(path, message) }
+        func entries(_ key: String) -> [String: JSONValue] { file.entries(key) }
+        let scalarText = MapFile.scalar
+        let root = file.root
         let fieldNames = SheetField.allCases.map(\.rawValue).joined(separator: ", ")
-        guard case .object(let root) = document.value else {
-            throw SheetMapError(issues: ["\(document.location(of: "")): a map is a mapping with columns, values, ladders, tally, date_order and sheets"])
-        }
-        for key in root.keys.sorted() where !["columns", "values", "ladders", "tally", "date_order", "sheets"].contains(key) {
-            problem(key, "unknown key (a map has columns, values, ladders, tally, date_order and sheets)")
-        }
-        func entries(_ key: String) -> [String: JSONValue] {
-            guard let value = root[key], value != .null else { return [:] }
-            guard case .object(let members) = value else {
-                problem(key, "expected a mapping")
-                return [:]
-            }
-            return members
-        }
-        func scalarText(_ value: JSONValue) -> String? {
-            switch value {
-            case .string(let text): text
-            case .integer(let number): String(number)
-            case .number(let number): SheetNumber.text(number)
-            case .bool(let flag): flag ? "true" : "false"
-            default: nil
-            }
-        }
         for (name, value) in entries("columns").sorted(by: { $0.key < $1.key }) {
             guard let field = SheetField(rawValue: name) else {
                 problem("columns.\(name)", "unknown field (fields: \(fieldNames))")
@@ -145,7 +118,7 @@ public struct SheetMap: Sendable {
             default: problem("sheets.\(name)", "expected sessions, work, self_assessments or skip")
             }
         }
-        guard issues.isEmpty else { throw SheetMapError(issues: issues) }
+        try file.check()
     }
 
     /// The contract value a sheet's value maps to, if the map names it.
