@@ -55,7 +55,7 @@ enum ImportDate {
     }
 
     private static func parse(_ text: String) -> Result<Stamp, DateError> {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let trimmed = text.trimmingWhiteSpace
         let scalars = Array(trimmed.utf8)
         // An ISO date, alone or followed by a time.
         if scalars.count >= 10, let year = number(scalars, 0, 4), scalars[4] == scalars[7], scalars[4] == UInt8(ascii: "-") || scalars[4] == UInt8(ascii: "/"),

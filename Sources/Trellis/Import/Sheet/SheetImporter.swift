@@ -197,11 +197,16 @@ private struct SheetRun {
     }
 
     /// The label of a totals row (`Total`, `Totals`, `Average`...) in its first cells, if it is one.
+    /// The first three letters of every totals label.
+    private static let totalsStarts: Set<String> = ["tot", "gra", "sum", "ave", "avg", "mea", "cou", "sub", "ove"]
+
     private func totalsLabel(_ row: SheetRow, _ columns: SheetColumns) -> String? {
         let words: Set<String> = ["total", "totals", "grandtotal", "sum", "sums", "average", "averages", "avg", "mean", "count", "subtotal", "overall"]
         let places = [columns[.studentID], columns[.studentName], columns[.firstName], columns[.date], columns[.skill], 0].compactMap { $0 }
         for column in places {
             let text = row.cell(column).text
+            // Every label starts with one of these: most cells need no closer look.
+            guard Self.totalsStarts.contains(String(String.UnicodeScalarView(text.unicodeScalars.lazy.filter(\.properties.isAlphabetic).prefix(3))).lowercased()) else { continue }
             let normalised = SheetField.normalise(text.split(separator: ":").first.map(String.init) ?? text)
             if words.contains(normalised) || words.contains(where: { normalised.hasPrefix($0) && normalised.count <= $0.count + 12 && text.contains(" ") && $0.count >= 5 }) {
                 return text

@@ -30,7 +30,7 @@ enum SheetCell: Hashable {
     var text: String {
         switch self {
         case .empty: ""
-        case .text(let text): text.trimmingCharacters(in: .whitespacesAndNewlines)
+        case .text(let text): text.trimmingWhiteSpace
         case .number(_, let text): text
         case .date(let serial, let epoch1904): SheetDate.day(serial: serial, epoch1904: epoch1904) ?? String(serial)
         }

@@ -31,7 +31,7 @@ enum SheetDate {
     /// by name (`17 Nov 2026`, `Nov 17, 2026`, `17-Nov-26`), and slashed or dotted day and
     /// month only in the `order` given.
     static func day(_ text: String, order: SheetDateOrder?) -> Result<String, SheetValueError> {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let trimmed = text.trimmingWhiteSpace
         let leading = trimmed.prefix { $0.isNumber }
         if leading.count == 4 {
             switch ImportDate.day(trimmed) {
@@ -124,13 +124,14 @@ enum SheetNumber {
         case .empty: return nil
         case .date(let serial, _): return serial
         case .text:
-            var text = cell.text.replacingOccurrences(of: " ", with: "")
+            var text = cell.text
+            text.removeAll { $0 == " " }
             var scale = 1.0
             if text.hasSuffix("%") {
                 text.removeLast()
                 scale = 0.01
             }
-            if text.filter({ $0 == "," }).count == 1, !text.contains(".") { text = text.replacingOccurrences(of: ",", with: ".") }
+            if text.filter({ $0 == "," }).count == 1, !text.contains(".") { text = String(text.map { $0 == "," ? "." : $0 }) }
             return Double(text).map { $0 * scale }
         }
     }
