@@ -7,16 +7,16 @@
 -- current prompt level on the prompt ladder (else of its current stage on the stage ladder). 0 is
 -- full support on every skill, 1 independent on every one. The level of support to plan is
 -- `high` when the index is below high_below / 100, `moderate` when below moderate_below / 100,
--- else `low`. The level is decided on the index itself; `index` in the output is rounded to 2
--- decimals (so 2/3 shows as 0.67 and is moderate: below 0.67). One recommendation per student, in
+-- else `low`, decided on `index` as the output gives it: rounded to 2 decimals (so 2/3 is 0.67,
+-- low; 1/3 is 0.33, high). The two thresholds cut the hundredths into thirds: 0.00-0.33 high,
+-- 0.34-0.66 moderate, 0.67-1.00 low. One recommendation per student, in
 -- input order, with `student`, `index` and `level` (no `skill`), emitted as it is made; a note for
 -- a student with no skill at any level. Each student is judged on their own record: nothing is
 -- ranked or compared.
 --
 -- Defaults and where they come from (data contract, section 5):
---   high_below = 34, moderate_below = 67: the index in thirds. Up to a third of the way up the
---       ladders (1/3 itself included) is high support, up to two thirds (2/3 included) moderate,
---       beyond that low: 0.34 and 0.67 are the first hundredths above 1/3 and 2/3.
+--   high_below = 34, moderate_below = 67: the index, in hundredths, in thirds (0.00-0.33,
+--       0.34-0.66, 0.67-1.00), as section 5 writes them.
 
 local fmt = trellis.format
 
@@ -84,9 +84,9 @@ return {
                 })
             else
                 local exact = sum / #places
-                local level = exact < p.high_below / 100 and "high" or exact < p.moderate_below / 100 and "moderate"
-                    or "low"
                 local index = trellis.round(exact, 2)
+                local level = index < p.high_below / 100 and "high" or index < p.moderate_below / 100 and "moderate"
+                    or "low"
                 local parts, skills = {}, {}
                 for i, found in ipairs(places) do
                     parts[i] = string.format("%s %s %s, %d of %d steps", found.skill, found.word, found.level,

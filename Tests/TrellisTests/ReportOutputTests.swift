@@ -158,6 +158,10 @@ struct ReportHTMLTests {
         #expect(HTMLText.percent(87.5) == "87.5")
         #expect(HTMLText.percent(100.0 / 12) == "8.33")
         #expect(HTMLText.percent(0.05) == "0.05")
+        // Captions and tooltips: one decimal at most.
+        #expect(HTMLText.readablePercent(250.0 / 3) == "83.3")
+        #expect(HTMLText.readablePercent(200.0 / 3) == "66.7")
+        #expect(HTMLText.readablePercent(90) == "90")
         #expect(HTMLText.coordinate(12.34) == "12.3")
         #expect(HTMLText.coordinate(-3.96) == "-4")
         #expect(HTMLText.coordinate(-0.25) == "-0.3" || HTMLText.coordinate(-0.25) == "-0.2")
@@ -200,5 +204,30 @@ struct ReportHTMLTests {
         let html = ClassReport(roster: roster, evaluation: evaluation, parameters: ["scaffold-stage": ["advance_percent": .integer(90), "min_trials": .integer(8)]]).html()
         #expect(html.contains("Criterion: 90% correct with at least 8 trials"))
         #expect(html.contains("data-date=\"2026-11-19\" data-percent=\"90\""))
+    }
+
+    /// A skill taught with prompt levels has no stage: scaffold-stage's note about it is not
+    /// missing data once prompt-fading decided the skill. A note about a skill no rule decided is.
+    @Test func notesAboutASkillAnotherRuleDecidedAreCountedNotListed() throws {
+        let student = Student(id: "a", name: "Ann", skills: [
+            Skill(id: "zipping", promptLevel: "model", sessions: [Session(date: "2026-11-19", promptLevel: "model", trials: 10, correct: 5)]),
+            Skill(id: "reading", sessions: [Session(date: "2026-11-19", trials: 10, correct: 5)]),
+        ])
+        let roster = Roster(ClassDocument(context: ClassContext(asOf: "2026-11-20"), students: [student]))
+        let hold = Recommendation(skill: "zipping", kind: "prompt", action: "hold", rule: "prompt-fading", priority: 10, reason: "keep going")
+        let notes = [
+            RuleNote(rule: "scaffold-stage", skill: "zipping", message: "no stage recorded for zipping"),
+            RuleNote(rule: "prompt-fading", skill: "reading", message: "no prompt level recorded for reading"),
+            RuleNote(rule: "scaffold-stage", skill: "reading", message: "no stage recorded for reading"),
+        ]
+        let evaluation = EvaluationReport(asOf: "2026-11-20", outcomes: [.evaluated(StudentResult(student: "a", name: "Ann", recommendations: [hold], notes: notes))])
+        let report = ClassReport(roster: roster, evaluation: evaluation)
+        let html = report.html()
+        let section = try #require(html.range(of: "id=\"undecided\"")).lowerBound
+        let undecided = String(html[section...])
+        #expect(!undecided.contains("no stage recorded for zipping"))
+        #expect(undecided.contains("no prompt level recorded for reading"))
+        #expect(undecided.contains("no stage recorded for reading"))
+        #expect(undecided.contains("Not listed: 1 note of a rule about a skill that another rule decided"))
     }
 }

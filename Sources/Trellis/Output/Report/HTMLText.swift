@@ -42,6 +42,12 @@ enum HTMLText {
         return (tenths < 0 ? "-" : "") + String(magnitude / 10) + "." + String(magnitude % 10)
     }
 
+    /// A percent as a person reads it in a caption or a tooltip: at most one decimal (`83.3`,
+    /// `90`); the numbers table and `data-percent` keep two.
+    static func readablePercent(_ value: Double) -> String {
+        coordinate(value)
+    }
+
     /// A percent for `data-percent` and the numbers table: exact to two decimals, without
     /// trailing zeros (`90`, `66.67`).
     static func percent(_ value: Double) -> String {

@@ -149,7 +149,7 @@ struct SkillChart {
     private func pointTitle(_ session: Session, percent: Double?) -> String {
         var text = session.date ?? "no date"
         if let percent {
-            text += ": \(HTMLText.percent(percent))% correct (\(session.correct ?? 0) of \(session.trials ?? 0) trials)"
+            text += ": \(HTMLText.readablePercent(percent))% correct (\(session.correct ?? 0) of \(session.trials ?? 0) trials)"
         } else {
             text += ": no trials recorded"
         }
@@ -168,7 +168,7 @@ struct SkillChart {
         parts.append("\(studentName), \(skill.id): \(span).")
         let percents = sessions.compactMap(SkillTrack.percent)
         if let low = percents.min(), let high = percents.max() {
-            parts.append(low == high ? "Every session with trials: \(HTMLText.percent(low))% correct." : "Percent correct from \(HTMLText.percent(low))% to \(HTMLText.percent(high))%.")
+            parts.append(low == high ? "Every session with trials: \(HTMLText.readablePercent(low))% correct." : "Percent correct from \(HTMLText.readablePercent(low))% to \(HTMLText.readablePercent(high))%.")
         }
         if let track {
             var changes: [String] = []
@@ -186,7 +186,7 @@ struct SkillChart {
             }
         }
         if let percent = SkillTrack.percent(last) {
-            parts.append("Newest: \(HTMLText.percent(percent))% correct of \(last.trials ?? 0) trials.")
+            parts.append("Newest: \(HTMLText.readablePercent(percent))% correct of \(last.trials ?? 0) trials.")
         }
         parts.append("Criterion: \(JSONText.number(criterion.percent))% correct with at least \(criterion.minTrials) trials \(Self.captionEnd)")
         return parts.joined(separator: " ")
