@@ -176,7 +176,10 @@ struct KhanImportTests {
         #expect(third.students[0].incomplete.map(\.skill) == ["fractions"])
     }
 
-    @Test func aWeeklyMasteryProgressExportIsRefusedPlainly() throws {
+    /// The mastery progress export by student: a column per week (Monday to Sunday, the newest
+    /// last). Each student's weeks are kept as `mastery_progress`; a bad cell is reported with its
+    /// place and costs only that week.
+    @Test func aWeeklyMasteryProgressExportKeepsEachStudentsWeeks() throws {
         let folder = FileManager.default.temporaryDirectory.appending(path: "trellis-khan-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -184,10 +187,32 @@ struct KhanImportTests {
         try """
             Student Name,Student Email,Student SIS ID,Course,2026-10-12 - 2026-10-18,2026-10-19 - 2026-10-25,2026-11-09 - 2026-11-15
             Zoë Álvarez,zoe.alvarez@maple.example,100234,5th grade math,12%,15%,21%
+            Ben Okafor,ben.okafor@maple.example,100235,5th grade math,3%,n/a,
             """.write(toFile: file, atomically: true, encoding: .utf8)
         let result = KhanImporter(context: Self.context).importFiles([file])
-        #expect(result.status == .unusable)
-        #expect(result.faults.first?.description.hasPrefix("\(file):1: this is a mastery progress export by week") == true, "\(result.issues)")
+        #expect(result.status == .partial)
+        #expect(result.faults.map(\.description) == ["\(file):3:F: 2026-10-19 - 2026-10-25: \"n/a\" is not a number of the week's progress"])
+        let students = try #require(result.documents.first?.students)
+        #expect(students.map(\.id) == ["100234", "100235"])
+        let zoe = try #require(students[0].extra["mastery_progress"])
+        #expect(zoe == .object(["source": .string("khan"), "weeks": .array([
+            .object(["week": .string("2026-10-12 - 2026-10-18"), "from": .string("2026-10-12"), "to": .string("2026-10-18"), "value": .integer(12), "percent": .bool(true)]),
+            .object(["week": .string("2026-10-19 - 2026-10-25"), "from": .string("2026-10-19"), "to": .string("2026-10-25"), "value": .integer(15), "percent": .bool(true)]),
+            .object(["week": .string("2026-11-09 - 2026-11-15"), "from": .string("2026-11-09"), "to": .string("2026-11-15"), "value": .integer(21), "percent": .bool(true)]),
+        ])]))
+        // Ben: the bad week left out, the blank one is no week, the good one kept.
+        guard case .object(let ben)? = students[1].extra["mastery_progress"], case .array(let weeks)? = ben["weeks"] else {
+            Issue.record("no mastery_progress for Ben")
+            return
+        }
+        #expect(weeks.count == 1)
+        // Rules see it on the student, through the text `evaluate` reads.
+        let roster = try RosterReader.read(Array(DocumentJSON.document(try #require(result.documents.first)).utf8), sourceName: "khan.json")
+        guard case .student(let read)? = roster.entries.first else {
+            Issue.record("the imported document does not read back")
+            return
+        }
+        #expect(read.extra["mastery_progress"] == zoe)
     }
 
     @Test func aGridOfSkillsReadsEachCellAndABadCellCostsOnlyItsSkill() throws {

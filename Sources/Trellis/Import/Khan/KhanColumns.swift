@@ -64,7 +64,7 @@ enum KhanExport: Equatable {
     case skillsGrid(skillColumns: [Int])
     /// One student (or class) a row and one column per week: a course's progress over weeks,
     /// with no skill's level in it.
-    case weeklyProgress
+    case weeklyProgress(weekColumns: [Int])
 }
 
 /// Which column holds which field, found from an export's header row.
@@ -111,7 +111,7 @@ struct KhanColumns {
         guard byField[.skill] == nil, byField[.level] == nil, byField[.email] != nil || byField[.sisID] != nil, !unclaimed.isEmpty else { return nil }
         // A column headed by a day or a span of days is a week of progress, not a skill.
         let weeks = unclaimed.filter { Self.isWeek(header[$0]) }
-        if !weeks.isEmpty { return .weeklyProgress }
+        if !weeks.isEmpty { return .weeklyProgress(weekColumns: weeks) }
         return .skillsGrid(skillColumns: unclaimed)
     }
 

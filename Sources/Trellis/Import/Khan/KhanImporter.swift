@@ -71,6 +71,8 @@ private struct KhanRun {
         var work: [WorkItem] = []
         var workPlaces: [CellPlace] = []
         var incomplete: [IncompleteSkill] = []
+        /// The mastery progress export's weeks, as `{week, from, to, value, percent}` objects.
+        var weeks: [JSONValue] = []
     }
 
     var students: [StudentRecord] = []
@@ -104,7 +106,6 @@ private struct KhanRun {
         var rowsBeforeHeader = 0
         var blankRows: [Int] = []
         var leftRoster: [Int] = []
-        var refused = false
         do {
             try source.forEachRow { row in
                 rowsSeen += 1
@@ -115,13 +116,6 @@ private struct KhanRun {
                     guard !row.isBlank else { return true }
                     let candidate = KhanColumns(header: row.cells.map(\.text), map: importer.map)
                     if let export = candidate.export {
-                        if export == .weeklyProgress {
-                            refused = true
-                            issues.fault(
-                                source.name, line: row.number,
-                                "this is a mastery progress export by week (a column per week): it holds a course's progress from week to week, not a level for each skill, so nothing in it becomes a skill's mastery; export Skills progress (All skills) for the course and import that")
-                            return false
-                        }
                         found = (candidate, export)
                         if candidate[.sisID] == nil, candidate[.email] == nil, !warnedNameOnly {
                             warnedNameOnly = true
@@ -147,7 +141,7 @@ private struct KhanRun {
                 case .assignmentScores: readAssignment(row, columns, source.name)
                 case .skillsProgress: readSkillRow(row, columns, source.name, named: named)
                 case .skillsGrid(let skillColumns): readGridRow(row, columns, skillColumns, source.name, named: named)
-                case .weeklyProgress: break
+                case .weeklyProgress(let weekColumns): readWeeklyRow(row, columns, weekColumns, source.name)
                 }
                 return true
             }
@@ -155,7 +149,7 @@ private struct KhanRun {
             issues.fault(source.name, error.description.replacingOccurrences(of: "\(source.name): ", with: ""))
             return
         }
-        if found == nil, !refused {
+        if found == nil {
             let what = "no header row names a student (Student Name, Student Email, Student SIS ID) and an assignment (Assignment with Status, Score or Due Date) or skills (Skill with Mastery Level, or a column per skill)"
             if isWorkbookSheet {
                 issues.warning(source.name, "the sheet is skipped: \(what)")
@@ -374,6 +368,42 @@ private struct KhanRun {
 
     // MARK: Assignment scores
 
+    /// A row of the mastery progress export (by student): the course's progress in each week,
+    /// kept on the student as `mastery_progress` (docs/import.md). A week is its header as
+    /// written, and its first and last days when the header gives them with a year.
+    private mutating func readWeeklyRow(_ row: SheetRow, _ columns: KhanColumns, _ weekColumns: [Int], _ file: String) {
+        guard let student = student(row, columns, file) else {
+            counts.skipped += 1
+            return
+        }
+        var faulty = false
+        for column in weekColumns {
+            let cell = row.cell(column)
+            guard !cell.isBlank else { continue }
+            let header = column < columns.header.count ? columns.header[column] : ""
+            var text = cell.text
+            let isPercent = text.hasSuffix("%")
+            if isPercent { text.removeLast() }
+            guard let value = SheetNumber.value(.text(text)), value >= 0 else {
+                let place = columns.place(row, column, file)
+                issues.append(ImportIssue(severity: .fault, file: file, line: row.number, column: place.column, field: header, message: "\(JSONValue.string(cell.text).briefDescription) is not a number of the week's progress"))
+                faulty = true
+                continue
+            }
+            // A whole number stays one, as the document's reader reads it back.
+            let number: JSONValue = value.rounded() == value && abs(value) < 1e15 ? .integer(Int64(value)) : .number(value)
+            var week: [String: JSONValue] = ["week": .string(header), "value": number]
+            if isPercent { week["percent"] = .bool(true) }
+            let days = header.components(separatedBy: " - ").flatMap { $0.components(separatedBy: " to ") }
+            if days.count == 2, case .success(let from) = date(days[0].trimmingWhiteSpace), case .success(let to) = date(days[1].trimmingWhiteSpace) {
+                week["from"] = .string(from)
+                week["to"] = .string(to)
+            }
+            students[student].weeks.append(.object(week))
+        }
+        if faulty { counts.skipped += 1 }
+    }
+
     private mutating func readAssignment(_ row: SheetRow, _ columns: KhanColumns, _ file: String) {
         guard let student = student(row, columns, file) else {
             counts.skipped += 1
@@ -518,11 +548,18 @@ private struct KhanRun {
                 built[earlier].skills += skills.filter { skill in !built[earlier].skills.contains { $0.id == skill.id } }
                 built[earlier].work += record.work
                 built[earlier].incomplete += record.incomplete
+                if !record.weeks.isEmpty {
+                    var weeks: [JSONValue] = []
+                    if case .object(let progress)? = built[earlier].extra["mastery_progress"], case .array(let earlierWeeks)? = progress["weeks"] { weeks = earlierWeeks }
+                    built[earlier].extra["mastery_progress"] = .object(["source": .string("khan"), "weeks": .array(weeks + record.weeks)])
+                }
                 continue
             }
             ids[id] = built.count
             let name = record.name == id ? nil : record.name
-            built.append(Student(id: id, name: name, skills: skills, work: record.work, incomplete: record.incomplete))
+            var student = Student(id: id, name: name, skills: skills, work: record.work, incomplete: record.incomplete)
+            if !record.weeks.isEmpty { student.extra["mastery_progress"] = .object(["source": .string("khan"), "weeks": .array(record.weeks)]) }
+            built.append(student)
         }
         return ImportResult(documents: [ClassDocument(context: importer.context, students: built)], issues: issues.issues, counts: counts)
     }
