@@ -147,6 +147,9 @@ struct ReplayTests {
 
         let table = try cli.trellis(["replay", "--format", "table", "--follow-up", "5", input.path])
         #expect(table.stdout.hasPrefix("9 days (2026-11-02 to 2026-11-12), 10 decisions\n"))
+        #expect(table.stdout.contains("\n  2026-11-04  A  wash  prompt  fade gestural -> verbal  prompt-fading  followed  held\n"))
+        #expect(table.stdout.contains("\n  2026-11-12  E  tie  prompt  mastered independent  prompt-fading  -\n"))
+        #expect(table.stdout.contains("\n  2026-11-12  E  cut  prompt  step_back model -> partial_physical  prompt-fading  unknown\n"))
         #expect(table.stdout.contains("prompt-fading fade: 6 decided, 4 followed, 1 held, 2 regressed, 1 open, regression rate 67%\n"))
 
         // Stricter fading, replayed: the same options as evaluate.

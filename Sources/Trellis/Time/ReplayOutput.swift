@@ -22,10 +22,8 @@ extension Replay {
                 writer.key(name)
                 writer.string(value)
             }
-            for (name, value) in [("from", decision.from), ("to", decision.to)] {
-                writer.key(name)
-                if let value { writer.string(value) } else { writer.null() }
-            }
+            writer.member("from", orNull: decision.from)
+            writer.member("to", orNull: decision.to)
             writer.key("rule")
             writer.string(decision.rule)
             writer.key("followed")
@@ -72,10 +70,10 @@ extension Replay {
         text += ", \(decisions.count) \(decisions.count == 1 ? "decision" : "decisions")\n"
         for decision in decisions {
             let followed = decision.followed.map { $0 ? "followed" : "not followed" } ?? (decision.action == "mastered" ? "-" : "unknown")
-            let line = [
-                decision.day, decision.student, decision.skill, decision.kind,
-                "\(decision.action) \(decision.from ?? "?") -> \(decision.to ?? "?")", decision.rule, followed, decision.outcome?.rawValue ?? "",
-            ].joined(separator: "  ")
+            let change: [String?] = [decision.action, decision.from, decision.to.map { "-> " + $0 }]
+            var columns = [decision.day, decision.student, decision.skill, decision.kind, change.compactMap { $0 }.joined(separator: " "), decision.rule, followed]
+            if let outcome = decision.outcome { columns.append(outcome.rawValue) }
+            let line = columns.joined(separator: "  ")
             text += "  " + TerminalText.escaped(line) + "\n"
         }
         let summary = self.summary

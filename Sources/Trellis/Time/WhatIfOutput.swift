@@ -15,8 +15,7 @@ extension WhatIf {
             writer.beginObject()
             writer.key("student")
             writer.string(change.student)
-            writer.key("skill")
-            if let skill = change.skill { writer.string(skill) } else { writer.null() }
+            writer.member("skill", orNull: change.skill)
             writer.key("kind")
             writer.string(change.kind)
             writer.key("before")
@@ -45,10 +44,8 @@ extension WhatIf {
         writer.beginObject()
         writer.key("action")
         writer.string(recommendation.action)
-        for (name, value) in [("from", recommendation.from), ("to", recommendation.to)] {
-            writer.key(name)
-            if let value { writer.string(value) } else { writer.null() }
-        }
+        writer.member("from", orNull: recommendation.from)
+        writer.member("to", orNull: recommendation.to)
         writer.key("rule")
         writer.string(recommendation.rule)
         writer.key("reason")
