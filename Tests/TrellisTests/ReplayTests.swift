@@ -5,7 +5,8 @@ import Trellis
 /// `trellis replay` and `Replay`: the decisions of contract section 6 on a class written for it.
 @Suite(.serialized)
 struct ReplayTests {
-    /// Days with a session: 11-02, 03, 04, 05, 06, 09, 10, 11, 12 (9). The bundled prompt-fading
+    /// `examples/replay-term.json` (also the worked example of docs/time.md): each student's
+    /// sessions have 10 trials. Days with a session: 11-02, 03, 04, 05, 06, 09, 10, 11, 12 (9). The bundled prompt-fading
     /// rule at its defaults (3 sessions >= 80% to fade, 2 < 50% to step back), counted by hand:
     ///
     /// - A wash (own prompt_level verbal, written on the 20th): gestural 90% x3 to 11-04, so as of
@@ -29,33 +30,7 @@ struct ReplayTests {
     ///
     /// prompt-fading fade: 6 decisions (A, B, C, D, F, F), 4 followed (A, B, D, F), held 1 (A),
     /// regressed 2 (B, F), open 1 (D). step_back: 3 (B, E cut, F), 2 followed (B, F). mastered: 1.
-    static let term = """
-        {"trellis": 1, "as_of": "2026-11-20", "students": [
-          {"id": "A", "skills": [{"id": "wash", "prompt_level": "verbal", "sessions": [
-            \(sessions("gestural", 9, ["11-02", "11-03", "11-04"])),
-            \(sessions("verbal", 6, ["11-05", "11-06", "11-09", "11-10", "11-11", "11-12"]))]}]},
-          {"id": "B", "skills": [{"id": "coat", "sessions": [
-            \(sessions("model", 9, ["11-02"])), \(sessions("model", 10, ["11-03"])), \(sessions("model", 8, ["11-04"])),
-            \(sessions("gestural", 4, ["11-05"])), \(sessions("gestural", 3, ["11-06"])),
-            \(sessions("model", 7, ["11-09", "11-10"]))]}]},
-          {"id": "C", "skills": [{"id": "zip", "sessions": [
-            \(sessions("verbal", 9, ["11-02", "11-03", "11-04", "11-05", "11-06"]))]}]},
-          {"id": "D", "skills": [{"id": "brush", "sessions": [
-            \(sessions("partial_physical", 9, ["11-09", "11-10", "11-11"])), \(sessions("model", 9, ["11-12"]))]}]},
-          {"id": "E", "skills": [
-            {"id": "tie", "sessions": [\(sessions("independent", 9, ["11-10", "11-11"])), \(sessions("independent", 10, ["11-12"]))]},
-            {"id": "pour", "sessions": [\(sessions("full_physical", 2, ["11-10"])), \(sessions("full_physical", 1, ["11-11"]))]},
-            {"id": "cut", "sessions": [\(sessions("model", 3, ["11-11"])), \(sessions("model", 2, ["11-12"]))]}]},
-          {"id": "F", "skills": [{"id": "hop", "sessions": [
-            \(sessions("verbal", 9, ["11-02", "11-03", "11-04"])),
-            \(sessions("independent", 3, ["11-05"])), \(sessions("independent", 2, ["11-06"])),
-            \(sessions("verbal", 9, ["11-09", "11-10", "11-11"]))]}]}]}
-        """
-
-    /// Sessions of 10 trials, `correct` of them correct, at `level`, one on each day of November 2026.
-    static func sessions(_ level: String, _ correct: Int, _ days: [String]) -> String {
-        days.map { #"{"date": "2026-\#($0)", "prompt_level": "\#(level)", "trials": 10, "correct": \#(correct)}"# }.joined(separator: ", ")
-    }
+    static let term = CLITests.packageRoot.appending(path: "examples/replay-term.json")
 
     struct Expected: Equatable, CustomStringConvertible {
         var day, student, skill, action: String
@@ -78,7 +53,7 @@ struct ReplayTests {
     ]
 
     static func roster() throws -> Roster {
-        try RosterReader.read(Array(term.utf8), sourceName: "term.json")
+        try RosterReader.read(Array(try Data(contentsOf: term)), sourceName: term.path)
     }
 
     static func seen(_ replay: Replay) -> [Expected] {
@@ -125,10 +100,7 @@ struct ReplayTests {
     let cli = CLITests()
 
     @Test func commandWritesTheContractsShapeTheSameForAnyJobs() throws {
-        let folder = try cli.temporaryFolder()
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let input = folder.appending(path: "term.json")
-        try Data(Self.term.utf8).write(to: input)
+        let input = Self.term
         let run = try cli.trellis(["replay", "--format", "json", "--jobs", "1", input.path])
         #expect(run.status == 0, "\(run.stderr)")
         let document = try cli.json(run.stdout)
