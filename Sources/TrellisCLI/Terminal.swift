@@ -51,14 +51,19 @@ final class ProgressLine: @unchecked Sendable {
     private var drawn = false
     private let lock = NSLock()
 
-    init(total: Int) {
+    /// What is counted: students, or the days of a replay.
+    private let unit: String
+
+    init(total: Int, unit: String = "students") {
         self.total = total
         self.totalBytes = nil
+        self.unit = unit
     }
 
     init(totalBytes: Int?) {
         self.total = nil
         self.totalBytes = totalBytes
+        self.unit = "students"
     }
 
     func update(_ done: Int) {
@@ -105,7 +110,7 @@ final class ProgressLine: @unchecked Sendable {
                 let filled = Int(Double(width) * fraction)
                 line += "[" + String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled) + "] "
             }
-            line += "\(students)" + (total.map { "/\($0)" } ?? "") + " students"
+            line += "\(students)" + (total.map { "/\($0)" } ?? "") + " " + unit
             line += String(format: "  %.0f/s", rate)
             if let fraction, fraction > 0 {
                 line += String(format: "  ETA %.0fs ", elapsed / fraction - elapsed)

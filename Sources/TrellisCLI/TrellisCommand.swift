@@ -15,7 +15,7 @@ struct TrellisCommand: ParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [
-            Evaluate.self, Report.self, Explain.self, Test.self, Check.self, Rules.self, New.self, Generate.self, Import.self, Merge.self, Serve.self,
+            Evaluate.self, Diff.self, Replay.self, Report.self, Explain.self, Test.self, Check.self, Rules.self, New.self, Generate.self, Import.self, Merge.self, Serve.self,
         ],
         defaultSubcommand: nil
     )

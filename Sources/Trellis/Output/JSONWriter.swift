@@ -121,4 +121,10 @@ struct JSONWriter {
         key(name)
         self.value(value)
     }
+
+    /// A member that is `null` when `value` is nil, for fields whose absence the shape shows.
+    mutating func member(_ name: String, orNull value: String?) {
+        key(name)
+        if let value { string(value) } else { null() }
+    }
 }

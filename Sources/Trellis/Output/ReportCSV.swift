@@ -53,7 +53,7 @@ enum ReportCSV {
         append(row(student, names[student] ?? "", recommendation), to: &text)
     }
 
-    private static func append(_ fields: [String], to text: inout String) {
+    static func append(_ fields: [String], to text: inout String) {
         for (index, cell) in fields.enumerated() {
             if index > 0 { text.append(",") }
             let field = guarded(cell)

@@ -27,6 +27,9 @@ struct Evaluate: ParsableCommand {
 
     @OptionGroup var rules: RuleOptions
 
+    @Option(name: .customLong("as-of"), help: ArgumentHelp("Evaluate the class as it stood on this day (YYYY-MM-DD): only what is dated on or before it (docs/time.md).", valueName: "day"))
+    var asOf: String?
+
     @Flag(name: .shortAndLong, help: "No summary on standard error.")
     var quiet = false
 
@@ -42,6 +45,7 @@ struct Evaluate: ParsableCommand {
             throw ValidationError("--only, --kind, --action and --excel apply to the table and CSV, not to \(chosen.rawValue) (which keeps the whole contract)")
         }
         if show.excel, let chosen, chosen != .csv { throw ValidationError("--excel applies to CSV") }
+        _ = try TimeOptions.day(asOf, option: "--as-of")
     }
 
     func run() throws {
@@ -70,15 +74,18 @@ struct Evaluate: ParsableCommand {
         let ladders = settings?.ladders ?? Ladders()
         let streamed: Bool
         do {
-            streamed = try isNDJSON(source)
+            streamed = try inputOptions.isNDJSON(source, path: input)
         } catch {
             Terminal.printError("cannot read \(input): \(FileProblem.systemReason(error))")
             throw Exit.unusableInput
         }
         let chosenFormat = resolvedFormat()
-        let clean = streamed
+        // A class as of a past day is cut student by student, so an NDJSON roster is read whole for it.
+        let day = try TimeOptions.day(asOf, option: "--as-of")
+        let clean = streamed && day == nil
             ? try evaluateStream(source, engine: engine, ladders: ladders, format: chosenFormat, logger: logger, started: started)
-            : try evaluateDocument(source, engine: engine, ladders: ladders, format: chosenFormat, logger: logger, started: started)
+            : try evaluateDocument(
+                source, engine: engine, ladders: ladders, format: chosenFormat, asOf: day, streamed: streamed, logger: logger, started: started)
         if !clean { throw Exit.evaluatedWithErrors }
     }
 
@@ -147,19 +154,11 @@ struct Evaluate: ParsableCommand {
 
     /// A class document: read whole, evaluated, written.
     private func evaluateDocument(
-        _ source: InputSource, engine: Engine, ladders: Ladders, format: ReportFormat, logger: Logger, started: Date
+        _ source: InputSource, engine: Engine, ladders: Ladders, format: ReportFormat, asOf day: SchoolDay?, streamed: Bool, logger: Logger,
+        started: Date
     ) throws -> Bool {
-        let roster: Roster
-        do {
-            let bytes = try source.readAll()
-            roster = try RosterReader.read(bytes, sourceName: source.name, format: inputOptions.inputFormat, header: try inputOptions.header(ladders: ladders), ladders: ladders)
-        } catch let error as InputError {
-            Terminal.printError("the input cannot be used:\n" + error.issues.map { "  \($0)" }.joined(separator: "\n"))
-            throw Exit.unusableInput
-        } catch {
-            Terminal.printError("cannot read \(source.name): \(FileProblem.systemReason(error))")
-            throw Exit.unusableInput
-        }
+        let read = try inputOptions.readRoster(source, ndjson: streamed, ladders: ladders)
+        let roster = day.map { read.asOf($0) } ?? read
         logger.debug("read \(roster.entries.count) student records in \(Self.seconds(since: started))")
         let evaluationStarted = Date()
         let progress = Terminal.isTerminal(STDERR_FILENO) && !quiet ? ProgressLine(total: roster.entries.count) : nil
@@ -206,17 +205,6 @@ struct Evaluate: ParsableCommand {
         if let error = error as? OutputFileError { return error.description }
         guard let output else { return "cannot write the report: \(FileProblem.systemReason(error))" }
         return FileProblem.writing(output, error)
-    }
-
-    private func isNDJSON(_ source: InputSource) throws -> Bool {
-        switch inputOptions.inputFormat {
-        case .document: return false
-        case .ndjson: return true
-        case .auto:
-            if ["ndjson", "jsonl"].contains(URL(fileURLWithPath: input).pathExtension.lowercased()) { return true }
-            try source.readFirstLine()
-            return RosterReader.startsLikeNDJSON(source.prefix)
-        }
     }
 
     private static func seconds(since start: Date) -> String {
