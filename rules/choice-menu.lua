@@ -1,6 +1,11 @@
 -- Choice menu: for each skill the student has not mastered yet, offer a few ways to practise or
 -- show it, taken from the catalog: in more than one modality, the student's preferred modalities
 -- first, and not in the modalities of their most recent work where the catalog has others.
+-- "Mastered" is what the prompt and scaffold rules decided (`reads_results`): a skill whose
+-- winning prompt or scaffold recommendation is `mastered`. So a school that asks 90% for mastery
+-- of prompt-fading gets menus for the skills that no longer reach it, with no second setting to
+-- keep in step. Only when neither rule decided anything for a skill (both turned off, say) does
+-- the menu judge mastery itself, by the mastery_* parameters.
 -- Catalog items of the kinds in `leave_out_kinds` are never offered: a `mini_lesson` (data
 -- contract section 5) is a recorded lesson the mini-lesson rule assigns, not a way to practise.
 
@@ -9,6 +14,7 @@ return {
     api = 1,
     description = "Offer a menu of catalog activities for each skill not mastered yet",
     priority = 10,
+    reads_results = true,
     params = {
         options = {
             default = 3, type = "integer", min = 1, max = 10,
@@ -28,7 +34,7 @@ return {
         },
         mastery_sessions = {
             default = 3, type = "integer", min = 1, max = 20,
-            description = "Sessions in a row at the last prompt level or stage that count as mastered",
+            description = "Sessions in a row at the last prompt level or stage that count as mastered, for a skill the prompt and scaffold rules decided nothing for",
         },
         mastery_percent = {
             default = 80, type = "number", min = 0, max = 100,
@@ -44,8 +50,18 @@ return {
         },
     },
 
-    evaluate = function(student, ctx)
+    evaluate = function(student, ctx, results)
         local p = ctx.params
+        -- What the prompt and scaffold rules decided, by skill: mastered or not.
+        local decided, mastered = {}, {}
+        for _, result in ipairs(results or {}) do
+            if (result.kind == "prompt" or result.kind == "scaffold") and result.skill ~= nil then
+                decided[result.skill] = true
+                if result.action == "mastered" then
+                    mastered[result.skill] = true
+                end
+            end
+        end
         local fmt = trellis.format
         local mastery = { sessions = p.mastery_sessions, percent = p.mastery_percent, min_trials = p.min_trials }
         local iep = trellis.has_flag(student, "iep")
@@ -67,7 +83,13 @@ return {
 
         local out = {}
         for _, skill in ipairs(student.skills) do
-            if not trellis.is_mastered(skill, ctx.ladders, mastery) then
+            local is_mastered
+            if decided[skill.id] then
+                is_mastered = mastered[skill.id] == true
+            else
+                is_mastered = trellis.is_mastered(skill, ctx.ladders, mastery)
+            end
+            if not is_mastered then
                 local options, info = trellis.menu.choose(student, skill.id, catalog, menu_opts)
                 if #options > 0 then
                     local why = {}
