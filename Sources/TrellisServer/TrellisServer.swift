@@ -38,6 +38,7 @@ public struct TrellisServer: Sendable {
         pool = EvaluationPool(workers: configuration.workers, maxWaiting: configuration.maxWaiting)
         metrics = ServerMetrics()
         metrics.registerRules(store.current.engine.rules.map(\.id))
+        for replacement in store.current.replacements { logger.notice("\(replacement)") }
         audit = try configuration.auditPath.map { path throws(ServerSetupError) in try AuditLog(path: path, logger: logger) }
         reloader = Reloader(store: store, metrics: metrics, logger: logger)
         connections = ConnectionLimiter(limit: Self.keepableConnections(configuration.maxConnections, logger: logger), metrics: metrics)

@@ -95,8 +95,8 @@ struct AuthoringCLITests {
               return { { skill = "hand-washing", kind = "prompt", action = "hold", from = "gestural", reason = "the team agreed to wait a week" } }
             end }
             """.write(to: root.appending(path: "extra/override.lua"), atomically: true, encoding: .utf8)
-        let rules = CLITests.packageRoot.appending(path: "rules").path
-        let run = try cli.trellis(["explain", "--student", "s-101", "--rules", rules, "--rules", root.appending(path: "extra").path, CLITests.exampleClass])
+        // The folder's rule runs beside the bundled ones.
+        let run = try cli.trellis(["explain", "--student", "s-101", "--rules", root.appending(path: "extra").path, CLITests.exampleClass])
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stdout.hasPrefix("s-101, as of 2026-11-20\n"))
         #expect(run.stdout.contains("hand-washing  prompt fade  gestural -> verbal  [overridden by override (hold): priority 70 beats 50]"))
@@ -118,7 +118,7 @@ struct AuthoringCLITests {
               prompt-fading:
                 params:
                   fade_percent: 95
-              choice-menu: off
+              choice-menu: false
             """.write(to: config, atomically: true, encoding: .utf8)
         let run = try cli.trellis(["evaluate", "--format", "json", "--config", config.path, CLITests.exampleClass])
         #expect(run.status == 0, "\(run.stderr)")
@@ -132,7 +132,7 @@ struct AuthoringCLITests {
                 params:
                   fade_percent: 150
                   speed: 3
-              no-such-rule: on
+              no-such-rule: true
             """.write(to: config, atomically: true, encoding: .utf8)
         let bad = try cli.trellis(["evaluate", "--config", config.path, CLITests.exampleClass])
         #expect(bad.status == 2)

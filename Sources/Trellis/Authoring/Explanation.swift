@@ -14,6 +14,8 @@ public struct Explanation: Sendable, Hashable {
         public var recommendations: [Decision]
         public var notes: [RuleNote]
         public var errors: [TrellisIssue]
+        /// What the rule passed to `ctx.log` for this student, in order.
+        public var logs: [String]
     }
 
     /// A recommendation and its fate in conflict resolution.
@@ -45,9 +47,11 @@ extension Engine {
 
     private func explain(_ student: Student, context: ClassContext) -> Explanation {
         let outcomes: RuleOutcomes
+        // A runner of its own, which keeps ctx.log's messages (the engine's never do).
+        let log = RuleLog()
         do throws(RulePackError) {
-            let runner = try makeRunner(context: context)
-            defer { recycle(runner) }
+            let runner = try RuleRunner(pack: pack, limits: limits, isolation: isolation, log: log)
+            runner.prepare(context: context, parameterValues: parameterValues)
             outcomes = runner.evaluate(student.decidable)
         } catch {
             return Explanation(student: student.id, asOf: context.asOf, rules: [], inputIssues: error.issues)
@@ -55,6 +59,7 @@ extension Engine {
         let (_, overridden) = ConflictResolver.resolve(outcomes.recommendations)
         let losers = Set(overridden.map(\.recommendation))
         let ruleOrder = rules.map(\.id)
+        let messages = log.take()
         return Explanation(
             student: student.id, asOf: context.asOf,
             rules: rules.map { rule in
@@ -71,7 +76,7 @@ extension Engine {
                 }
                 return Explanation.RuleOutcome(
                     rule: rule, recommendations: decisions, notes: outcomes.notes.filter { $0.rule == rule.id },
-                    errors: outcomes.errors.filter { $0.rule == rule.id })
+                    errors: outcomes.errors.filter { $0.rule == rule.id }, logs: messages.filter { $0.rule == rule.id }.map(\.text))
             }.sorted { (ruleOrder.firstIndex(of: $0.rule.id) ?? 0) < (ruleOrder.firstIndex(of: $1.rule.id) ?? 0) },
             inputIssues: student.undecidedSkillIssues)
     }

@@ -82,6 +82,7 @@ enum ExplanationText {
             }
             for note in outcome.notes { text += "  \(e(note.skill ?? "-"))  decided nothing: \(e(note.message))\n" }
             for error in outcome.errors { text += "  FAILED: \(e(error.message)) (\(e(error.location ?? outcome.rule.path)))\n" }
+            for message in outcome.logs { text += "  log: \(e(message))\n" }
             if outcome.recommendations.isEmpty && outcome.notes.isEmpty && outcome.errors.isEmpty { text += "  nothing for this student\n" }
         }
         return text
@@ -109,6 +110,7 @@ enum ExplanationText {
                     }),
                     "notes": .array(outcome.notes.map { .object(["skill": $0.skill.map(JSONValue.string) ?? .null, "message": .string($0.message)]) }),
                     "errors": .array(outcome.errors.map { .object(["message": .string($0.message), "location": $0.location.map(JSONValue.string) ?? .null]) }),
+                    "logs": .array(outcome.logs.map(JSONValue.string)),
                 ])
             }),
         ])
