@@ -26,6 +26,12 @@ struct Test: ParsableCommand {
     @Flag(name: .shortAndLong, help: "List passing cases too.")
     var verbose = false
 
+    @Option(name: .customLong("junit"), help: ArgumentHelp("Also write the results as JUnit XML, for CI systems.", valueName: "file"))
+    var junitPath: String?
+
+    @Option(name: .customLong("coverage-lcov"), help: ArgumentHelp("Also write the coverage as an LCOV tracefile (implies --coverage's recording).", valueName: "file"))
+    var lcovPath: String?
+
     func run() throws {
         let pack: RulePack
         var cases: [RuleTestCase] = []
@@ -40,7 +46,7 @@ struct Test: ParsableCommand {
             throw Exit.unusableInput
         }
         if let pattern { cases = cases.filter { $0.fullName.contains(pattern) } }
-        let recorder = coverage ? CoverageRecorder() : nil
+        let recorder = coverage || lcovPath != nil ? CoverageRecorder() : nil
         let results = RuleTests.run(cases, pack: pack, coverage: recorder)
         var files: [FileCoverage] = []
         if let recorder {
@@ -54,9 +60,14 @@ struct Test: ParsableCommand {
         }
         let passed = results.filter(\.passed).count
         let failed = results.count - passed
+        // The files first: a CI system reads them even when a case failed.
+        if let junitPath { try writeFile(TestReportFiles.junit(results), to: junitPath) }
+        if let lcovPath { try writeFile(TestReportFiles.lcov(files), to: lcovPath) }
+        // The coverage table only when asked for: --coverage-lcov alone writes just the file.
+        let shownCoverage = coverage ? files : []
         switch format {
-        case .json: print(json(results, coverage: files, passed: passed, failed: failed))
-        case .text: printText(results, coverage: files, passed: passed, failed: failed)
+        case .json: print(json(results, coverage: shownCoverage, passed: passed, failed: failed))
+        case .text: printText(results, coverage: shownCoverage, passed: passed, failed: failed)
         }
         if results.isEmpty {
             Terminal.printError("no test ran" + (pattern.map { " (none matches \"\($0)\")" } ?? ": add test files under \(directories.map { $0 + "/tests" }.joined(separator: ", "))"))
@@ -89,6 +100,23 @@ struct Test: ParsableCommand {
             }
         }
         Terminal.printOut("\(passed) passed, \(failed) failed")
+    }
+
+    /// Writes a report file whole or not at all; a file that cannot be written stops the run.
+    private func writeFile(_ text: String, to path: String) throws {
+        do {
+            let sink = try AtomicFileSink(path: path)
+            do {
+                try sink.write(text)
+                try sink.commit()
+            } catch {
+                sink.abort()
+                throw error
+            }
+        } catch {
+            Terminal.printError("cannot write \(path): \(error)")
+            throw Exit.unusableInput
+        }
     }
 
     /// What the rules passed to `ctx.log` during a case: shown with failures, and with --verbose.
