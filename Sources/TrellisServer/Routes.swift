@@ -85,7 +85,9 @@ struct Routes: Sendable {
             throw refusal
         }
         let reply = try result.get()
-        return ResponseBodies.text(reply.text, contentType: reply.contentType, headers: [Self.packHeader: pack.sha256, Self.requestIDHeader: who.requestID])
+        return ResponseBodies.text(
+            reply.text, contentType: reply.contentType,
+            headers: [Self.packHeader: pack.sha256, Self.requestIDHeader: who.requestID, MetricsMiddleware.studentCountHeader: String(reply.studentCount)])
     }
 
     static let userHeader = HTTPField.Name("X-Trellis-User")!

@@ -77,7 +77,7 @@ public struct TrellisServer: Sendable {
     func makeApplication(onListening: @escaping @Sendable (_ port: Int) async -> Void = { _ in }) -> some ApplicationProtocol {
         let router = Router(context: TrellisRequestContext.self)
         let connections = connections
-        router.add(middleware: MetricsMiddleware(metrics: metrics))
+        router.add(middleware: MetricsMiddleware(metrics: metrics, logger: logger))
         router.add(middleware: ErrorMiddleware())
         if let tokens = configuration.tokens { router.add(middleware: BearerAuthMiddleware(tokens: tokens)) }
         Routes(configuration: configuration, store: store, pool: pool, metrics: metrics, audit: audit, reloader: reloader).add(to: router)
