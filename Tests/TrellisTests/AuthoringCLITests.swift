@@ -86,6 +86,16 @@ struct AuthoringCLITests {
         #expect((fading["params"] as? [[String: Any]])?.contains { $0["name"] as? String == "fade_sessions" && $0["default"] as? Int == 3 } == true)
     }
 
+    @Test func explainShowsTheClassLevelRecommendationsThatNameTheStudent() throws {
+        let run = try cli.trellis(["explain", "--student", "s-101", CLITests.exampleClass])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("\nFor the class, naming s-101:\n  -  support plan  (support)\n    why: Maya R. (s-101): moderate adult support"), "\(run.stdout)")
+        let json = try cli.json(try cli.trellis(["explain", "--student", "s-102", "--format", "json", CLITests.exampleClass]).stdout)
+        let named = try #require(json["class_recommendations"] as? [[String: Any]])
+        #expect(named.contains { $0["rule"] as? String == "support" && ($0["reason"] as? String)?.contains("(s-102)") == true }, "\(named)")
+        #expect(named.allSatisfy { ($0["reason"] as? String)?.contains("(s-101)") != true }, "only the recommendations naming s-102")
+    }
+
     @Test func explainShowsEachRuleTheEvidenceAndTheConflicts() throws {
         let root = try folder()
         // A rule that overrides prompt-fading's decision for hand-washing, to show a conflict.

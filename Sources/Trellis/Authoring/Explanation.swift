@@ -7,6 +7,9 @@ public struct Explanation: Sendable, Hashable {
     public var rules: [RuleOutcome]
     /// When the student's record is invalid, why (and no rule ran).
     public var inputIssues: [TrellisIssue]
+    /// The class-level recommendations (`evaluate_class`) that name this student in `student` or
+    /// `students`, in output order.
+    public var classRecommendations: [Recommendation] = []
 
     /// What one rule did for the student.
     public struct RuleOutcome: Sendable, Hashable {
@@ -38,7 +41,19 @@ extension Engine {
             case .invalid(let studentID, let issues) where studentID == id:
                 return Explanation(student: id, asOf: roster.context.asOf, rules: [], inputIssues: issues)
             case .student(let student) where student.id == id:
-                return explain(student, context: roster.context)
+                var explanation = explain(student, context: roster.context)
+                // Class-level rules decide over the whole class: it is evaluated for them.
+                if rules.contains(where: \.evaluatesClass) {
+                    let recommendations = evaluate(roster).classResult?.recommendations ?? []
+                    explanation.classRecommendations = recommendations.filter { recommendation in
+                        recommendation.extra["student"]?.stringValue == id
+                            || (recommendation.extra["students"].map { value in
+                                if case .array(let ids) = value { return ids.contains { $0.stringValue == id } }
+                                return false
+                            } ?? false)
+                    }
+                }
+                return explanation
             default: continue
             }
         }
