@@ -254,7 +254,7 @@ label() {
 # command_for HOST OUT: sets cmd, the command that runs HOST on $roster, writing OUT.
 command_for() {
     case $1 in
-        trellis-*) cmd=("$trellis" evaluate -v --quiet --jobs "${1#trellis-}" --rules "$rule_dir" --format ndjson --class "$header" -o "$2" "$roster") ;;
+        trellis-*) cmd=("$trellis" evaluate -v --quiet --jobs "${1#trellis-}" --no-bundled --rules "$rule_dir" --format ndjson --class "$header" -o "$2" "$roster") ;;
         c) cmd=("$c_host" -o "$2" "$rule_file" "$header" "$roster") ;;
         lupa) cmd=("$python" benchmarks/lupa/host.py -o "$2" "$rule_file" "$header" "$roster") ;;
     esac
@@ -346,11 +346,11 @@ phase_of() { grep -o 'evaluated [0-9]* students in [0-9.]* s' "$1" | grep -o '[0
 one_eval=() one_wall=() one_cpu=() k_eval=() k_wall=() k_cpu=()
 for ((run = 1; run <= runs; run++)); do
     echo "extra rules: run $run of $runs" >&2
-    timed "$work/peer.log" "$trellis" evaluate -v --quiet --jobs 1 --rules "$rule_dir" --format ndjson --class "$header" -o "$work/extra-1.ndjson" "$roster"
+    timed "$work/peer.log" "$trellis" evaluate -v --quiet --jobs 1 --no-bundled --rules "$rule_dir" --format ndjson --class "$header" -o "$work/extra-1.ndjson" "$roster"
     one_wall+=("$wall")
     one_cpu+=("$cpu")
     one_eval+=("$(phase_of "$work/peer.log")")
-    timed "$work/peer.log" "$trellis" evaluate -v --quiet --jobs 1 --rules "$pack" --format ndjson --class "$header" -o "$work/extra-k.ndjson" "$roster"
+    timed "$work/peer.log" "$trellis" evaluate -v --quiet --jobs 1 --no-bundled --rules "$pack" --format ndjson --class "$header" -o "$work/extra-k.ndjson" "$roster"
     k_wall+=("$wall")
     k_cpu+=("$cpu")
     k_eval+=("$(phase_of "$work/peer.log")")
@@ -375,10 +375,10 @@ if command -v valgrind >/dev/null 2>&1; then
     done
     small="$work/roster-200-of-$size.ndjson"
     head -200 "$roster" >"$small"
-    one=$(counted simple "$small" --rules "$rule_dir" --format ndjson)
-    plus=$(counted simple-plus-100 "$small" --rules "$pack100" --format ndjson)
-    one_u=$(counted simple-no-sandbox "$small" --unsafe-no-sandbox --rules "$rule_dir" --format ndjson)
-    plus_u=$(counted simple-plus-100-no-sandbox "$small" --unsafe-no-sandbox --rules "$pack100" --format ndjson)
+    one=$(counted simple "$small" --no-bundled --rules "$rule_dir" --format ndjson)
+    plus=$(counted simple-plus-100 "$small" --no-bundled --rules "$pack100" --format ndjson)
+    one_u=$(counted simple-no-sandbox "$small" --unsafe-no-sandbox --no-bundled --rules "$rule_dir" --format ndjson)
+    plus_u=$(counted simple-plus-100-no-sandbox "$small" --unsafe-no-sandbox --no-bundled --rules "$pack100" --format ndjson)
     echo "| instructions (callgrind, 200 students, plus 100 empty rules) | $(awk -v n="$one" 'BEGIN { printf "%.0f M", n / 1e6 }')" \
         "| $(awk -v n="$plus" 'BEGIN { printf "%.0f M", n / 1e6 }') |" \
         "$(awk -v a="$one" -v b="$plus" 'BEGIN { printf "%.0f", (b - a) / 20000 }') per extra rule per student" \

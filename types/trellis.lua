@@ -136,6 +136,7 @@
 ---@field class trellis.ClassInfo? the document's `class`, or nil
 ---@field rule { id: string } the rule's own id
 ---@field emit fun(item: trellis.Recommendation|trellis.Note) in `evaluate_class` only: hands over one recommendation or note now, as if returned (emitted items come before the returned ones); an invalid item raises an error here
+---@field log fun(...: any) the rule author's `print`: its arguments, shown as `tostring` shows them and joined by spaces, appear in `trellis test` and `trellis explain`, never in a report (at most 100 messages a call, 2,000 bytes each)
 
 --- A winning recommendation of one student, as `evaluate_class` sees it in `class.results` and a
 --- rule with `reads_results` in `evaluate`'s third argument.

@@ -987,6 +987,56 @@ int trellis_safe_setmetatable(lua_State *L) {
     return 1;
 }
 
+/* The registry key of ctx.log's list. */
+static const char trellis_log_key = 'L';
+
+int trellis_log(lua_State *L) {
+    TrellisControl *control = control_of(L);
+    if (!control->log_enabled) return 0;
+    int count = lua_gettop(L);
+    if (lua_rawgetp(L, LUA_REGISTRYINDEX, &trellis_log_key) != LUA_TTABLE) {
+        lua_pop(L, 1);
+        lua_newtable(L);
+        lua_pushvalue(L, -1);
+        lua_rawsetp(L, LUA_REGISTRYINDEX, &trellis_log_key);
+    }
+    int log = lua_gettop(L);
+    lua_Integer kept = (lua_Integer)lua_rawlen(L, log);
+    if (kept > TRELLIS_LOG_MESSAGES) return 0;
+    if (kept == TRELLIS_LOG_MESSAGES) {
+        lua_pushliteral(L, "(more ctx.log messages left out: a rule keeps at most 100 a call)");
+        lua_rawseti(L, log, kept + 1);
+        return 0;
+    }
+    luaL_Buffer buffer;
+    luaL_buffinit(L, &buffer);
+    for (int index = 1; index <= count; index++) {
+        if (index > 1) luaL_addchar(&buffer, ' ');
+        luaL_tolstring(L, index, NULL); /* __tostring runs here, as rule code, under the limits */
+        luaL_addvalue(&buffer);
+    }
+    luaL_pushresult(&buffer);
+    size_t size;
+    const char *text = lua_tolstring(L, -1, &size);
+    if (size > TRELLIS_LOG_BYTES) {
+        lua_pushlstring(L, text, TRELLIS_LOG_BYTES);
+        lua_pushliteral(L, "...");
+        lua_concat(L, 2);
+    }
+    lua_rawseti(L, log, kept + 1);
+    return 0;
+}
+
+void trellis_take_log(lua_State *L) {
+    if (lua_rawgetp(L, LUA_REGISTRYINDEX, &trellis_log_key) == LUA_TTABLE && lua_rawlen(L, -1) == 0) {
+        lua_pop(L, 1);
+        lua_pushnil(L);
+        return;
+    }
+    lua_pushnil(L);
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &trellis_log_key);
+}
+
 int trellis_emit(lua_State *L) {
     TrellisControl *control = control_of(L);
     if (control->emit_callback == NULL) {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Logging
+import Trellis
 
 @main
 // Synchronous at the root: an async main parks the main thread in Dispatch's signal loop, which
@@ -13,7 +14,7 @@ struct TrellisCommand: ParsableCommand {
             Exit codes: 0 every student evaluated; 1 evaluated, with errors for some students or rules;
             2 the input or the rules cannot be used; 64 the command line is wrong.
             """,
-        version: "0.1.0",
+        version: TrellisVersion.current,
         subcommands: [
             Evaluate.self, Diff.self, Replay.self, Report.self, Explain.self, Test.self, Check.self, Rules.self, New.self, Generate.self, Import.self, Merge.self, Serve.self,
         ],

@@ -45,6 +45,7 @@ enum ResponseBodies {
         return .object([
             "rule_pack_sha256": .string(pack.sha256),
             "loaded_at": .string(AuditRecord.timestamp(pack.loadedAt)),
+            "replaced_rules": .array(pack.replacements.map { .object(["id": .string($0.id), "bundled_path": .string($0.bundledPath), "path": .string($0.path)]) }),
             "limits": .object([
                 "instructions": .integer(engine.limits.instructions), "memory_bytes": .integer(Int64(engine.limits.memoryBytes)),
                 "milliseconds": .integer(Int64(engine.limits.milliseconds)),

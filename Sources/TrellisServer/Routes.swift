@@ -85,7 +85,9 @@ struct Routes: Sendable {
             throw refusal
         }
         let reply = try result.get()
-        return ResponseBodies.text(reply.text, contentType: reply.contentType, headers: [Self.packHeader: pack.sha256, Self.requestIDHeader: who.requestID])
+        return ResponseBodies.text(
+            reply.text, contentType: reply.contentType,
+            headers: [Self.packHeader: pack.sha256, Self.requestIDHeader: who.requestID, MetricsMiddleware.studentCountHeader: String(reply.studentCount)])
     }
 
     static let userHeader = HTTPField.Name("X-Trellis-User")!
@@ -129,6 +131,7 @@ final class Reloader: Sendable {
             metrics.recordReload(ok: true)
             metrics.registerRules(new.engine.rules.map(\.id))
             logger.notice("rule pack reloaded (\(trigger)): \(old.sha256.prefix(12)) -> \(new.sha256.prefix(12)), \(new.engine.rules.count) rules")
+            for replacement in new.replacements { logger.notice("\(replacement)") }
         case .failure(let error):
             metrics.recordReload(ok: false)
             logger.error("rule pack reload (\(trigger)) refused; still serving \(store.current.sha256.prefix(12)):\n\(error.description)")

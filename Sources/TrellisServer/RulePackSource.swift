@@ -8,8 +8,11 @@ import Trellis
 /// parameter and limit overrides stay as they were given. The bundled pack is compiled into the
 /// binary, so with no folders a reload only rereads the configuration.
 public struct RulePackSource: Sendable {
-    /// Rule folders; empty for the bundled rules.
+    /// Rule folders, whose rules are added to the bundled ones (see
+    /// `RulePack.init(directories:includingBundled:)`); empty for the bundled rules alone.
     public var directories: [String]
+    /// False to run only the folders' rules (`--no-bundled`).
+    public var includesBundled: Bool
     /// A school's configuration (YAML), if any.
     public var configurationPath: String?
     /// Parameter values that win over the configuration's, by rule id and name (`--param`).
@@ -21,10 +24,11 @@ public struct RulePackSource: Sendable {
     public var isolation: Engine.Isolation
 
     public init(
-        directories: [String] = [], configurationPath: String? = nil, parameters: [String: [String: JSONValue]] = [:],
+        directories: [String] = [], includesBundled: Bool = true, configurationPath: String? = nil, parameters: [String: [String: JSONValue]] = [:],
         instructions: Int64? = nil, memoryBytes: Int? = nil, milliseconds: Int? = nil, isolation: Engine.Isolation = .sandboxed
     ) {
         self.directories = directories
+        self.includesBundled = includesBundled
         self.configurationPath = configurationPath
         self.parameters = parameters
         self.instructions = instructions
@@ -36,7 +40,7 @@ public struct RulePackSource: Sendable {
     /// Reads and checks the rules and the configuration: a new engine, or every problem.
     func load(generation: Int) throws(PackLoadError) -> LoadedPack {
         do {
-            let pack = directories.isEmpty ? RulePack.bundled : try RulePack(directories: directories)
+            let pack = try RulePack(directories: directories, includingBundled: includesBundled)
             let settings = try configurationPath.map { path throws(ConfigurationError) in try Configuration(contentsOf: path) }
             var limits = settings?.limits ?? RuleLimits()
             if let instructions { limits.instructions = instructions }
@@ -45,7 +49,7 @@ public struct RulePackSource: Sendable {
             let engine = try Engine(rulePack: pack, configuration: settings, parameters: parameters, limits: limits, isolation: isolation)
             return LoadedPack(
                 engine: engine, ladders: settings?.ladders ?? Ladders(), sha256: Self.digest(pack, engine: engine),
-                loadedAt: Date(), generation: generation)
+                loadedAt: Date(), generation: generation, replacements: pack.replacements)
         } catch let error as RulePackError {
             throw PackLoadError(issues: error.issues.map { PackLoadError.Issue(message: $0.message, location: $0.location, rule: $0.rule) })
         } catch let error as ConfigurationError {
@@ -114,4 +118,6 @@ struct LoadedPack: Sendable {
     let loadedAt: Date
     /// 1 for the pack the server started with, then one more per successful reload.
     let generation: Int
+    /// The bundled rules a folder's rule of the same id replaces.
+    let replacements: [RuleReplacement]
 }

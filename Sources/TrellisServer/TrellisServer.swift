@@ -38,6 +38,7 @@ public struct TrellisServer: Sendable {
         pool = EvaluationPool(workers: configuration.workers, maxWaiting: configuration.maxWaiting)
         metrics = ServerMetrics()
         metrics.registerRules(store.current.engine.rules.map(\.id))
+        for replacement in store.current.replacements { logger.notice("\(replacement)") }
         audit = try configuration.auditPath.map { path throws(ServerSetupError) in try AuditLog(path: path, logger: logger) }
         reloader = Reloader(store: store, metrics: metrics, logger: logger)
         connections = ConnectionLimiter(limit: Self.keepableConnections(configuration.maxConnections, logger: logger), metrics: metrics)
@@ -76,7 +77,7 @@ public struct TrellisServer: Sendable {
     func makeApplication(onListening: @escaping @Sendable (_ port: Int) async -> Void = { _ in }) -> some ApplicationProtocol {
         let router = Router(context: TrellisRequestContext.self)
         let connections = connections
-        router.add(middleware: MetricsMiddleware(metrics: metrics))
+        router.add(middleware: MetricsMiddleware(metrics: metrics, logger: logger))
         router.add(middleware: ErrorMiddleware())
         if let tokens = configuration.tokens { router.add(middleware: BearerAuthMiddleware(tokens: tokens)) }
         Routes(configuration: configuration, store: store, pool: pool, metrics: metrics, audit: audit, reloader: reloader).add(to: router)

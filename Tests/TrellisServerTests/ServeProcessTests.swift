@@ -154,6 +154,33 @@ import Glibc
         #expect(try String(contentsOf: audit, encoding: .utf8) == "{\"student\":\"a\"}\n")
     }
 
+    @Test func eachRequestIsOneAccessLogLineWithoutStudentData() async throws {
+        let server = try ServeProcess([])
+        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        let evaluated = try await Self.request(client, port: server.port, .POST, "/v1/evaluate", body: try Support.studentRequest("s-101"))
+        #expect(evaluated.status == 200)
+        let missing = try await Self.request(client, port: server.port, .GET, "/v1/nothing?student=s-101")
+        #expect(missing.status == 404)
+        try await client.shutdown()
+        server.signal(SIGTERM)
+        #expect(server.waitForExit() == 0)
+        let lines = server.standardError.split(separator: "\n")
+        let access = lines.filter { $0.contains(" ms") && ($0.contains("POST /v1/") || $0.contains("GET /v1/")) }
+        #expect(access.count == 2, "\(lines)")
+        #expect(access.first?.contains("info") == true && access.first?.contains("POST /v1/evaluate 200 ") == true, "\(access)")
+        #expect(access.first?.hasSuffix(" ms 1 student") == true, "\(access)")
+        #expect(access.last?.contains("GET /v1/nothing 404 ") == true && access.last?.hasSuffix(" ms") == true, "\(access)")
+        #expect(!server.standardError.contains("s-101"), "no student id, not even from a query")
+
+        let quiet = try ServeProcess(["--log-level", "notice"])
+        let quietClient = HTTPClient(eventLoopGroupProvider: .singleton)
+        _ = try await Self.request(quietClient, port: quiet.port, .GET, "/healthz")
+        try await quietClient.shutdown()
+        quiet.signal(SIGTERM)
+        #expect(quiet.waitForExit() == 0)
+        #expect(!quiet.standardError.contains("GET /healthz"), "\(quiet.standardError)")
+    }
+
     @Test func sighupReloadsAndABrokenPackKeepsTheOldOneServing() async throws {
         let rules = try Support.copyOfBundledRules()
         let server = try ServeProcess(["--rules", rules.path])

@@ -86,6 +86,16 @@ struct AuthoringCLITests {
         #expect((fading["params"] as? [[String: Any]])?.contains { $0["name"] as? String == "fade_sessions" && $0["default"] as? Int == 3 } == true)
     }
 
+    @Test func explainShowsTheClassLevelRecommendationsThatNameTheStudent() throws {
+        let run = try cli.trellis(["explain", "--student", "s-101", CLITests.exampleClass])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("\nFor the class, naming s-101:\n  -  support plan  (support)\n    why: Maya R. (s-101): moderate adult support"), "\(run.stdout)")
+        let json = try cli.json(try cli.trellis(["explain", "--student", "s-102", "--format", "json", CLITests.exampleClass]).stdout)
+        let named = try #require(json["class_recommendations"] as? [[String: Any]])
+        #expect(named.contains { $0["rule"] as? String == "support" && ($0["reason"] as? String)?.contains("(s-102)") == true }, "\(named)")
+        #expect(named.allSatisfy { ($0["reason"] as? String)?.contains("(s-101)") != true }, "only the recommendations naming s-102")
+    }
+
     @Test func explainShowsEachRuleTheEvidenceAndTheConflicts() throws {
         let root = try folder()
         // A rule that overrides prompt-fading's decision for hand-washing, to show a conflict.
@@ -95,8 +105,8 @@ struct AuthoringCLITests {
               return { { skill = "hand-washing", kind = "prompt", action = "hold", from = "gestural", reason = "the team agreed to wait a week" } }
             end }
             """.write(to: root.appending(path: "extra/override.lua"), atomically: true, encoding: .utf8)
-        let rules = CLITests.packageRoot.appending(path: "rules").path
-        let run = try cli.trellis(["explain", "--student", "s-101", "--rules", rules, "--rules", root.appending(path: "extra").path, CLITests.exampleClass])
+        // The folder's rule runs beside the bundled ones.
+        let run = try cli.trellis(["explain", "--student", "s-101", "--rules", root.appending(path: "extra").path, CLITests.exampleClass])
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stdout.hasPrefix("s-101, as of 2026-11-20\n"))
         #expect(run.stdout.contains("hand-washing  prompt fade  gestural -> verbal  [overridden by override (hold): priority 70 beats 50]"))
@@ -118,7 +128,7 @@ struct AuthoringCLITests {
               prompt-fading:
                 params:
                   fade_percent: 95
-              choice-menu: off
+              choice-menu: false
             """.write(to: config, atomically: true, encoding: .utf8)
         let run = try cli.trellis(["evaluate", "--format", "json", "--config", config.path, CLITests.exampleClass])
         #expect(run.status == 0, "\(run.stderr)")
@@ -132,7 +142,7 @@ struct AuthoringCLITests {
                 params:
                   fade_percent: 150
                   speed: 3
-              no-such-rule: on
+              no-such-rule: true
             """.write(to: config, atomically: true, encoding: .utf8)
         let bad = try cli.trellis(["evaluate", "--config", config.path, CLITests.exampleClass])
         #expect(bad.status == 2)

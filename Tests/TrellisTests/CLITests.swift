@@ -279,16 +279,15 @@ struct ReadmeTests {
         let folder = FileManager.default.temporaryDirectory.appending(path: "trellis-readme-\(UUID().uuidString)/my-rules")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         try rule.write(to: folder.appending(path: "needs-data.lua"), atomically: true, encoding: .utf8)
-        let rules = CLITests.packageRoot.appending(path: "rules").path
         let cli = CLITests()
-        let run = try cli.trellis(["evaluate", "--format", "json", "--rules", rules, "--rules", folder.path, CLITests.exampleClass])
+        let run = try cli.trellis(["evaluate", "--format", "json", "--rules", folder.path, CLITests.exampleClass])
         #expect(run.status == 0, "\(run.stderr)")
         let document = try cli.json(run.stdout)
         let collect = try cli.recommendation(document, student: "s-103", skill: "asking-for-help", kind: "data")
         #expect(collect["action"] as? String == "collect")
         #expect(collect["reason"] as? String == "only 2 of 3 sessions recorded for asking-for-help")
         #expect(collect["rule"] as? String == "needs-data")
-        let stricter = try cli.trellis(["evaluate", "--format", "json", "--rules", rules, "--rules", folder.path, "--param", "needs-data.min_sessions=5", CLITests.exampleClass])
+        let stricter = try cli.trellis(["evaluate", "--format", "json", "--rules", folder.path, "--param", "needs-data.min_sessions=5", CLITests.exampleClass])
         #expect(stricter.status == 0, "\(stricter.stderr)")
         let results = try #require(try cli.json(stricter.stdout)["results"] as? [[String: Any]])
         let collects = results.flatMap { ($0["recommendations"] as? [[String: Any]] ?? []).filter { $0["kind"] as? String == "data" } }

@@ -79,7 +79,7 @@ struct EmbeddingTests {
         let overridden = try Engine(configuration: settings, parameters: ["prompt-fading": ["fade_percent": .integer(70)]])
         #expect(overridden.parameterValues["prompt-fading"]?["fade_percent"] == .integer(70))
         #expect(throws: ConfigurationError.self) {
-            try Engine(configuration: try Configuration(yaml: "rules:\n  no-such-rule: off\n", fileName: "bad.yaml"))
+            try Engine(configuration: try Configuration(yaml: "rules:\n  no-such-rule: false\n", fileName: "bad.yaml"))
         }
     }
 }

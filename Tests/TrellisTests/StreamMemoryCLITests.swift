@@ -104,7 +104,7 @@ struct StreamMemoryCLITests {
         let large = folder.appending(path: "large.ndjson").path
         try write(20_000, to: small) { "{\"id\": \"s-\($0)\"}\n" }
         try write(250_000, to: large) { "{\"id\": \"s-\($0)\"}\n" }
-        let arguments = ["evaluate", "--format", "json", "-q", "-j", "1", "--rules", rules.path, "--class", header]
+        let arguments = ["evaluate", "--format", "json", "-q", "-j", "1", "--no-bundled", "--rules", rules.path, "--class", header]
         let few = try peakMegabytes(arguments + ["-o", folder.appending(path: "a.json").path, small])
         let many = try peakMegabytes(arguments + ["-o", folder.appending(path: "b.json").path, large])
         #expect(few.status == 0 && many.status == 0, "\(few.stderr.suffix(300)) \(many.stderr.suffix(300))")

@@ -36,7 +36,7 @@ struct TerminalOutputCLITests {
     @Test func standardErrorAndTheTableShowTheRuleTextAsEscapes() throws {
         let rules = try folder()
         defer { try? FileManager.default.removeItem(at: rules) }
-        let json = try cli.trellis(["evaluate", "--rules", rules.path, "--format", "json", CLITests.exampleClass])
+        let json = try cli.trellis(["evaluate", "--no-bundled", "--rules", rules.path, "--format", "json", CLITests.exampleClass])
         #expect(json.status == 1)
         #expect(unsafe(json.stderr).isEmpty, "\(json.stderr.debugDescription)")
         // The summary line is the last one, and the only one that starts like it.
@@ -49,7 +49,7 @@ struct TerminalOutputCLITests {
         #expect(first.first?["reason"] as? String == "ok\r\n\u{9B}2J\u{85}")
         #expect(unsafe(json.stdout).isEmpty, "the JSON text escapes what a terminal acts on")
 
-        let table = try cli.trellis(["evaluate", "--rules", rules.path, "--format", "table", CLITests.exampleClass])
+        let table = try cli.trellis(["evaluate", "--no-bundled", "--rules", rules.path, "--format", "table", CLITests.exampleClass])
         #expect(unsafe(table.stdout + table.stderr).isEmpty, "\(table.stdout.debugDescription)")
         #expect(table.stdout.split(separator: "\n").filter { $0.hasPrefix("16 students, ") }.count == 1, "\(table.stdout)")
     }
@@ -58,9 +58,9 @@ struct TerminalOutputCLITests {
         let rules = try folder()
         defer { try? FileManager.default.removeItem(at: rules) }
         for arguments in [
-            ["explain", "--rules", rules.path, "--student", "s-101", CLITests.exampleClass],
-            ["explain", "--rules", rules.path, "--student", "s-102", CLITests.exampleClass],
-            ["rules", "--rules", rules.path],
+            ["explain", "--no-bundled", "--rules", rules.path, "--student", "s-101", CLITests.exampleClass],
+            ["explain", "--no-bundled", "--rules", rules.path, "--student", "s-102", CLITests.exampleClass],
+            ["rules", "--no-bundled", "--rules", rules.path],
             ["check", rules.path],
         ] {
             let run = try cli.trellis(arguments)

@@ -73,7 +73,7 @@ def run_sandboxed(trellis, rules, work):
     # No instruction or memory limit: the suite's chunks are long and large by design. The time
     # limit only keeps a chunk that would hang in the sandbox from hanging the check.
     result = subprocess.run(
-        [trellis, "evaluate", "--rules", rules, "--format", "json", "-o", output, "--max-instructions", "0",
+        [trellis, "evaluate", "--no-bundled", "--rules", rules, "--format", "json", "-o", output, "--max-instructions", "0",
          "--max-memory", "0", "--max-time", "120000", student],
         capture_output=True, text=True, errors="replace")
     if result.returncode not in (0, 1) or not os.path.exists(output):

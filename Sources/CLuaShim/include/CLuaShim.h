@@ -64,7 +64,21 @@ typedef struct TrellisControl {
      * `index` of L; returns 1, or 0 with an error message pushed on L. */
     int (*emit_callback)(void *context, lua_State *L, int index);
     void *emit_context;
+    /* ctx.log: kept only when set (rule tests and explain); a no-op otherwise */
+    int log_enabled;
 } TrellisControl;
+
+/// `ctx.log(...)`: its arguments as `print` would show them, joined by spaces, kept for the host
+/// when `log_enabled` is set (at most TRELLIS_LOG_MESSAGES a rule call, each cut to
+/// TRELLIS_LOG_BYTES); nothing otherwise.
+int trellis_log(lua_State *L);
+
+/// Pushes the messages `ctx.log` kept since the last call (a list of strings, or nil when none
+/// were kept) and starts an empty list. The host calls it outside rule calls.
+void trellis_take_log(lua_State *L);
+
+#define TRELLIS_LOG_MESSAGES 100
+#define TRELLIS_LOG_BYTES 2000
 
 /// Creates a state whose allocator and hook report to `control`. NULL when out of memory.
 lua_State *trellis_newstate(TrellisControl *control);

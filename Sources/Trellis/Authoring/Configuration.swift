@@ -7,7 +7,7 @@ import Foundation
 ///   prompt-fading:
 ///     params:
 ///       fade_percent: 90
-///   choice-menu: off          # the same as `enabled: false`
+///   choice-menu: false        # the same as `enabled: false`
 /// ladders:
 ///   prompt: [hand_over_hand, model, verbal, independent]
 /// limits:
@@ -61,8 +61,8 @@ public struct Configuration: Sendable {
                 for (id, entry) in entries {
                     switch entry {
                     case .bool(let enabled): rules[id] = RuleSettings(enabled: enabled, parameters: [:])
-                    case .string(let word) where ["on", "off", "yes", "no"].contains(word):
-                        rules[id] = RuleSettings(enabled: word == "on" || word == "yes", parameters: [:])
+                    case let word where YAMLBooleanWords.fix(for: word) != nil:
+                        problem("rules.\(id)", YAMLBooleanWords.fix(for: word) ?? "")
                     case .object(let fields):
                         var settings = RuleSettings(enabled: nil, parameters: [:])
                         for key in fields.keys.sorted() where !["enabled", "params"].contains(key) {
@@ -71,7 +71,8 @@ public struct Configuration: Sendable {
                         switch fields["enabled"] {
                         case nil: break
                         case .bool(let enabled)?: settings.enabled = enabled
-                        case .string(let word)? where ["on", "off", "yes", "no"].contains(word): settings.enabled = word == "on" || word == "yes"
+                        case let word? where YAMLBooleanWords.fix(for: word) != nil:
+                            problem("rules.\(id).enabled", YAMLBooleanWords.fix(for: word) ?? "")
                         default: problem("rules.\(id).enabled", "expected true or false")
                         }
                         switch fields["params"] {
@@ -80,7 +81,7 @@ public struct Configuration: Sendable {
                         default: problem("rules.\(id).params", "expected a mapping of parameter names to values")
                         }
                         rules[id] = settings
-                    default: problem("rules.\(id)", "expected on, off, or a mapping with enabled and params")
+                    default: problem("rules.\(id)", "expected true, false, or a mapping with enabled and params")
                     }
                 }
             } else {
@@ -160,7 +161,7 @@ public struct Configuration: Sendable {
                     issues.append("\(yaml.location(of: path)): \(path): \(id) has no parameter \(name) (it has \(rule.parameters.map(\.name).joined(separator: ", ")))")
                     continue
                 }
-                if let problem = declared.problem(with: value) {
+                if let problem = declared.problem(withGiven: value) {
                     issues.append("\(yaml.location(of: path)): \(path): \(problem) (\(declared.summary), declared in \(rule.path))")
                     continue
                 }

@@ -48,29 +48,11 @@ enum ExecutableLines {
     /// The lines of `source` that hold code: the lines `luac5.4 -l` lists instructions for,
     /// over every function of the chunk (the Lua API shows only functions that exist at run time).
     static func of(source: String, chunkName: String) throws -> [Int] {
-        let luac = ["/usr/bin/luac5.4", "/usr/local/bin/luac5.4", "/usr/bin/luac"].first { FileManager.default.isExecutableFile(atPath: $0) }
-        guard let luac else { throw CoverageError.compilerMissing }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: luac)
-        process.arguments = ["-l", "-p", "-"]
-        let input = Pipe()
-        let output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = Pipe()
-        try process.run()
-        input.fileHandleForWriting.write(Data(source.utf8))
-        try input.fileHandleForWriting.close()
-        let listing = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
+        guard let listing = try LuaListing.of(source: source) else { throw CoverageError.compilerMissing }
         var lines: Set<Int> = []
-        // Instruction lines read "\t12\t[34]\tOPCODE ...": the bracket holds the source line.
         // VARARGPREP opens every main chunk and never raises a line event.
-        for row in listing.split(separator: "\n") where row.hasPrefix("\t") && !row.contains("VARARGPREP") {
-            guard let open = row.firstIndex(of: "["), let close = row[open...].firstIndex(of: "]"),
-                let line = Int(row[row.index(after: open)..<close])
-            else { continue }
-            lines.insert(line)
+        for row in listing.split(separator: "\n") where !row.contains("VARARGPREP") {
+            if let line = LuaListing.line(of: row) { lines.insert(line) }
         }
         lines.remove(0)
         return lines.sorted()

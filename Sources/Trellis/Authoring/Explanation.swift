@@ -7,6 +7,9 @@ public struct Explanation: Sendable, Hashable {
     public var rules: [RuleOutcome]
     /// When the student's record is invalid, why (and no rule ran).
     public var inputIssues: [TrellisIssue]
+    /// The class-level recommendations (`evaluate_class`) that name this student in `student` or
+    /// `students`, in output order.
+    public var classRecommendations: [Recommendation] = []
 
     /// What one rule did for the student.
     public struct RuleOutcome: Sendable, Hashable {
@@ -14,6 +17,8 @@ public struct Explanation: Sendable, Hashable {
         public var recommendations: [Decision]
         public var notes: [RuleNote]
         public var errors: [TrellisIssue]
+        /// What the rule passed to `ctx.log` for this student, in order.
+        public var logs: [String]
     }
 
     /// A recommendation and its fate in conflict resolution.
@@ -36,7 +41,19 @@ extension Engine {
             case .invalid(let studentID, let issues) where studentID == id:
                 return Explanation(student: id, asOf: roster.context.asOf, rules: [], inputIssues: issues)
             case .student(let student) where student.id == id:
-                return explain(student, context: roster.context)
+                var explanation = explain(student, context: roster.context)
+                // Class-level rules decide over the whole class: it is evaluated for them.
+                if rules.contains(where: \.evaluatesClass) {
+                    let recommendations = evaluate(roster).classResult?.recommendations ?? []
+                    explanation.classRecommendations = recommendations.filter { recommendation in
+                        recommendation.extra["student"]?.stringValue == id
+                            || (recommendation.extra["students"].map { value in
+                                if case .array(let ids) = value { return ids.contains { $0.stringValue == id } }
+                                return false
+                            } ?? false)
+                    }
+                }
+                return explanation
             default: continue
             }
         }
@@ -45,9 +62,11 @@ extension Engine {
 
     private func explain(_ student: Student, context: ClassContext) -> Explanation {
         let outcomes: RuleOutcomes
+        // A runner of its own, which keeps ctx.log's messages (the engine's never do).
+        let log = RuleLog()
         do throws(RulePackError) {
-            let runner = try makeRunner(context: context)
-            defer { recycle(runner) }
+            let runner = try RuleRunner(pack: pack, limits: limits, isolation: isolation, log: log)
+            runner.prepare(context: context, parameterValues: parameterValues)
             outcomes = runner.evaluate(student.decidable)
         } catch {
             return Explanation(student: student.id, asOf: context.asOf, rules: [], inputIssues: error.issues)
@@ -55,6 +74,7 @@ extension Engine {
         let (_, overridden) = ConflictResolver.resolve(outcomes.recommendations)
         let losers = Set(overridden.map(\.recommendation))
         let ruleOrder = rules.map(\.id)
+        let messages = log.take()
         return Explanation(
             student: student.id, asOf: context.asOf,
             rules: rules.map { rule in
@@ -71,7 +91,7 @@ extension Engine {
                 }
                 return Explanation.RuleOutcome(
                     rule: rule, recommendations: decisions, notes: outcomes.notes.filter { $0.rule == rule.id },
-                    errors: outcomes.errors.filter { $0.rule == rule.id })
+                    errors: outcomes.errors.filter { $0.rule == rule.id }, logs: messages.filter { $0.rule == rule.id }.map(\.text))
             }.sorted { (ruleOrder.firstIndex(of: $0.rule.id) ?? 0) < (ruleOrder.firstIndex(of: $1.rule.id) ?? 0) },
             inputIssues: student.undecidedSkillIssues)
     }

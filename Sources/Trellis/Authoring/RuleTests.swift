@@ -34,6 +34,8 @@ public struct RuleTestResult: Sendable, Hashable {
     public var testCase: RuleTestCase
     /// Readable reasons, empty when the case passed.
     public var failures: [String]
+    /// What the rules passed to `ctx.log` while the case ran.
+    public var logs: [RuleLog.Message] = []
     public var passed: Bool { failures.isEmpty }
 }
 
@@ -139,18 +141,21 @@ public enum RuleTests {
     /// the pack when it names none) and its parameters.
     public static func run(_ cases: [RuleTestCase], pack: RulePack, coverage: CoverageRecorder? = nil) -> [RuleTestResult] {
         var engines: [String: Result<Engine, RulePackError>] = [:]
+        let log = RuleLog()
         return cases.map { testCase in
             let key = testCase.rules.joined(separator: ",") + "|" + JSONText.quoted("\(testCase.parameters.sorted { $0.key < $1.key })")
-            let engine = engines[key] ?? makeEngine(for: testCase, pack: pack, coverage: coverage)
+            let engine = engines[key] ?? makeEngine(for: testCase, pack: pack, coverage: coverage, log: log)
             engines[key] = engine
             switch engine {
             case .failure(let error): return RuleTestResult(testCase: testCase, failures: ["the rules cannot be used:\n" + error.description])
-            case .success(let engine): return RuleTestResult(testCase: testCase, failures: check(testCase, with: engine))
+            case .success(let engine):
+                let failures = check(testCase, with: engine)
+                return RuleTestResult(testCase: testCase, failures: failures, logs: log.take())
             }
         }
     }
 
-    private static func makeEngine(for testCase: RuleTestCase, pack: RulePack, coverage: CoverageRecorder?) -> Result<Engine, RulePackError> {
+    private static func makeEngine(for testCase: RuleTestCase, pack: RulePack, coverage: CoverageRecorder?, log: RuleLog) -> Result<Engine, RulePackError> {
         var chosen = pack
         if !testCase.rules.isEmpty {
             // A rule is chosen by its id, which is its file name by convention; the engine checks the id.
@@ -163,7 +168,7 @@ public enum RuleTests {
             }
         }
         do throws(RulePackError) {
-            return .success(try Engine(rulePack: chosen, parameters: testCase.parameters, coverage: coverage))
+            return .success(try Engine(rulePack: chosen, parameters: testCase.parameters, coverage: coverage, log: log))
         } catch {
             return .failure(error)
         }

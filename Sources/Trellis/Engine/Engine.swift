@@ -28,8 +28,12 @@ public final class Engine: Sendable {
     public let parameterValues: [String: [String: JSONValue]]
     public let limits: RuleLimits
     public let isolation: Isolation
-    private let pack: RulePack
+    /// The bundled rules that a folder's rule of the same id replaces in this engine's pack
+    /// (`RulePack.init(directories:includingBundled:)`).
+    public var replacedRules: [RuleReplacement] { pack.replacements }
+    let pack: RulePack
     private let coverage: CoverageRecorder?
+    private let log: RuleLog?
     private let idleRunners = RunnerPool(capacity: 2 * ProcessInfo.processInfo.activeProcessorCount)
 
     /// Loads and checks a rule pack.
@@ -40,13 +44,14 @@ public final class Engine: Sendable {
     ///   - limits: what rule code may spend per student.
     ///   - isolation: `.sandboxed` unless you are measuring the sandbox.
     ///   - coverage: records the lines of rule files that run (for rule tests).
+    ///   - log: keeps what rules pass to `ctx.log` (for rule tests); nil, `ctx.log` does nothing.
     /// - Throws: every problem of the pack (syntax, missing `evaluate`, duplicate ids,
     ///   parameters that do not fit), each with its file and line.
     public init(
         rulePack: RulePack = .bundled, parameters: [String: [String: JSONValue]] = [:], limits: RuleLimits = RuleLimits(),
-        isolation: Isolation = .sandboxed, coverage: CoverageRecorder? = nil
+        isolation: Isolation = .sandboxed, coverage: CoverageRecorder? = nil, log: RuleLog? = nil
     ) throws(RulePackError) {
-        let runner = try RuleRunner(pack: rulePack, limits: limits, isolation: isolation, coverage: coverage)
+        let runner = try RuleRunner(pack: rulePack, limits: limits, isolation: isolation, coverage: coverage, log: log)
         let definitions = runner.rules.map(\.definition)
         self.rules = definitions
         self.parameterValues = try Self.resolve(parameters, for: definitions)
@@ -54,6 +59,7 @@ public final class Engine: Sendable {
         self.isolation = isolation
         self.pack = rulePack
         self.coverage = coverage
+        self.log = log
     }
 
     private static func resolve(_ overrides: [String: [String: JSONValue]], for rules: [RuleDefinition]) throws(RulePackError) -> [String: [String: JSONValue]] {
@@ -68,7 +74,7 @@ public final class Engine: Sendable {
                     problems.append(TrellisIssue(kind: .invalidRule, rule: rule.id, message: "rule \(rule.id) has no parameter \(name) (it has: \(known))", location: rule.path))
                     continue
                 }
-                if let problem = parameter.problem(with: value) {
+                if let problem = parameter.problem(withGiven: value) {
                     problems.append(TrellisIssue(kind: .invalidRule, rule: rule.id, message: "parameter \(rule.id).\(name): \(problem)", location: rule.path))
                     continue
                 }
@@ -182,7 +188,7 @@ public final class Engine: Sendable {
         if let idle = idleRunners.take() {
             runner = idle
         } else {
-            runner = try RuleRunner(pack: pack, limits: limits, isolation: isolation, coverage: coverage)
+            runner = try RuleRunner(pack: pack, limits: limits, isolation: isolation, coverage: coverage, log: log)
         }
         runner.prepare(context: context, parameterValues: parameterValues)
         return runner

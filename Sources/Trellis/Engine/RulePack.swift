@@ -5,24 +5,31 @@ public struct RuleSource: Sendable, Hashable {
     /// The path errors name: `rules/prompt-fading.lua`.
     public var path: String
     public var source: String
+    /// Whether the file is one of the rules that ship inside Trellis (`RulePack.bundled`).
+    public var isBundled: Bool
 
-    public init(path: String, source: String) {
+    public init(path: String, source: String, isBundled: Bool = false) {
         self.path = path
         self.source = source
+        self.isBundled = isBundled
     }
 }
 
 /// A set of rule files, loaded together.
 public struct RulePack: Sendable, Hashable {
     public var sources: [RuleSource]
+    /// The bundled rules that a folder's rule of the same id took the place of (see
+    /// `init(directories:includingBundled:)`); empty for a pack made any other way.
+    public var replacements: [RuleReplacement]
 
     public init(sources: [RuleSource]) {
         self.sources = sources
+        self.replacements = []
     }
 
     /// The rules that ship inside Trellis (the repository's `rules/` folder, compiled in).
     public static var bundled: RulePack {
-        RulePack(sources: EmbeddedLua.bundledRules.map { RuleSource(path: "rules/" + $0.name, source: $0.source) })
+        RulePack(sources: EmbeddedLua.bundledRules.map { RuleSource(path: "rules/" + $0.name, source: $0.source, isBundled: true) })
     }
 
     /// Reads every `.lua` file directly inside each folder, in name order. Subfolders (such as
@@ -66,6 +73,7 @@ public struct RulePack: Sendable, Hashable {
         }
         guard problems.isEmpty else { throw RulePackError(issues: problems) }
         self.sources = sources
+        self.replacements = []
     }
 }
 

@@ -37,6 +37,13 @@ public struct RuleParameter: Sendable, Hashable {
     }
 
     /// Why `value` does not fit, or nil when it does.
+    /// `problem(with:)` for a value given from outside the rule (a configuration, a rule test's
+    /// `params`, `--param`), where `yes` or `off` for a boolean is a YAML 1.1 habit to point out.
+    func problem(withGiven value: JSONValue) -> String? {
+        if type == .boolean, let fix = YAMLBooleanWords.fix(for: value) { return fix }
+        return problem(with: value)
+    }
+
     func problem(with value: JSONValue) -> String? {
         switch (type, value) {
         case (.number, .integer), (.number, .number), (.string, .string), (.boolean, .bool), (.list, .array): break

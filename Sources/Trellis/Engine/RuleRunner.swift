@@ -11,6 +11,8 @@ final class RuleRunner {
     private let environmentMetatable: Int32
     private let isolation: Engine.Isolation
     private var ladders = Ladders()
+    /// Where `ctx.log`'s messages go; nil: `ctx.log` does nothing (reports never show them).
+    private let log: RuleLog?
 
     struct LoadedRule {
         var definition: RuleDefinition
@@ -27,11 +29,15 @@ final class RuleRunner {
     var freshRuleRuns: Int { lua.freshRuleRuns }
 
     /// Loads the engine's Lua and every rule; throws every problem found, each with file:line.
-    init(pack: RulePack, limits: RuleLimits, isolation: Engine.Isolation = .sandboxed, coverage: CoverageRecorder? = nil) throws(RulePackError) {
+    init(
+        pack: RulePack, limits: RuleLimits, isolation: Engine.Isolation = .sandboxed, coverage: CoverageRecorder? = nil, log: RuleLog? = nil
+    ) throws(RulePackError) {
         self.isolation = isolation
+        self.log = log
         do {
             lua = isolation == .sandboxed ? try LuaState(limits: limits) : try LuaState(limits: .none, readOnlyInput: false)
             if let coverage { lua.enableCoverage(coverage) }
+            lua.keepsLog = log != nil
             environmentMetatable = try Self.loadEngineLua(into: lua)
         } catch {
             throw RulePackError(issues: [TrellisIssue(kind: .invalidRule, message: "the engine's Lua failed to load: \(error.message)", location: error.location)])
@@ -249,9 +255,27 @@ final class RuleRunner {
             lua_setfield(lua.state, -2, "params")
             trellis_pushcfunction(lua.state, trellis_emit)
             lua_setfield(lua.state, -2, "emit")
+            trellis_pushcfunction(lua.state, trellis_log)
+            lua_setfield(lua.state, -2, "log")
             lua.seal()
             rules[index].context = lua.reference()
         }
+    }
+
+    /// The names a rule's environment holds (the sandbox's base table), for `RuleGlobals`.
+    func sandboxGlobals() -> Set<String> {
+        let top = lua.top
+        defer { lua.top = top }
+        lua.pushReference(environmentMetatable)
+        guard lua.rawField("__index", of: lua.top) == LUA_TTABLE else { return [] }
+        let base = lua.top
+        var names: Set<String> = []
+        lua_pushnil(lua.state)
+        while lua_next(lua.state, base) != 0 {
+            if let name = lua.string(at: -2) { names.insert(name) }
+            lua.pop()
+        }
+        return names
     }
 
     // MARK: Students
@@ -298,6 +322,8 @@ final class RuleRunner {
             try call()
         } catch where error.kind == .memoryLimit {
             lua.top = top
+            // The second run logs again what the first one did.
+            if log != nil { _ = lua.takeLog() }
             lua.collectGarbage()
             lua.keepDeadlineForNextCall()
             do {
@@ -307,6 +333,12 @@ final class RuleRunner {
                 throw error
             }
         }
+    }
+
+    /// Hands what the rule's call passed to `ctx.log` (messages kept before a failure too) to the log.
+    private func keepLog(of rule: LoadedRule, student: String?) {
+        guard let log else { return }
+        for message in lua.takeLog() { log.append(RuleLog.Message(rule: rule.definition.id, student: student, text: message)) }
     }
 
     /// Runs one rule through `call` and records what it returned, or how it failed; a memory
@@ -320,9 +352,11 @@ final class RuleRunner {
         do {
             try runCollectingIfNeeded(call)
         } catch {
+            keepLog(of: rule, student: student)
             outcomes.errors.append(issue(for: error, rule: rule.definition, student: student))
             return
         }
+        keepLog(of: rule, student: student)
         do {
             let output = try RuleOutputReader(lua: lua, rule: rule.definition, level: .student, ladders: ladders).read(at: lua.top)
             outcomes.recommendations += output.recommendations
@@ -453,6 +487,7 @@ final class RuleRunner {
             } catch {
                 result.errors.append(issue(for: error, rule: rule.definition, student: nil))
             }
+            keepLog(of: rule, student: nil)
             result.notes += emission.notes
             lua.top = classSlot
         }

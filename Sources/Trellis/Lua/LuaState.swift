@@ -140,6 +140,27 @@ final class LuaState {
         return try body()
     }
 
+    /// Whether `ctx.log` keeps its messages (rule tests and explain); otherwise it does nothing.
+    var keepsLog: Bool {
+        get { control.pointee.log_enabled != 0 }
+        set { control.pointee.log_enabled = newValue ? 1 : 0 }
+    }
+
+    /// The messages `ctx.log` kept since the last time, which it then forgets.
+    func takeLog() -> [String] {
+        trellis_take_log(state)
+        defer { pop() }
+        guard lua_type(state, -1) == LUA_TTABLE else { return [] }
+        var messages: [String] = []
+        let count = lua_Integer(lua_rawlen(state, -1))
+        for index in 1...max(1, count) where index <= count {
+            lua_rawgeti(state, -1, index)
+            messages.append(string(at: -1) ?? "")
+            pop()
+        }
+        return messages
+    }
+
     /// How many times a rule file ran afresh for a call of `evaluate` (the rest reused it).
     var freshRuleRuns: Int { Int(control.pointee.fresh_runs) }
 

@@ -33,7 +33,9 @@ public final class ReportWriter: @unchecked Sendable {
     ///   - sink: where the text goes.
     ///   - asOf: the date of the run, for the JSON document's head.
     ///   - options: what the table and CSV show, the table's width, and Excel's byte-order mark.
-    public init(format: ReportFormat, sink: any OutputSink, asOf: String, options: ReportOptions = ReportOptions()) {
+    ///   - replacedRules: bundled rules a folder's rule replaced (`Engine.replacedRules`), listed
+    ///     in the JSON document's head as `replaced_rules` when there are any.
+    public init(format: ReportFormat, sink: any OutputSink, asOf: String, options: ReportOptions = ReportOptions(), replacedRules: [RuleReplacement] = []) {
         self.format = format
         self.options = options
         self.sink = sink
@@ -43,6 +45,18 @@ public final class ReportWriter: @unchecked Sendable {
             json.key("trellis")
             json.integer(ReportJSON.contractVersion)
             json.member("as_of", asOf)
+            if !replacedRules.isEmpty {
+                json.key("replaced_rules")
+                json.beginArray()
+                for replacement in replacedRules {
+                    json.beginObject()
+                    json.member("id", replacement.id)
+                    json.member("bundled_path", replacement.bundledPath)
+                    json.member("path", replacement.path)
+                    json.endObject()
+                }
+                json.endArray()
+            }
             json.key("results")
             json.beginArray()
         case .csv: ReportCSV.appendHeader(options: options, to: &buffer)

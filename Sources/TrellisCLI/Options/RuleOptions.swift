@@ -4,8 +4,11 @@ import TrellisServer
 
 /// The options that choose and configure the rules, shared by the commands that evaluate.
 struct RuleOptions: ParsableArguments {
-    @Option(name: .customLong("rules"), help: ArgumentHelp("A rule folder to use instead of the bundled rules (repeatable).", valueName: "dir"))
+    @Option(name: .customLong("rules"), help: RuleFolders.rulesHelp)
     var directories: [String] = []
+
+    @Flag(name: .customLong("no-bundled"), help: RuleFolders.noBundledHelp)
+    var noBundled = false
 
     @Option(name: .customLong("config"), help: ArgumentHelp("A school's configuration (YAML): rules on or off, parameters, ladders, limits.", valueName: "file"))
     var configuration: String?
@@ -30,6 +33,7 @@ struct RuleOptions: ParsableArguments {
         guard (maxInstructions ?? 0) >= 0, (maxMemoryMegabytes ?? 0) >= 0, (maxMilliseconds ?? 0) >= 0 else {
             throw ValidationError("limits must not be negative")
         }
+        try RuleFolders.validate(directories, noBundled: noBundled)
         _ = try parsedParameters()
     }
 
@@ -37,7 +41,7 @@ struct RuleOptions: ParsableArguments {
     /// problems and exits with status 2 when the rules or the configuration cannot be used.
     func makeEngine() throws -> (engine: Engine, configuration: Configuration?) {
         do {
-            let pack = directories.isEmpty ? RulePack.bundled : try RulePack(directories: directories)
+            let pack = try RuleFolders.pack(directories, noBundled: noBundled)
             let settings = try configuration.map { try Configuration(contentsOf: $0) }
             var limits = settings?.limits ?? RuleLimits()
             if let maxInstructions { limits.instructions = maxInstructions }
@@ -59,7 +63,7 @@ struct RuleOptions: ParsableArguments {
     /// Where `trellis serve` reads its rules from, now and at every reload.
     func packSource() throws -> RulePackSource {
         RulePackSource(
-            directories: directories, configurationPath: configuration, parameters: try parsedParameters(), instructions: maxInstructions,
+            directories: directories, includesBundled: !noBundled, configurationPath: configuration, parameters: try parsedParameters(), instructions: maxInstructions,
             memoryBytes: maxMemoryMegabytes.map { $0 << 20 }, milliseconds: maxMilliseconds, isolation: unsandboxed ? .unsandboxed : .sandboxed)
     }
 

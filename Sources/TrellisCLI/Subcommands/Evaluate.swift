@@ -109,7 +109,7 @@ struct Evaluate: ParsableCommand {
             Terminal.printError("the input cannot be used:\n  \(source.name): \(problem)")
             throw Exit.unusableInput
         }
-        let writer = try makeWriter(format: format, asOf: context.asOf)
+        let writer = try makeWriter(format: format, asOf: context.asOf, replacedRules: engine.replacedRules)
         let tableOnScreen = format == .table && output == nil
         let progress = Terminal.isTerminal(STDERR_FILENO) && !quiet ? ProgressLine(totalBytes: source.size) : nil
         // Errors go to standard error as they happen, unless the table on the screen lists them.
@@ -168,7 +168,7 @@ struct Evaluate: ParsableCommand {
         progress?.finish()
         logger.debug("evaluated in \(Self.seconds(since: evaluationStarted))")
         let renderingStarted = Date()
-        let writer = try makeWriter(format: format, asOf: report.asOf)
+        let writer = try makeWriter(format: format, asOf: report.asOf, replacedRules: engine.replacedRules)
         for outcome in report.outcomes { writer.write(outcome) }
         do {
             try writer.finish(asOf: report.asOf, classResult: report.classResult, summary: report.summary)
@@ -188,11 +188,11 @@ struct Evaluate: ParsableCommand {
         return report.isClean
     }
 
-    private func makeWriter(format: ReportFormat, asOf: String) throws -> ReportWriter {
+    private func makeWriter(format: ReportFormat, asOf: String, replacedRules: [RuleReplacement]) throws -> ReportWriter {
         let options = show.reportOptions(width: output == nil ? ShowOptions.tableWidth() : 120)
-        guard let output else { return ReportWriter(format: format, sink: DescriptorSink(), asOf: asOf, options: options) }
+        guard let output else { return ReportWriter(format: format, sink: DescriptorSink(), asOf: asOf, options: options, replacedRules: replacedRules) }
         do {
-            return ReportWriter(format: format, sink: try AtomicFileSink(path: output), asOf: asOf, options: options)
+            return ReportWriter(format: format, sink: try AtomicFileSink(path: output), asOf: asOf, options: options, replacedRules: replacedRules)
         } catch {
             Terminal.printError(writeFailure(error))
             throw Exit.unusableInput

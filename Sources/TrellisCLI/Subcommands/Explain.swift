@@ -82,7 +82,15 @@ enum ExplanationText {
             }
             for note in outcome.notes { text += "  \(e(note.skill ?? "-"))  decided nothing: \(e(note.message))\n" }
             for error in outcome.errors { text += "  FAILED: \(e(error.message)) (\(e(error.location ?? outcome.rule.path)))\n" }
+            for message in outcome.logs { text += "  log: \(e(message))\n" }
             if outcome.recommendations.isEmpty && outcome.notes.isEmpty && outcome.errors.isEmpty { text += "  nothing for this student\n" }
+        }
+        if !explanation.classRecommendations.isEmpty {
+            text += "\nFor the class, naming \(e(explanation.student)):\n"
+            for recommendation in explanation.classRecommendations {
+                text += "  \(e(recommendation.skill ?? "-"))  \(e(recommendation.kind)) \(e(recommendation.action))  (\(e(recommendation.rule)))\n"
+                text += "    why: \(e(recommendation.reason))\n"
+            }
         }
         return text
     }
@@ -91,6 +99,12 @@ enum ExplanationText {
         .object([
             "student": .string(explanation.student), "as_of": .string(explanation.asOf),
             "errors": .array(explanation.inputIssues.map { .string($0.description) }),
+            "class_recommendations": .array(explanation.classRecommendations.map { recommendation in
+                .object([
+                    "rule": .string(recommendation.rule), "skill": recommendation.skill.map(JSONValue.string) ?? .null,
+                    "kind": .string(recommendation.kind), "action": .string(recommendation.action), "reason": .string(recommendation.reason),
+                ])
+            }),
             "rules": .array(explanation.rules.map { outcome in
                 .object([
                     "id": .string(outcome.rule.id), "priority": .number(outcome.rule.priority),
@@ -109,6 +123,7 @@ enum ExplanationText {
                     }),
                     "notes": .array(outcome.notes.map { .object(["skill": $0.skill.map(JSONValue.string) ?? .null, "message": .string($0.message)]) }),
                     "errors": .array(outcome.errors.map { .object(["message": .string($0.message), "location": $0.location.map(JSONValue.string) ?? .null]) }),
+                    "logs": .array(outcome.logs.map(JSONValue.string)),
                 ])
             }),
         ])

@@ -4,16 +4,23 @@ import Trellis
 struct Rules: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "List the rules with their parameters and defaults.")
 
-    @Option(name: .customLong("rules"), help: ArgumentHelp("Rule folders instead of the bundled rules (repeatable).", valueName: "dir"))
+    @Option(name: .customLong("rules"), help: RuleFolders.rulesHelp)
     var ruleDirectories: [String] = []
+
+    @Flag(name: .customLong("no-bundled"), help: RuleFolders.noBundledHelp)
+    var noBundled = false
 
     @Option(help: ArgumentHelp("text or json.", valueName: "format"))
     var format: OutputStyle = .text
 
+    func validate() throws {
+        try RuleFolders.validate(ruleDirectories, noBundled: noBundled)
+    }
+
     func run() throws {
         let engine: Engine
         do throws(RulePackError) {
-            let pack = ruleDirectories.isEmpty ? RulePack.bundled : try RulePack(directories: ruleDirectories)
+            let pack = try RuleFolders.pack(ruleDirectories, noBundled: noBundled)
             engine = try Engine(rulePack: pack)
         } catch {
             Terminal.printError("the rules cannot be used:\n" + error.issues.map { "  \($0)" }.joined(separator: "\n"))

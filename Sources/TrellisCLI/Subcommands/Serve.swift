@@ -20,6 +20,9 @@ struct Serve: ParsableCommand {
 
     @OptionGroup var rules: RuleOptions
 
+    @Option(name: .customLong("log-level"), help: ArgumentHelp("What goes to standard error: trace, debug, info (an access-log line per request; the default), notice, warning, error or critical.", valueName: "level"))
+    var logLevel: String = "info"
+
     @Option(help: ArgumentHelp("The address to listen on (default 127.0.0.1; another needs a token).", valueName: "address"))
     var host = "127.0.0.1"
 
@@ -51,6 +54,9 @@ struct Serve: ParsableCommand {
     var audit: String?
 
     func validate() throws {
+        guard Logger.Level(rawValue: logLevel) != nil else {
+            throw ValidationError("--log-level \(logLevel): expected one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
         _ = try serverConfiguration()
     }
 
@@ -71,9 +77,10 @@ struct Serve: ParsableCommand {
     }
 
     private func serve() async throws {
+        let level = Logger.Level(rawValue: logLevel) ?? .info
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = .notice
+            handler.logLevel = level
             return handler
         }
         let server: TrellisServer

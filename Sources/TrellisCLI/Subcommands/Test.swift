@@ -8,8 +8,11 @@ struct Test: ParsableCommand {
         discussion: "Exit codes: 0 every test passed; 1 a test failed or no test ran; 2 the rules or a test file cannot be used."
     )
 
-    @Argument(help: ArgumentHelp("Rule folders; their tests are in DIR/tests.", valueName: "dir"))
+    @Argument(help: ArgumentHelp("Rule folders, run beside the bundled rules; their tests are in DIR/tests.", valueName: "dir"))
     var directories: [String] = ["rules"]
+
+    @Flag(name: .customLong("no-bundled"), help: "Run the tests with the folders' rules alone, without the bundled pack.")
+    var noBundled = false
 
     @Option(name: .customLong("run"), help: ArgumentHelp("Only the cases whose 'file: name' contains this text.", valueName: "pattern"))
     var pattern: String?
@@ -23,11 +26,17 @@ struct Test: ParsableCommand {
     @Flag(name: .shortAndLong, help: "List passing cases too.")
     var verbose = false
 
+    @Option(name: .customLong("junit"), help: ArgumentHelp("Also write the results as JUnit XML, for CI systems.", valueName: "file"))
+    var junitPath: String?
+
+    @Option(name: .customLong("coverage-lcov"), help: ArgumentHelp("Also write the coverage as an LCOV tracefile (implies --coverage's recording).", valueName: "file"))
+    var lcovPath: String?
+
     func run() throws {
         let pack: RulePack
         var cases: [RuleTestCase] = []
         do {
-            pack = try RulePack(directories: directories)
+            pack = try RuleFolders.pack(directories, noBundled: noBundled)
             for file in RuleTests.files(in: directories) { cases += try RuleTests.load(file: file) }
         } catch let error as RulePackError {
             Terminal.printError("the rules cannot be used:\n" + error.issues.map { "  \($0)" }.joined(separator: "\n"))
@@ -37,12 +46,13 @@ struct Test: ParsableCommand {
             throw Exit.unusableInput
         }
         if let pattern { cases = cases.filter { $0.fullName.contains(pattern) } }
-        let recorder = coverage ? CoverageRecorder() : nil
+        let recorder = coverage || lcovPath != nil ? CoverageRecorder() : nil
         let results = RuleTests.run(cases, pack: pack, coverage: recorder)
         var files: [FileCoverage] = []
         if let recorder {
             do {
-                files = try recorder.report(for: pack)
+                // The folders' files: the bundled ones beside them are not what is being tested.
+                files = try recorder.report(for: RulePack(sources: pack.sources.filter { !$0.isBundled }))
             } catch {
                 Terminal.printError("\(error)")
                 throw Exit.unusableInput
@@ -50,9 +60,14 @@ struct Test: ParsableCommand {
         }
         let passed = results.filter(\.passed).count
         let failed = results.count - passed
+        // The files first: a CI system reads them even when a case failed.
+        if let junitPath { try writeFile(TestReportFiles.junit(results), to: junitPath) }
+        if let lcovPath { try writeFile(TestReportFiles.lcov(files), to: lcovPath) }
+        // The coverage table only when asked for: --coverage-lcov alone writes just the file.
+        let shownCoverage = coverage ? files : []
         switch format {
-        case .json: print(json(results, coverage: files, passed: passed, failed: failed))
-        case .text: printText(results, coverage: files, passed: passed, failed: failed)
+        case .json: print(json(results, coverage: shownCoverage, passed: passed, failed: failed))
+        case .text: printText(results, coverage: shownCoverage, passed: passed, failed: failed)
         }
         if results.isEmpty {
             Terminal.printError("no test ran" + (pattern.map { " (none matches \"\($0)\")" } ?? ": add test files under \(directories.map { $0 + "/tests" }.joined(separator: ", "))"))
@@ -67,11 +82,15 @@ struct Test: ParsableCommand {
         let e = { (text: String) in TerminalText.escaped(text) }
         for result in results {
             if result.passed {
-                if verbose { Terminal.printOut("PASS \(e(result.testCase.location)): \(e(result.testCase.name))") }
+                if verbose {
+                    Terminal.printOut("PASS \(e(result.testCase.location)): \(e(result.testCase.name))")
+                    printLogs(of: result)
+                }
                 continue
             }
             Terminal.printOut("FAIL \(e(result.testCase.location)): \(e(result.testCase.name))")
             for failure in result.failures { Terminal.printOut("  " + failure.replacingOccurrences(of: "\n", with: "\n  ")) }
+            printLogs(of: result)
         }
         if !coverage.isEmpty {
             Terminal.printOut("\nCoverage:")
@@ -83,12 +102,38 @@ struct Test: ParsableCommand {
         Terminal.printOut("\(passed) passed, \(failed) failed")
     }
 
+    /// Writes a report file whole or not at all; a file that cannot be written stops the run.
+    private func writeFile(_ text: String, to path: String) throws {
+        do {
+            let sink = try AtomicFileSink(path: path)
+            do {
+                try sink.write(text)
+                try sink.commit()
+            } catch {
+                sink.abort()
+                throw error
+            }
+        } catch {
+            Terminal.printError("cannot write \(path): \(error)")
+            throw Exit.unusableInput
+        }
+    }
+
+    /// What the rules passed to `ctx.log` during a case: shown with failures, and with --verbose.
+    private func printLogs(of result: RuleTestResult) {
+        for message in result.logs {
+            let who = TerminalText.escaped(message.rule) + (message.student.map { ", " + TerminalText.escaped($0) } ?? "")
+            Terminal.printOut("  log (\(who)): \(TerminalText.escaped(message.text))")
+        }
+    }
+
     private func json(_ results: [RuleTestResult], coverage: [FileCoverage], passed: Int, failed: Int) -> String {
         var cases: [JSONValue] = []
         for result in results {
             cases.append(.object([
                 "file": .string(result.testCase.file), "location": .string(result.testCase.location), "name": .string(result.testCase.name),
                 "passed": .bool(result.passed), "failures": .array(result.failures.map(JSONValue.string)),
+                "logs": .array(result.logs.map { .object(["rule": .string($0.rule), "student": $0.student.map(JSONValue.string) ?? .null, "message": .string($0.text)]) }),
             ]))
         }
         var root: [String: JSONValue] = ["cases": .array(cases), "passed": .integer(Int64(passed)), "failed": .integer(Int64(failed))]

@@ -205,10 +205,10 @@ struct ReportBrowserTests {
                  {"date": "2026-11-17", "prompt_level": "model", "trials": 10, "correct": 9, "staff": "t-<ortiz>", "setting": "<u>bath</u>"}]}]}]}
             """.write(to: input, atomically: true, encoding: .utf8)
         let report = folder.appending(path: "report.html")
-        let run = try cli.trellis(["report", "--rules", rules.path, input.path, "-o", report.path])
+        let run = try cli.trellis(["report", "--no-bundled", "--rules", rules.path, input.path, "-o", report.path])
         #expect(run.status == 0, "\(run.stderr)")
         let dom = try open(report, folder: folder)
-        try check(dom, against: try expected(input: input.path, extra: ["--rules", rules.path]))
+        try check(dom, against: try expected(input: input.path, extra: ["--no-bundled", "--rules", rules.path]))
         let elements = Set(dom.tags.map(\.name))
         #expect(!elements.contains("b") && !elements.contains("i") && !elements.contains("u") && !elements.contains("img") && !elements.contains("script"))
         let text = dom.text(from: 0, to: dom.bytes.count)
