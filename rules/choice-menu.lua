@@ -34,7 +34,7 @@ return {
         },
         mastery_sessions = {
             default = 3, type = "integer", min = 1, max = 20,
-            description = "Sessions in a row at the last prompt level or stage that count as mastered, for a skill the prompt and scaffold rules decided nothing for",
+            description = "Sessions in a row at the last level that count as mastered, when no rule decided",
         },
         mastery_percent = {
             default = 80, type = "number", min = 0, max = 100,
