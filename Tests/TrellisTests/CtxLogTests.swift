@@ -50,6 +50,44 @@ struct CtxLogTests {
         #expect(report.results.last?.errors.map(\.message).first?.contains("gave up") == true)
     }
 
+    /// ctx.log turns its arguments into text with `__tostring`, rule code run from inside a C
+    /// function: a `__tostring` that never returns, one that logs itself again, and one that
+    /// makes each argument 8 MB are stopped by the limits like any rule code, and the next
+    /// student's log is its own.
+    @Test func tostringInsideCtxLogIsRuleCodeUnderTheLimits() throws {
+        let rule = """
+            return { id = "hostile-log", evaluate = function(student, ctx)
+              local mt = {}
+              if student.id == "s-101" then
+                mt.__tostring = function() while true do end end
+              elseif student.id == "s-102" then
+                mt.__tostring = function(self) ctx.log(self); return "again" end
+              else
+                mt.__tostring = function() return string.rep("y", 8 * 1024 * 1024) end
+              end
+              local value = setmetatable({}, mt)
+              ctx.log("before", student.id)
+              ctx.log(value, value, value, value)
+              return {}
+            end }
+            """
+        let log = RuleLog()
+        let engine = try Engine(rulePack: RulePack(sources: [RuleSource(path: "hostile-log.lua", source: rule)]), log: log)
+        let document = """
+            {"trellis": 1, "as_of": "2026-11-20", "students": [{"id": "s-101"}, {"id": "s-102"}, {"id": "s-103"}, {"id": "s-104"}]}
+            """
+        let report = engine.evaluate(try RosterReader.read(Array(document.utf8), sourceName: "class.json"))
+        let errors = report.results.map { $0.errors.map(\.message).joined() }
+        #expect(errors[0].contains("ran more than") || errors[0].contains("ran longer than"), "\(errors[0])")
+        #expect(errors[1].contains("stack overflow") || errors[1].contains("ran more than"), "\(errors[1])")
+        #expect(errors[2].contains("used more than"), "\(errors[2])")
+        // Every student's evaluation started afresh: each logged its own "before", nothing more.
+        let messages = log.take()
+        #expect(messages.filter { $0.text.hasPrefix("before") }.map(\.student) == ["s-101", "s-102", "s-103", "s-104"])
+        #expect(messages.allSatisfy { $0.text.utf8.count <= 2_003 })
+        #expect(messages.filter { $0.student == "s-102" }.count <= 101)
+    }
+
     @Test func aRuleKeepsAtMost100MessagesEachCutTo2000Bytes() throws {
         let rule = """
             return { id = "flood", evaluate = function(student, ctx)
