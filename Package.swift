@@ -36,6 +36,8 @@ let package = Package(
         .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.0"),
         // `trellis import sheet` and OneRoster `.zip` exports: an .xlsx workbook is a ZIP of XML parts.
         .package(url: "https://github.com/weichsel/ZIPFoundation", exact: "0.9.20"),
+        // `--history FILE`: each run recorded in a SQLite database (on Linux, the system's libsqlite3).
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
     ],
     targets: [
         // Lua 5.4 from the system (Debian: liblua5.4-dev).
@@ -57,6 +59,8 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "CSV", package: "CSV.swift"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             exclude: ["RuleAPI"],
             swiftSettings: strictSettings,
@@ -91,7 +95,11 @@ let package = Package(
         ),
         .testTarget(
             name: "TrellisTests",
-            dependencies: ["Trellis", "CLuaShim", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+            dependencies: [
+                "Trellis", "CLuaShim", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+                // History tests write files a Trellis history must refuse (another schema, a newer one).
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             resources: [.copy("Fixtures")],
             swiftSettings: strictSettings
         ),
@@ -107,6 +115,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Yams", package: "Yams"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strictSettings
         ),

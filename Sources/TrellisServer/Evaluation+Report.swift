@@ -27,6 +27,7 @@ extension Evaluation {
             evaluated: evaluation.summary.students - evaluation.summary.skipped, skipped: evaluation.summary.skipped,
             recommendations: evaluation.summary.recommendations + evaluation.summary.classRecommendations,
             ruleErrors: evaluation.results.flatMap(\.errors).map(\.rule) + (evaluation.classResult?.errors.map(\.rule) ?? []))
+        history?.record("serve report", body: body, pack: pack, context: roster.context, evaluation: evaluation, requestID: request.requestID)
         let html = ClassReport(roster: roster, evaluation: evaluation, parameters: pack.engine.parameterValues).html()
         return .success(Reply(text: html, studentCount: disclosed.count, contentType: "text/html; charset=utf-8"))
     }

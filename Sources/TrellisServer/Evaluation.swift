@@ -9,6 +9,7 @@ struct Evaluation: Sendable {
     let pack: LoadedPack
     let request: AuditRequest
     let audit: AuditLog?
+    let history: HistoryRecorder?
     let metrics: ServerMetrics
 
     /// What a worker hands back to the event loop: a finished body, or an error answer.
@@ -54,6 +55,7 @@ struct Evaluation: Sendable {
             evaluated: report.summary.students - report.summary.skipped, skipped: report.summary.skipped,
             recommendations: report.summary.recommendations + report.summary.classRecommendations,
             ruleErrors: report.results.flatMap(\.errors).map(\.rule) + (report.classResult?.errors.map(\.rule) ?? []))
+        history?.record("serve evaluate", body: body, pack: pack, context: context, evaluation: report, requestID: request.requestID)
         return .success(Reply(text: ReportFormat.json.render(report), studentCount: disclosed.count))
     }
 

@@ -12,6 +12,7 @@ struct Routes: Sendable {
     let pool: EvaluationPool
     let metrics: ServerMetrics
     let audit: AuditLog?
+    let history: HistoryRecorder?
     let reloader: Reloader
 
     func add(to router: Router<TrellisRequestContext>) {
@@ -75,7 +76,7 @@ struct Routes: Sendable {
         let who = AuditRequest(
             identity: context.identity, onBehalfOf: request.headers[Self.userHeader], requestID: Self.requestID(),
             endpoint: endpoint, purpose: request.headers[Self.purposeHeader])
-        let evaluation = Evaluation(pack: pack, request: who, audit: audit, metrics: metrics)
+        let evaluation = Evaluation(pack: pack, request: who, audit: audit, history: history, metrics: metrics)
         let result: Result<Evaluation.Reply, APIError>
         do throws(EvaluationPool.Failure) {
             result = try await pool.run(timeout: configuration.requestTimeout) { work(evaluation, body) }

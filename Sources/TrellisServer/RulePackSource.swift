@@ -47,8 +47,10 @@ public struct RulePackSource: Sendable {
             if let memoryBytes { limits.memoryBytes = memoryBytes }
             if let milliseconds { limits.milliseconds = milliseconds }
             let engine = try Engine(rulePack: pack, configuration: settings, parameters: parameters, limits: limits, isolation: isolation)
+            // For a history's configuration digest (`--history`): the file as this load read it.
+            let configurationBytes = try configurationPath.map { Array(try Data(contentsOf: URL(fileURLWithPath: $0))) }
             return LoadedPack(
-                engine: engine, ladders: settings?.ladders ?? Ladders(), sha256: Self.digest(pack, engine: engine),
+                engine: engine, ladders: settings?.ladders ?? Ladders(), sha256: engine.rulePackSHA256, configurationBytes: configurationBytes,
                 loadedAt: Date(), generation: generation, replacements: pack.replacements)
         } catch let error as RulePackError {
             throw PackLoadError(issues: error.issues.map { PackLoadError.Issue(message: $0.message, location: $0.location, rule: $0.rule) })
@@ -57,23 +59,6 @@ public struct RulePackSource: Sendable {
         } catch {
             throw PackLoadError(issues: [.init(message: "\(error)", location: nil, rule: nil)])
         }
-    }
-
-    /// SHA-256 of everything that decides a recommendation: each rule file's path and text, the
-    /// parameter values, the limits and the isolation. Two servers with the same hash answer the
-    /// same input the same way, which is what an audit record needs to say.
-    static func digest(_ pack: RulePack, engine: Engine) -> String {
-        var hasher = SHA256()
-        // The rules the engine runs: the configuration may have turned some of the pack's off.
-        let running = Set(engine.rules.map(\.path))
-        for source in pack.sources where running.contains(source.path) {
-            hasher.update(data: Array(source.path.utf8) + [0] + Array(source.source.utf8) + [0])
-        }
-        let parameters = JSONValue.object(engine.parameterValues.mapValues { .object($0) })
-        hasher.update(data: Array(parameters.jsonText.utf8))
-        hasher.update(data: Array("\u{0}limits \(engine.limits.instructions) \(engine.limits.memoryBytes) \(engine.limits.milliseconds)".utf8))
-        hasher.update(data: Array("\u{0}\(engine.isolation == .sandboxed ? "sandboxed" : "unsandboxed")".utf8))
-        return Digests.hex(hasher.finalize())
     }
 }
 
@@ -114,7 +99,10 @@ struct LoadedPack: Sendable {
     let engine: Engine
     /// The configuration's ladders, for documents that give none.
     let ladders: Ladders
+    /// SHA-256 of everything that decides a recommendation (`Engine.rulePackSHA256`).
     let sha256: String
+    /// The configuration file's bytes, if the pack has one.
+    let configurationBytes: [UInt8]?
     let loadedAt: Date
     /// 1 for the pack the server started with, then one more per successful reload.
     let generation: Int

@@ -16,6 +16,8 @@ public struct ServerConfiguration: Sendable {
     public var maxWaiting: Int
     /// Where to append the audit log (a line per request and one per student disclosed), if anywhere.
     public var auditPath: String?
+    /// Where to record each evaluate and report request as a run (a history of runs, docs/time.md), if anywhere.
+    public var historyPath: String?
     /// The most connections held at once. At the cap the server accepts no more and closes the
     /// connection idle the longest to make room (docs/server.md). Lowered at start, with a
     /// warning, when the process may not open that many file descriptors.
@@ -24,7 +26,7 @@ public struct ServerConfiguration: Sendable {
     public init(
         host: String = "127.0.0.1", port: Int = 8080, tokens: AccessTokens? = nil, maxBodyBytes: Int = 8 << 20,
         requestTimeout: Duration = .seconds(30), workers: Int = 2, maxWaiting: Int = 64, auditPath: String? = nil,
-        maxConnections: Int = 1000
+        maxConnections: Int = 1000, historyPath: String? = nil
     ) {
         self.host = host
         self.port = port
@@ -35,6 +37,7 @@ public struct ServerConfiguration: Sendable {
         self.maxWaiting = maxWaiting
         self.auditPath = auditPath
         self.maxConnections = maxConnections
+        self.historyPath = historyPath
     }
 
     /// Refuses what is unsafe or impossible before anything binds: above all, an address other

@@ -9,6 +9,7 @@ final class ServerMetrics: Sendable {
     private let recommendations: Counter
     private let inFlight: Gauge
     private let auditFailures: Counter
+    private let historyFailures: Counter
     private let openConnections: Gauge
     private let connectionsClosedAtCap: Counter
 
@@ -31,6 +32,10 @@ final class ServerMetrics: Sendable {
             descriptor: .init(
                 namespace: "trellis", metricName: "audit_write_failures", unitName: "total",
                 helpText: "Answers withheld because the audit log could not be written"))
+        historyFailures = registry.makeCounter(
+            descriptor: .init(
+                namespace: "trellis", metricName: "history_write_failures", unitName: "total",
+                helpText: "Requests not recorded because the history file (--history) could not be written"))
         openConnections = registry.makeGauge(
             descriptor: .init(namespace: "trellis", metricName: "http_connections_open", unitName: "", helpText: "Connections the server holds"))
         connectionsClosedAtCap = registry.makeCounter(
@@ -65,6 +70,7 @@ final class ServerMetrics: Sendable {
     }
 
     func recordAuditFailure() { auditFailures.increment() }
+    func recordHistoryFailure() { historyFailures.increment() }
 
     func connectionOpened() { openConnections.increment() }
     func connectionClosed() { openConnections.decrement() }

@@ -22,6 +22,7 @@ public struct TrellisServer: Sendable {
     let pool: EvaluationPool
     let metrics: ServerMetrics
     let audit: AuditLog?
+    let history: HistoryRecorder?
     let reloader: Reloader
     let connections: ConnectionLimiter
     let logger: Logger
@@ -40,6 +41,15 @@ public struct TrellisServer: Sendable {
         metrics.registerRules(store.current.engine.rules.map(\.id))
         for replacement in store.current.replacements { logger.notice("\(replacement)") }
         audit = try configuration.auditPath.map { path throws(ServerSetupError) in try AuditLog(path: path, logger: logger) }
+        history = try configuration.historyPath.map { path throws(ServerSetupError) in
+            do {
+                let history = try RunHistory(path: path)
+                if let warning = history.permissionWarning { logger.warning("\(warning)") }
+                return HistoryRecorder(history: history, logger: logger, metrics: metrics)
+            } catch {
+                throw ServerSetupError("the history cannot be used: \(error.path): \(error.message)")
+            }
+        }
         reloader = Reloader(store: store, metrics: metrics, logger: logger)
         connections = ConnectionLimiter(limit: Self.keepableConnections(configuration.maxConnections, logger: logger), metrics: metrics)
     }
@@ -80,7 +90,7 @@ public struct TrellisServer: Sendable {
         router.add(middleware: MetricsMiddleware(metrics: metrics, logger: logger))
         router.add(middleware: ErrorMiddleware())
         if let tokens = configuration.tokens { router.add(middleware: BearerAuthMiddleware(tokens: tokens)) }
-        Routes(configuration: configuration, store: store, pool: pool, metrics: metrics, audit: audit, reloader: reloader).add(to: router)
+        Routes(configuration: configuration, store: store, pool: pool, metrics: metrics, audit: audit, history: history, reloader: reloader).add(to: router)
         return Application(
             router: router,
             // An idle connection is closed after a minute, so that clients that open and then

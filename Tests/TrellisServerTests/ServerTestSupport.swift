@@ -17,12 +17,12 @@ enum Support {
     /// A server on the bundled rules (or `source`), with test-sized settings.
     static func server(
         source: RulePackSource = RulePackSource(), tokens: AccessTokens? = nil, maxBodyBytes: Int = 8 << 20,
-        timeout: Duration = .seconds(30), workers: Int = 2, maxWaiting: Int = 64, audit: String? = nil
+        timeout: Duration = .seconds(30), workers: Int = 2, maxWaiting: Int = 64, audit: String? = nil, history: String? = nil
     ) throws -> TrellisServer {
         try TrellisServer(
             configuration: ServerConfiguration(
                 host: "127.0.0.1", port: 0, tokens: tokens, maxBodyBytes: maxBodyBytes, requestTimeout: timeout, workers: workers,
-                maxWaiting: maxWaiting, auditPath: audit),
+                maxWaiting: maxWaiting, auditPath: audit, historyPath: history),
             source: source)
     }
 

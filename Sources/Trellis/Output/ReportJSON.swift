@@ -122,15 +122,7 @@ enum ReportJSON {
         writer.member("to", recommendation.to)
         if let options = recommendation.options {
             writer.key("options")
-            writer.beginArray()
-            for option in options {
-                writer.beginObject()
-                writer.member("id", option.id)
-                writer.member("title", option.title)
-                writer.member("modality", option.modality)
-                writer.endObject()
-            }
-            writer.endArray()
+            write(options, to: &writer)
         }
         writer.member("rule", recommendation.rule)
         writer.key("priority")
@@ -140,6 +132,19 @@ enum ReportJSON {
         for key in recommendation.extra.keys.sorted() { writer.member(key, recommendation.extra[key]) }
         writer.member("overridden_by", overriddenBy)
         writer.endObject()
+    }
+
+    /// A menu's options: `[{"id", "title", "modality"}]`.
+    static func write(_ options: [MenuOption], to writer: inout JSONWriter) {
+        writer.beginArray()
+        for option in options {
+            writer.beginObject()
+            writer.member("id", option.id)
+            writer.member("title", option.title)
+            writer.member("modality", option.modality)
+            writer.endObject()
+        }
+        writer.endArray()
     }
 
     static func write(_ issue: TrellisIssue, to writer: inout JSONWriter) {

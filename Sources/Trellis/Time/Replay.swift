@@ -173,7 +173,7 @@ public struct Replay: Sendable, Hashable {
 }
 
 /// A skill's sessions read for one kind of level: `prompt_level` for `prompt`, `stage` for `scaffold`.
-private struct FollowUp {
+struct FollowUp {
     /// The skill's sessions with a day, in input order (oldest first), and their level of this kind.
     let sessions: [(day: String, level: String?)]
     let ladder: [String]

@@ -39,19 +39,33 @@ public enum WhatIf {
     ///   - after: the evaluation of the same input under the setup tried.
     /// - Returns: the changes; empty when the two agree.
     public static func changes(before: EvaluationReport, after: EvaluationReport) -> [RecommendationChange] {
+        changes(before: before.results, after: after.results)
+    }
+
+    /// Every change between two lists of students' results, as ``changes(before:after:)-(EvaluationReport,_)`` lists them.
+    static func changes(before: [StudentResult], after: [StudentResult]) -> [RecommendationChange] {
+        pairs(before: before, after: after).filter { pair in
+            guard let earlier = pair.before, let later = pair.after else { return true }
+            return differs(earlier, later)
+        }
+    }
+
+    /// Each (student, skill, kind) with its winner under either list, changed or not: students
+    /// in `before`'s order then `after`'s new ones; within a student, `before`'s winners in order,
+    /// then the new ones.
+    static func pairs(before: [StudentResult], after: [StudentResult]) -> [RecommendationChange] {
         var afterByStudent: [String: StudentResult] = [:]
-        for result in after.results where afterByStudent[result.student] == nil { afterByStudent[result.student] = result }
-        var changes: [RecommendationChange] = []
+        for result in after where afterByStudent[result.student] == nil { afterByStudent[result.student] = result }
+        var pairs: [RecommendationChange] = []
         var seen: Set<String> = []
-        for result in before.results {
+        for result in before {
             seen.insert(result.student)
-            changes += Self.changes(student: result.student, before: result.recommendations, after: afterByStudent[result.student]?.recommendations ?? [])
+            pairs += Self.pairs(student: result.student, before: result.recommendations, after: afterByStudent[result.student]?.recommendations ?? [])
         }
-        for result in after.results where !seen.contains(result.student) {
-            seen.insert(result.student)
-            changes += Self.changes(student: result.student, before: [], after: result.recommendations)
+        for result in after where seen.insert(result.student).inserted {
+            pairs += Self.pairs(student: result.student, before: [], after: result.recommendations)
         }
-        return changes
+        return pairs
     }
 
     /// The students with at least one change.
@@ -67,24 +81,17 @@ public enum WhatIf {
         var kind: String
     }
 
-    private static func changes(student: String, before: [Recommendation], after: [Recommendation]) -> [RecommendationChange] {
+    private static func pairs(student: String, before: [Recommendation], after: [Recommendation]) -> [RecommendationChange] {
         var afterBySlot: [Slot: Recommendation] = [:]
         for recommendation in after where afterBySlot[slot(recommendation)] == nil { afterBySlot[slot(recommendation)] = recommendation }
-        var changes: [RecommendationChange] = []
+        var pairs: [RecommendationChange] = []
         var compared: Set<Slot> = []
-        for recommendation in before where !compared.contains(slot(recommendation)) {
+        for recommendation in before + after where compared.insert(slot(recommendation)).inserted {
             let key = slot(recommendation)
-            compared.insert(key)
-            let other = afterBySlot[key]
-            if let other, !differs(recommendation, other) { continue }
-            changes.append(RecommendationChange(student: student, skill: key.skill, kind: key.kind, before: recommendation, after: other))
+            let earlier = before.first { slot($0) == key }
+            pairs.append(RecommendationChange(student: student, skill: key.skill, kind: key.kind, before: earlier, after: afterBySlot[key]))
         }
-        for recommendation in after where !compared.contains(slot(recommendation)) {
-            let key = slot(recommendation)
-            compared.insert(key)
-            changes.append(RecommendationChange(student: student, skill: key.skill, kind: key.kind, before: nil, after: recommendation))
-        }
-        return changes
+        return pairs
     }
 
     private static func slot(_ recommendation: Recommendation) -> Slot {
@@ -93,7 +100,7 @@ public enum WhatIf {
 
     /// Section 6 compares the action, the target and the options offered; a new reason or
     /// priority alone is no change.
-    private static func differs(_ left: Recommendation, _ right: Recommendation) -> Bool {
+    static func differs(_ left: Recommendation, _ right: Recommendation) -> Bool {
         left.action != right.action || left.to != right.to || left.options?.map(\.id) != right.options?.map(\.id)
     }
 }

@@ -36,7 +36,7 @@ extension WhatIf {
         return writer.output + "\n"
     }
 
-    private static func side(_ recommendation: Recommendation?, to writer: inout JSONWriter) {
+    static func side(_ recommendation: Recommendation?, to writer: inout JSONWriter) {
         guard let recommendation else {
             writer.null()
             return
@@ -99,7 +99,7 @@ extension WhatIf {
         return text
     }
 
-    private static func describe(_ recommendation: Recommendation?) -> String {
+    static func describe(_ recommendation: Recommendation?) -> String {
         guard let recommendation else { return "nothing" }
         var change = ReportTable.change(recommendation)
         if let options = recommendation.options { change = options.map(\.id).joined(separator: ", ") }

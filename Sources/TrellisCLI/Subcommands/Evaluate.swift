@@ -30,6 +30,8 @@ struct Evaluate: ParsableCommand {
     @Option(name: .customLong("as-of"), help: ArgumentHelp("Evaluate the class as it stood on this day (YYYY-MM-DD): only what is dated on or before it (docs/time.md).", valueName: "day"))
     var asOf: String?
 
+    @OptionGroup var history: HistoryOptions
+
     @Flag(name: .shortAndLong, help: "No summary on standard error.")
     var quiet = false
 
@@ -61,6 +63,7 @@ struct Evaluate: ParsableCommand {
         signal(SIGXFSZ, SIG_IGN)
 
         let (engine, settings) = try rules.makeEngine()
+        let runHistory = try history.open()
         logger.debug("loaded \(engine.rules.count) rules: \(engine.rules.map(\.id).joined(separator: ", "))")
 
         let source: InputSource
@@ -80,12 +83,14 @@ struct Evaluate: ParsableCommand {
             throw Exit.unusableInput
         }
         let chosenFormat = resolvedFormat()
-        // A class as of a past day is cut student by student, so an NDJSON roster is read whole for it.
+        // A class as of a past day is cut student by student, and a recorded run keeps the input's
+        // digest and every recommendation, so for either an NDJSON roster is read whole.
         let day = try TimeOptions.day(asOf, option: "--as-of")
-        let clean = streamed && day == nil
+        let clean = streamed && day == nil && runHistory == nil
             ? try evaluateStream(source, engine: engine, ladders: ladders, format: chosenFormat, logger: logger, started: started)
             : try evaluateDocument(
-                source, engine: engine, ladders: ladders, format: chosenFormat, asOf: day, streamed: streamed, logger: logger, started: started)
+                source, engine: engine, ladders: ladders, format: chosenFormat, asOf: day, streamed: streamed, history: runHistory, logger: logger,
+                started: started)
         if !clean { throw Exit.evaluatedWithErrors }
     }
 
@@ -154,8 +159,8 @@ struct Evaluate: ParsableCommand {
 
     /// A class document: read whole, evaluated, written.
     private func evaluateDocument(
-        _ source: InputSource, engine: Engine, ladders: Ladders, format: ReportFormat, asOf day: SchoolDay?, streamed: Bool, logger: Logger,
-        started: Date
+        _ source: InputSource, engine: Engine, ladders: Ladders, format: ReportFormat, asOf day: SchoolDay?, streamed: Bool, history: RunHistory?,
+        logger: Logger, started: Date
     ) throws -> Bool {
         let read = try inputOptions.readRoster(source, ndjson: streamed, ladders: ladders)
         let roster = day.map { read.asOf($0) } ?? read
@@ -177,6 +182,13 @@ struct Evaluate: ParsableCommand {
             throw Exit.unusableInput
         }
         logger.debug("rendered and wrote \(format.rawValue) in \(Self.seconds(since: renderingStarted))")
+        if let history {
+            // The input was read whole above: this is what was evaluated, not a second read.
+            let record = RunRecord(
+                command: "evaluate", input: try source.readAll(), configuration: try rules.configurationBytes(), engine: engine, context: roster.context,
+                asOf: day, evaluation: report)
+            try HistoryOptions.record(record, in: history)
+        }
 
         let tableOnScreen = format == .table && output == nil
         if !tableOnScreen {

@@ -27,6 +27,8 @@ struct Report: ParsableCommand {
 
     @OptionGroup var rules: RuleOptions
 
+    @OptionGroup var history: HistoryOptions
+
     @Flag(name: .shortAndLong, help: "No summary on standard error.")
     var quiet = false
 
@@ -48,6 +50,8 @@ struct Report: ParsableCommand {
         }
         let started = Date()
         let (engine, settings) = try rules.makeEngine()
+        let runHistory = try history.open()
+        let configurationBytes = try rules.configurationBytes()
         let ladders = settings?.ladders ?? Ladders()
         let files = try classFiles()
         let outputIsFolder = output.map(Self.namesFolder) ?? false
@@ -69,12 +73,18 @@ struct Report: ParsableCommand {
         var reports: [ClassReport] = []
         var clean = true
         var summaries: [String] = []
+        // Recorded once the report is written: a run nobody saw is not "the last run".
+        var records: [RunRecord] = []
         for file in files {
-            guard let evaluated = try evaluate(file, engine: engine, header: header, ladders: ladders, alone: !school) else {
+            guard
+                let evaluated = try evaluate(
+                    file, engine: engine, header: header, ladders: ladders, alone: !school, history: runHistory, configuration: configurationBytes)
+            else {
                 clean = false
                 continue
             }
             reports.append(evaluated.report)
+            if let record = evaluated.record { records.append(record) }
             clean = clean && evaluated.clean
             let counts = evaluated.report.counts
             let plans = counts.plans > 0 ? "\(counts.plans) plans, " : ""
@@ -96,6 +106,9 @@ struct Report: ParsableCommand {
             Terminal.printError("cannot write \(output ?? "the report"): \(error.localizedDescription)")
             throw Exit.unusableInput
         }
+        if let runHistory {
+            for record in records { try HistoryOptions.record(record, in: runHistory) }
+        }
         if !quiet {
             for line in summaries { Terminal.printLine(line) }
             Terminal.printLine(String(format: "wrote %@ in %.2f s", school ? "\(reports.count) class pages and index.html to \(output ?? "")" : output ?? "standard output", Date().timeIntervalSince(started)))
@@ -105,12 +118,17 @@ struct Report: ParsableCommand {
 
     /// Reads and evaluates one class. Nil when it cannot be read; that stops a lone class
     /// (status 2) but not a school, whose other classes are still written.
-    private func evaluate(_ file: String, engine: Engine, header: ClassContext?, ladders: Ladders, alone: Bool) throws -> (report: ClassReport, clean: Bool)? {
+    /// With a history, the class's report compares it with the class's previous run there, and
+    /// this run is recorded after it.
+    private func evaluate(
+        _ file: String, engine: Engine, header: ClassContext?, ladders: Ladders, alone: Bool, history: RunHistory?, configuration: [UInt8]?
+    ) throws -> (report: ClassReport, clean: Bool, record: RunRecord?)? {
         let roster: Roster
+        let bytes: [UInt8]
         do {
             let source = try InputSource(path: file)
             defer { source.close() }
-            let bytes = try source.readAll()
+            bytes = try source.readAll()
             var format = inputOptions.inputFormat
             if format == .auto, ["ndjson", "jsonl"].contains(URL(fileURLWithPath: file).pathExtension.lowercased()) { format = .ndjson }
             roster = try RosterReader.read(bytes, sourceName: source.name, format: format, header: header, ladders: ladders)
@@ -125,7 +143,16 @@ struct Report: ParsableCommand {
         }
         let evaluation = engine.evaluate(roster, jobs: inputOptions.jobs)
         for issue in evaluation.issues { Terminal.printError(issue.description) }
-        return (ClassReport(roster: roster, evaluation: evaluation, parameters: engine.parameterValues), evaluation.isClean)
+        guard let history else { return (ClassReport(roster: roster, evaluation: evaluation, parameters: engine.parameterValues), evaluation.isClean, nil) }
+        let since: SinceLastRun
+        do {
+            since = try SinceLastRun(history: history, roster: roster, evaluation: evaluation)
+        } catch {
+            Terminal.printError("the history cannot be used: \(error.path): \(error.message)")
+            throw Exit.unusableInput
+        }
+        let record = RunRecord(command: "report", input: bytes, configuration: configuration, engine: engine, context: roster.context, asOf: nil, evaluation: evaluation)
+        return (ClassReport(roster: roster, evaluation: evaluation, parameters: engine.parameterValues, sinceLastRun: since), evaluation.isClean, record)
     }
 
     /// The inputs with each folder replaced by its class files, by name.

@@ -53,6 +53,8 @@ struct Serve: ParsableCommand {
     @Option(help: ArgumentHelp("Append the audit log here: a line per request and one per student disclosed (see docs/server.md).", valueName: "file"))
     var audit: String?
 
+    @OptionGroup var history: HistoryOptions
+
     func validate() throws {
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError("--log-level \(logLevel): expected one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))")
@@ -117,7 +119,7 @@ struct Serve: ParsableCommand {
         guard let maxBodyBytes = Self.size(maxBody) else { throw ValidationError("--max-body \(maxBody): expected bytes, such as 65536, 512k or 8m") }
         let configuration = ServerConfiguration(
             host: host, port: port, tokens: tokens, maxBodyBytes: maxBodyBytes, requestTimeout: .milliseconds(timeoutMilliseconds),
-            workers: workers, maxWaiting: maxQueue, auditPath: audit, maxConnections: maxConnections)
+            workers: workers, maxWaiting: maxQueue, auditPath: audit, maxConnections: maxConnections, historyPath: history.path)
         do throws(ServerSetupError) {
             try configuration.validate()
         } catch {

@@ -14,6 +14,7 @@
 /// ```
 public struct ClassReport: Sendable {
     let model: ReportModel
+    let sinceLastRun: SinceLastRun?
 
     /// A report of `roster` as `evaluation` decided it.
     ///
@@ -24,8 +25,11 @@ public struct ClassReport: Sendable {
     ///   - parameters: the rules' parameter values in force (`Engine.parameterValues`): the
     ///     charts' criterion line and the staff sheets' next steps follow `prompt-fading` and
     ///     `scaffold-stage`; the contract's defaults (3 sessions, 80%, 5 trials) without them.
-    public init(roster: Roster, evaluation: EvaluationReport, parameters: [String: [String: JSONValue]] = [:]) {
+    ///   - sinceLastRun: the comparison with the class's previous run in a history
+    ///     (`trellis report --history`); with it the report gains the section "Since the last run".
+    public init(roster: Roster, evaluation: EvaluationReport, parameters: [String: [String: JSONValue]] = [:], sinceLastRun: SinceLastRun? = nil) {
         model = ReportModel(context: roster.context, entries: roster.entries, evaluation: evaluation, parameters: parameters)
+        self.sinceLastRun = sinceLastRun
     }
 
     /// The class's title (else its id, else "Class").
@@ -64,13 +68,13 @@ public struct ClassReport: Sendable {
 
     /// The whole HTML document.
     public func html() -> String {
-        var renderer = ReportRenderer(model: model)
+        var renderer = ReportRenderer(model: model, sinceLastRun: sinceLastRun)
         return renderer.document()
     }
 
     /// The document for a page of a school, with a link back to the school's index.
     func html(indexLink: String) -> String {
-        var renderer = ReportRenderer(model: model)
+        var renderer = ReportRenderer(model: model, sinceLastRun: sinceLastRun)
         return renderer.document(indexLink: indexLink)
     }
 }

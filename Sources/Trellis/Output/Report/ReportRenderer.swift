@@ -2,10 +2,13 @@
 /// file of its own).
 struct ReportRenderer {
     let model: ReportModel
+    /// The comparison with the class's previous run, for `trellis report --history`.
+    let sinceLastRun: SinceLastRun?
     var html = ""
 
-    init(model: ReportModel) {
+    init(model: ReportModel, sinceLastRun: SinceLastRun? = nil) {
         self.model = model
+        self.sinceLastRun = sinceLastRun
         html.reserveCapacity(64 * 1024 + model.students.count * 24 * 1024)
     }
 
@@ -24,6 +27,7 @@ struct ReportRenderer {
         renderNavigation()
         html += "</header><main>"
         renderMorningSheet()
+        if let sinceLastRun { renderSinceLastRun(sinceLastRun) }
         renderWeeklyFocus()
         renderStaffSheets()
         renderClassGrid()
@@ -36,7 +40,9 @@ struct ReportRenderer {
 
     private mutating func renderNavigation() {
         html += "<nav class=\"no-print\" aria-label=\"Sections\"><ul>"
-        html += "<li><a href=\"#morning\">Morning sheet</a></li><li><a href=\"#focus\">Weekly focus</a></li>"
+        html += "<li><a href=\"#morning\">Morning sheet</a></li>"
+        if sinceLastRun != nil { html += "<li><a href=\"#since\">Since the last run</a></li>" }
+        html += "<li><a href=\"#focus\">Weekly focus</a></li>"
         if !model.staff.isEmpty {
             html += "<li>Staff: " + model.staff.map { "<a href=\"#\(HTMLText.anchor("staff-", $0))\">\(HTMLText.escape($0))</a>" }.joined(separator: ", ") + "</li>"
         }

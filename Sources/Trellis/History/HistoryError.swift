@@ -1,0 +1,15 @@
+/// A history file (`--history FILE`) that cannot be used, with the file's name in every message.
+public struct HistoryError: Error, Sendable, CustomStringConvertible {
+    /// The history file.
+    public var path: String
+    /// What is wrong, in words a user acts on.
+    public var message: String
+
+    init(path: String, _ message: String) {
+        self.path = path
+        self.message = message
+    }
+
+    /// `FILE: message`.
+    public var description: String { TerminalText.escaped("\(path): \(message)") }
+}

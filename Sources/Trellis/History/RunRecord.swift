@@ -1,0 +1,91 @@
+import Foundation
+
+/// One run of the rules as the history records it: when, on what, with which rules, and every
+/// winning recommendation.
+public struct RunRecord: Sendable {
+    /// When the run was made.
+    public var recordedAt: Date
+    /// `evaluate`, `report`, `serve evaluate` or `serve report`.
+    public var command: String
+    /// The day given with `--as-of`, if any (`YYYY-MM-DD`).
+    public var asOf: String?
+    /// The day the recommendations are for: the document's `as_of`, or the `--as-of` day.
+    public var evaluatedAsOf: String
+    /// Which class the run is about (see ``RunHistory/classKey(of:)``).
+    public var classKey: String
+    public var inputSHA256: String
+    public var rulePackSHA256: String
+    /// `nil` when the run had no configuration file.
+    public var configurationSHA256: String?
+    /// Student records read, records skipped for bad data, and error entries.
+    public var students: Int
+    public var skipped: Int
+    public var errors: Int
+    /// The winning recommendations: each student's in input order, then the class-level rules'
+    /// (whose `student` is `nil`).
+    var recommendations: [(student: String?, recommendation: Recommendation)]
+
+    /// The record of evaluating `input` with `engine`.
+    ///
+    /// - Parameters:
+    ///   - command: what made the run (`evaluate`, `report`, `serve evaluate`, `serve report`).
+    ///   - input: the bytes of the input document, as read.
+    ///   - configuration: the bytes of the configuration file, if the run had one.
+    ///   - engine: the rules the run used (their digest is ``Engine/rulePackSHA256``).
+    ///   - context: the class-level fields of the input, after any `--as-of` cut.
+    ///   - asOf: the `--as-of` day, if one was given.
+    ///   - evaluation: what the rules decided.
+    ///   - recordedAt: when; now by default.
+    public init(
+        command: String, input: [UInt8], configuration: [UInt8]?, engine: Engine, context: ClassContext, asOf: SchoolDay?,
+        evaluation: EvaluationReport, recordedAt: Date = Date()
+    ) {
+        self.recordedAt = recordedAt
+        self.command = command
+        self.asOf = asOf?.text
+        self.evaluatedAsOf = evaluation.asOf
+        self.classKey = RunHistory.classKey(of: context)
+        self.inputSHA256 = SHA256Text.hex(input)
+        self.rulePackSHA256 = engine.rulePackSHA256
+        self.configurationSHA256 = configuration.map { SHA256Text.hex($0) }
+        self.students = evaluation.summary.students
+        self.skipped = evaluation.summary.skipped
+        self.errors = evaluation.summary.errors + (evaluation.classResult?.errors.count ?? 0)
+        var recommendations: [(student: String?, recommendation: Recommendation)] = []
+        for result in evaluation.results {
+            for recommendation in result.recommendations { recommendations.append((result.student, recommendation)) }
+        }
+        for recommendation in evaluation.classResult?.recommendations ?? [] { recommendations.append((nil, recommendation)) }
+        self.recommendations = recommendations
+    }
+}
+
+/// A run read back from a history file.
+public struct RecordedRun: Sendable, Hashable {
+    /// The run's number in the file: 1 for the first, higher for later ones.
+    public var id: Int64
+    /// When it was made, ISO 8601 in UTC (`2026-11-20T08:15:02Z`).
+    public var recordedAt: String
+    public var command: String
+    /// The `--as-of` day, if one was given.
+    public var asOf: String?
+    /// The day its recommendations were for.
+    public var evaluatedAsOf: String
+    public var classKey: String
+    public var trellisVersion: String
+    public var inputSHA256: String
+    public var rulePackSHA256: String
+    public var configurationSHA256: String?
+    public var students: Int
+    public var skipped: Int
+    public var errors: Int
+}
+
+/// A recommendation read back from a history file, with the student it is for.
+public struct RecordedRecommendation: Sendable, Hashable {
+    /// The student; `nil` for a class-level rule's recommendation.
+    public var student: String?
+    /// Its fields; `evidence` and a custom rule's further fields stay in the file's
+    /// `recommendation` column (the output contract's JSON), not here.
+    public var recommendation: Recommendation
+}
