@@ -14,7 +14,7 @@ struct HistoryRecorder: Sendable {
     func record(_ command: String, body: [UInt8], pack: LoadedPack, context: ClassContext, evaluation: EvaluationReport, requestID: String) {
         let run = RunRecord(
             command: command, input: body, configuration: pack.configurationBytes, engine: pack.engine, context: context, asOf: nil, evaluation: evaluation)
-        do {
+        do throws(HistoryError) {
             try history.record(run)
         } catch {
             metrics.recordHistoryFailure()

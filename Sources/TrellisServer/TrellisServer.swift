@@ -41,17 +41,21 @@ public struct TrellisServer: Sendable {
         metrics.registerRules(store.current.engine.rules.map(\.id))
         for replacement in store.current.replacements { logger.notice("\(replacement)") }
         audit = try configuration.auditPath.map { path throws(ServerSetupError) in try AuditLog(path: path, logger: logger) }
-        history = try configuration.historyPath.map { path throws(ServerSetupError) in
-            do {
-                let history = try RunHistory(path: path)
-                if let warning = history.permissionWarning { logger.warning("\(warning)") }
-                return HistoryRecorder(history: history, logger: logger, metrics: metrics)
-            } catch {
-                throw ServerSetupError("the history cannot be used: \(error.path): \(error.message)")
-            }
-        }
+        history = try configuration.historyPath.map { [metrics] path throws(ServerSetupError) in try Self.openHistory(path, logger: logger, metrics: metrics) }
         reloader = Reloader(store: store, metrics: metrics, logger: logger)
         connections = ConnectionLimiter(limit: Self.keepableConnections(configuration.maxConnections, logger: logger), metrics: metrics)
+    }
+
+    /// `--history`: opened (created 0600, or migrated) before the server binds, so that a file
+    /// that is not a history stops it from starting.
+    static func openHistory(_ path: String, logger: Logger, metrics: ServerMetrics) throws(ServerSetupError) -> HistoryRecorder {
+        do throws(HistoryError) {
+            let history = try RunHistory(path: path)
+            if let warning = history.permissionWarning { logger.warning("\(warning)") }
+            return HistoryRecorder(history: history, logger: logger, metrics: metrics)
+        } catch {
+            throw ServerSetupError("the history cannot be used: \(error.path): \(error.message)")
+        }
     }
 
     /// Descriptors kept for everything but connections: the listening socket, the audit log,

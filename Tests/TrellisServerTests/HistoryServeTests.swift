@@ -64,10 +64,7 @@ import Trellis
         let folder = try Support.temporaryFolder()
         let path = folder.appending(path: "notes.txt").path
         try String(repeating: "not a database\n", count: 100).write(toFile: path, atomically: true, encoding: .utf8)
-        #expect {
-            try Support.server(history: path)
-        } throws: { error in
-            "\(error)".contains(path) && "\(error)".contains("not a Trellis history")
-        }
+        let refusal = #expect(throws: ServerSetupError.self) { try Support.server(history: path) }
+        #expect(refusal.map { $0.description.contains(path) && $0.description.contains("not a Trellis history") } == true, "\(String(describing: refusal))")
     }
 }

@@ -157,12 +157,9 @@ struct HistoryTests {
         #expect(listed.status == 0 && listed.stdout.contains("no run recorded yet"), "\(listed.stdout)\(listed.stderr)")
 
         try DatabaseQueue(path: path).write { db in try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v2-from-the-future')") }
-        #expect {
-            try RunHistory(path: path)
-        } throws: { error in
-            guard let error = error as? HistoryError else { return false }
-            return error.path == path && error.message.contains("newer Trellis") && error.message.contains("v2-from-the-future")
-        }
+        let refusal = #expect(throws: HistoryError.self) { try RunHistory(path: path) }
+        #expect(refusal?.path == path)
+        #expect(refusal?.message.contains("newer Trellis") == true && refusal?.message.contains("v2-from-the-future") == true, "\(String(describing: refusal))")
         let refused = try cli.trellis(["history", path])
         #expect(refused.status == 2)
         #expect(refused.stderr.contains(path) && refused.stderr.contains("newer Trellis"), "\(refused.stderr)")

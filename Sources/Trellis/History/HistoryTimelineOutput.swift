@@ -91,7 +91,7 @@ extension HistoryTimeline {
                     unchanged += 1
                     continue
                 }
-                let label = entry.status.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)
+                let label = entry.status.rawValue + String(repeating: " ", count: max(1, 8 - entry.status.rawValue.count))
                 text += "  " + label + TerminalText.escaped("\(entry.student)  \(entry.skill ?? "-")  \(entry.kind)") + "\n"
                 switch entry.status {
                 case .new, .same: text += "          " + WhatIf.describe(entry.recommendation) + "\n"

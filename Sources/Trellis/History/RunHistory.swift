@@ -30,7 +30,7 @@ public final class RunHistory: Sendable {
     public init(path: String) throws(HistoryError) {
         self.path = path
         permissionWarning = try HistoryFile.prepare(path)
-        var configuration = Configuration()
+        var configuration = GRDB.Configuration()
         configuration.busyMode = .timeout(10)
         configuration.label = "trellis.history"
         do {

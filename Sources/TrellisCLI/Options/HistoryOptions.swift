@@ -13,7 +13,7 @@ struct HistoryOptions: ParsableArguments {
     /// warning when others than its owner may read it.
     func open() throws -> RunHistory? {
         guard let path else { return nil }
-        do {
+        do throws(HistoryError) {
             let history = try RunHistory(path: path)
             if let warning = history.permissionWarning { Terminal.printError(warning) }
             return history
@@ -26,7 +26,7 @@ struct HistoryOptions: ParsableArguments {
     /// Records `run`; prints why not and exits with status 2 when the file cannot take it (what
     /// was written to the output stays).
     static func record(_ run: RunRecord, in history: RunHistory) throws {
-        do {
+        do throws(HistoryError) {
             try history.record(run)
         } catch {
             Terminal.printError("the run was not recorded: \(error.path): \(error.message)")

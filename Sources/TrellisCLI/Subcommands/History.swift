@@ -37,7 +37,7 @@ struct History: ParsableCommand {
             throw Exit.unusableInput
         }
         let timeline: HistoryTimeline
-        do {
+        do throws(HistoryError) {
             let history = try RunHistory(path: file)
             if let warning = history.permissionWarning { Terminal.printError(warning) }
             timeline = try HistoryTimeline(history: history, student: student, skill: skill)

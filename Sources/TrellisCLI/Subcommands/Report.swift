@@ -145,7 +145,7 @@ struct Report: ParsableCommand {
         for issue in evaluation.issues { Terminal.printError(issue.description) }
         guard let history else { return (ClassReport(roster: roster, evaluation: evaluation, parameters: engine.parameterValues), evaluation.isClean, nil) }
         let since: SinceLastRun
-        do {
+        do throws(HistoryError) {
             since = try SinceLastRun(history: history, roster: roster, evaluation: evaluation)
         } catch {
             Terminal.printError("the history cannot be used: \(error.path): \(error.message)")

@@ -13,7 +13,7 @@ struct Serve: ParsableCommand {
             configuration; a broken pack is refused and the old one keeps serving. SIGTERM or SIGINT stops \
             the server after the requests in flight.
 
-            Exit codes: 0 stopped by a signal; 2 the rules, the configuration or the audit log cannot be used; \
+            Exit codes: 0 stopped by a signal; 2 the rules, the configuration, the audit log or the history cannot be used; \
             64 a wrong command line (an unsafe address without a token among them).
             """
     )
