@@ -194,7 +194,8 @@ struct HistoryTests {
     /// at gestural: followed), C zip verbal -> independent (5 Nov still verbal: NOT followed), F hop
     /// verbal -> independent (5 Nov at independent: followed): 3 of 4 followed. New since: A's
     /// wash was a fade and is now a hold (verbal at 60% since); C's zip still fades to independent
-    /// (no change, not listed).
+    /// (the same: not listed), and prompt-dependence now asks to review its plan (5 sessions at
+    /// verbal by the 6th, 3 by the 4th: new).
     @Test func theReportSaysWhatIsNewAndWhetherTheLastRunsChangesWereFollowed() throws {
         let folder = try cli.temporaryFolder()
         let history = folder.appending(path: "term.history").path
@@ -219,7 +220,8 @@ struct HistoryTests {
         let changes = Self.elements(html, class: "since-change")
         let aWash = changes.first { Self.attribute("data-student", $0) == "A" && Self.attribute("data-skill", $0) == "wash" }
         #expect(aWash.map { Self.attribute("data-status", $0) } == "changed")
-        #expect(!changes.contains { Self.attribute("data-student", $0) == "C" && Self.attribute("data-skill", $0) == "zip" })
+        let cZip = changes.filter { Self.attribute("data-student", $0) == "C" && Self.attribute("data-skill", $0) == "zip" }
+        #expect(cZip.map { "\(Self.attribute("data-kind", $0)) \(Self.attribute("data-status", $0))" } == ["review new"])
         // Still one file that loads nothing.
         #expect(!html.contains("<script") && html.contains("Content-Security-Policy"))
         #expect(try RunHistory(path: history).runs().map(\.command) == ["report", "evaluate", "report"])

@@ -59,8 +59,8 @@ extension HistoryTimeline {
     }
 
     /// For a coordinator at a terminal: a heading per run (its number, when, the command, the day
-    /// its recommendations were for, the class, and which of input, rules and configuration
-    /// differ from the class's previous run), then each recommendation with what changed.
+    /// its recommendations were for, the class, and which of the day, input, rules and
+    /// configuration differ from the class's previous run), then each recommendation with what changed.
     /// Unchanged ones are counted, not listed, unless a student or skill was asked for. Text
     /// from the input and the rules is escaped.
     ///
@@ -78,10 +78,11 @@ extension HistoryTimeline {
             text += TerminalText.escaped(heading) + "\n"
             if let previousID = step.previousRunID, let previous = previousRuns[previousID] {
                 var differing: [String] = []
+                if previous.evaluatedAsOf != run.evaluatedAsOf { differing.append("day") }
                 if previous.inputSHA256 != run.inputSHA256 { differing.append("input") }
                 if previous.rulePackSHA256 != run.rulePackSHA256 { differing.append("rules") }
                 if previous.configurationSHA256 != run.configurationSHA256 { differing.append("configuration") }
-                text += "  since run \(previousID): " + (differing.isEmpty ? "same input, rules and configuration" : differing.joined(separator: ", ") + " changed") + "\n"
+                text += "  since run \(previousID): " + (differing.isEmpty ? "same day, input, rules and configuration" : differing.joined(separator: ", ") + " changed") + "\n"
             } else {
                 text += "  first run of this class\n"
             }
