@@ -97,8 +97,10 @@ let package = Package(
             name: "TrellisTests",
             dependencies: [
                 "Trellis", "CLuaShim", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
-                // History tests write files a Trellis history must refuse (another schema, a newer one).
+                // History tests write files a Trellis history must refuse (another schema, a newer one)
+                // and check its digests.
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             resources: [.copy("Fixtures")],
             swiftSettings: strictSettings

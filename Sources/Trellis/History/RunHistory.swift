@@ -53,14 +53,14 @@ public final class RunHistory: Sendable {
         return context.classInfo?.title ?? ""
     }
 
-    /// Appends `run` and its recommendations, all or nothing.
+    /// Appends a run and its recommendations, all or nothing.
     ///
-    /// - Parameter run: what to record.
+    /// - Parameter record: what to record.
     /// - Returns: the run as the file now holds it, with its number.
     /// - Throws: ``HistoryError`` naming the file when it cannot be written (then nothing of the run is in it).
     @discardableResult
-    public func record(_ run: RunRecord) throws(HistoryError) -> RecordedRun {
-        let recordedAt = Self.timestamp(run.recordedAt)
+    public func record(_ record: RunRecord) throws(HistoryError) -> RecordedRun {
+        let run = record.run
         do {
             return try database.write { db in
                 try db.execute(
@@ -69,7 +69,7 @@ public final class RunHistory: Sendable {
                         rule_pack_sha256, configuration_sha256, students, skipped, errors) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                         """,
                     arguments: [
-                        recordedAt, run.command, run.asOf, run.evaluatedAsOf, run.classKey, TrellisVersion.current, run.inputSHA256,
+                        run.recordedAt, run.command, run.asOf, run.evaluatedAsOf, run.classKey, run.trellisVersion, run.inputSHA256,
                         run.rulePackSHA256, run.configurationSHA256, run.students, run.skipped, run.errors,
                     ])
                 let id = db.lastInsertedRowID
@@ -78,7 +78,7 @@ public final class RunHistory: Sendable {
                         INSERT INTO recommendation (run_id, position, student, skill, kind, action, "from", "to", rule, priority, reason, \
                         options, recommendation) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                         """)
-                for (position, entry) in run.recommendations.enumerated() {
+                for (position, entry) in record.recommendations.enumerated() {
                     let recommendation = entry.recommendation
                     try insert.execute(arguments: [
                         id, position, entry.student, recommendation.skill, recommendation.kind, recommendation.action, recommendation.from,

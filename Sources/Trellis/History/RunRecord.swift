@@ -3,24 +3,8 @@ import Foundation
 /// One run of the rules as the history records it: when, on what, with which rules, and every
 /// winning recommendation.
 public struct RunRecord: Sendable {
-    /// When the run was made.
-    public var recordedAt: Date
-    /// `evaluate`, `report`, `serve evaluate` or `serve report`.
-    public var command: String
-    /// The day given with `--as-of`, if any (`YYYY-MM-DD`).
-    public var asOf: String?
-    /// The day the recommendations are for: the document's `as_of`, or the `--as-of` day.
-    public var evaluatedAsOf: String
-    /// Which class the run is about (see ``RunHistory/classKey(of:)``).
-    public var classKey: String
-    public var inputSHA256: String
-    public var rulePackSHA256: String
-    /// `nil` when the run had no configuration file.
-    public var configurationSHA256: String?
-    /// Student records read, records skipped for bad data, and error entries.
-    public var students: Int
-    public var skipped: Int
-    public var errors: Int
+    /// The run as the history will hold it (its ``RecordedRun/id`` is 0 until it is recorded).
+    public internal(set) var run: RecordedRun
     /// The winning recommendations: each student's in input order, then the class-level rules'
     /// (whose `student` is `nil`).
     var recommendations: [(student: String?, recommendation: Recommendation)]
@@ -40,17 +24,11 @@ public struct RunRecord: Sendable {
         command: String, input: [UInt8], configuration: [UInt8]?, engine: Engine, context: ClassContext, asOf: SchoolDay?,
         evaluation: EvaluationReport, recordedAt: Date = Date()
     ) {
-        self.recordedAt = recordedAt
-        self.command = command
-        self.asOf = asOf?.text
-        self.evaluatedAsOf = evaluation.asOf
-        self.classKey = RunHistory.classKey(of: context)
-        self.inputSHA256 = SHA256Text.hex(input)
-        self.rulePackSHA256 = engine.rulePackSHA256
-        self.configurationSHA256 = configuration.map { SHA256Text.hex($0) }
-        self.students = evaluation.summary.students
-        self.skipped = evaluation.summary.skipped
-        self.errors = evaluation.summary.errors + (evaluation.classResult?.errors.count ?? 0)
+        run = RecordedRun(
+            id: 0, recordedAt: RunHistory.timestamp(recordedAt), command: command, asOf: asOf?.text, evaluatedAsOf: evaluation.asOf,
+            classKey: RunHistory.classKey(of: context), trellisVersion: TrellisVersion.current, inputSHA256: SHA256Text.hex(input),
+            rulePackSHA256: engine.rulePackSHA256, configurationSHA256: configuration.map { SHA256Text.hex($0) }, students: evaluation.summary.students,
+            skipped: evaluation.summary.skipped, errors: evaluation.summary.errors + (evaluation.classResult?.errors.count ?? 0))
         var recommendations: [(student: String?, recommendation: Recommendation)] = []
         for result in evaluation.results {
             for recommendation in result.recommendations { recommendations.append((result.student, recommendation)) }
@@ -66,16 +44,22 @@ public struct RecordedRun: Sendable, Hashable {
     public var id: Int64
     /// When it was made, ISO 8601 in UTC (`2026-11-20T08:15:02Z`).
     public var recordedAt: String
+    /// `evaluate`, `report`, `serve evaluate` or `serve report`.
     public var command: String
-    /// The `--as-of` day, if one was given.
+    /// The day given with `--as-of`, if any (`YYYY-MM-DD`).
     public var asOf: String?
-    /// The day its recommendations were for.
+    /// The day the recommendations were for: the document's `as_of`, or the `--as-of` day.
     public var evaluatedAsOf: String
+    /// Which class the run is about (see ``RunHistory/classKey(of:)``).
     public var classKey: String
+    /// `trellis --version` of the Trellis that made the run.
     public var trellisVersion: String
+    /// SHA-256 of the input's bytes, of the rule pack (``Engine/rulePackSHA256``) and of the
+    /// configuration file's bytes (`nil` without one).
     public var inputSHA256: String
     public var rulePackSHA256: String
     public var configurationSHA256: String?
+    /// Student records read, records skipped for bad data, and error entries.
     public var students: Int
     public var skipped: Int
     public var errors: Int
