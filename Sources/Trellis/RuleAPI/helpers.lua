@@ -56,6 +56,22 @@ local function slice(list, first, last)
     return out
 end
 
+-- memo[real][key]: the list compute(a, b) made the first time it was asked for, kept while the
+-- real table lives. A copy is handed out, so a rule that changes its list changes no other's.
+local function kept_list(memo, real, key, compute, a, b)
+    local by_key = memo[real]
+    if by_key == nil then
+        by_key = {}
+        memo[real] = by_key
+    end
+    local items = by_key[key]
+    if items == nil then
+        items = compute(a, b)
+        by_key[key] = items
+    end
+    return slice(items, 1, #items)
+end
+
 local function contains(list, value)
     for _, v in ipairs(list) do
         if v == value then
@@ -508,17 +524,7 @@ function trellis.work.recent(student, n)
     if real == work or math.type(n) ~= "integer" then
         return newest_work(work, n)
     end
-    local by_count = recent_memo[real]
-    if by_count == nil then
-        by_count = {}
-        recent_memo[real] = by_count
-    end
-    local items = by_count[n]
-    if items == nil then
-        items = newest_work(work, n)
-        by_count[n] = items
-    end
-    return slice(items, 1, #items)
+    return kept_list(recent_memo, real, n, newest_work, work, n)
 end
 
 ---------------------------------------------------------------------------------------------------
@@ -552,17 +558,7 @@ function trellis.catalog.for_skill(catalog, skill_id)
     if real == list or type(skill_id) ~= "string" then
         return items_for_skill(list, skill_id)
     end
-    local by_skill = catalog_memo[real]
-    if by_skill == nil then
-        by_skill = {}
-        catalog_memo[real] = by_skill
-    end
-    local items = by_skill[skill_id]
-    if items == nil then
-        items = items_for_skill(real, skill_id)
-        by_skill[skill_id] = items
-    end
-    return slice(items, 1, #items)
+    return kept_list(catalog_memo, real, skill_id, items_for_skill, real, skill_id)
 end
 
 trellis.menu = {}
