@@ -71,14 +71,20 @@ return {
             recent_work = p.recent_work,
         }
 
-        local left_out_kinds, catalog = {}, {}
+        local left_out_kinds = {}
         for _, kind in ipairs(p.leave_out_kinds) do
             left_out_kinds[kind] = true
         end
-        for _, item in ipairs(ctx.catalog) do
-            if item.kind == nil or not left_out_kinds[item.kind] then
-                catalog[#catalog + 1] = item
+        -- The skill's catalog items (trellis.catalog.for_skill finds them once per class), less the
+        -- kinds left out: what the menu chooses from.
+        local function offered(skill_id)
+            local items = {}
+            for _, item in ipairs(trellis.catalog.for_skill(ctx.catalog, skill_id)) do
+                if item.kind == nil or not left_out_kinds[item.kind] then
+                    items[#items + 1] = item
+                end
             end
+            return items
         end
 
         local out = {}
@@ -90,7 +96,7 @@ return {
                 is_mastered = trellis.is_mastered(skill, ctx.ladders, mastery)
             end
             if not is_mastered then
-                local options, info = trellis.menu.choose(student, skill.id, catalog, menu_opts)
+                local options, info = trellis.menu.choose(student, skill.id, offered(skill.id), menu_opts)
                 if #options > 0 then
                     local why = {}
                     if #info.preferred > 0 then

@@ -17,6 +17,8 @@ local trellis = { api = 1 }
 -- not read-only: `input_table and input_table(t) or t` then costs no call.
 local input_table = input_table
 
+local log, exp, huge = math.log, math.exp, math.huge
+
 ---@alias trellis.Ladder string[] levels ordered from most support to least
 
 ---@class trellis.Session
@@ -52,6 +54,22 @@ local function slice(list, first, last)
         out[#out + 1] = list[i]
     end
     return out
+end
+
+-- memo[real][key]: the list compute(a, b) made the first time it was asked for, kept while the
+-- real table lives. A copy is handed out, so a rule that changes its list changes no other's.
+local function kept_list(memo, real, key, compute, a, b)
+    local by_key = memo[real]
+    if by_key == nil then
+        by_key = {}
+        memo[real] = by_key
+    end
+    local items = by_key[key]
+    if items == nil then
+        items = compute(a, b)
+        by_key[key] = items
+    end
+    return slice(items, 1, #items)
 end
 
 local function contains(list, value)
@@ -361,15 +379,26 @@ end
 -- Mastery probability: Bayesian Knowledge Tracing
 ---------------------------------------------------------------------------------------------------
 
-local BKT_PARAMS = { "prior", "learn", "guess", "slip" }
-local BKT_DEFAULTS = { prior = 0.1, learn = 0.1, guess = 0.2, slip = 0.1 }
+-- The defaults, in the order the parameters are checked.
+local BKT_PRIOR, BKT_LEARN, BKT_GUESS, BKT_SLIP = 0.1, 0.1, 0.2, 0.1
 
--- n * log(x), where x^0 is 1 even for x = 0 (0 * -inf would be nan).
-local function log_power(n, log_x)
-    if n == 0 then
-        return 0
+-- The estimate with the default parameters of each read-only session list (its real table), for as
+-- long as that table lives: a student's lists are built for that student alone, so the estimate
+-- of one student's sessions is never another's.
+local bkt_memo = setmetatable({}, { __mode = "k" })
+
+-- params[name], or the default when it is nil; an error (at the caller's caller) for anything but
+-- a number from 0 to 1.
+local function bkt_param(params, name, default)
+    local value = params[name]
+    if value == nil then
+        value = default
     end
-    return n * log_x
+    if type(value) ~= "number" or not (value >= 0 and value <= 1) then
+        error(string.format("trellis.mastery_probability: params.%s must be a number from 0 to 1, got %s",
+            name, tostring(value)), 3)
+    end
+    return value
 end
 
 --- The probability that a skill is mastered, by Bayesian Knowledge Tracing (Corbett & Anderson,
@@ -392,32 +421,40 @@ function trellis.mastery_probability(sessions, params)
     if params ~= nil and type(params) ~= "table" then
         error("trellis.mastery_probability: params must be a table or nil, got " .. type(params), 2)
     end
-    local p = {}
-    for _, name in ipairs(BKT_PARAMS) do
-        local value = params and params[name]
-        if value == nil then
-            value = BKT_DEFAULTS[name]
+    local list = input_table and input_table(sessions) or sessions
+    -- The defaults' estimate of an input list is kept for the other rules of the same student.
+    local memoised = params == nil and list ~= sessions
+    if memoised then
+        local known = bkt_memo[list]
+        if known ~= nil then
+            return known
         end
-        if type(value) ~= "number" or not (value >= 0 and value <= 1) then
-            error(string.format("trellis.mastery_probability: params.%s must be a number from 0 to 1, got %s",
-                name, tostring(value)), 2)
-        end
-        p[name] = value
     end
-    local log_slip, log_no_slip = math.log(p.slip), math.log(1 - p.slip)
-    local log_guess, log_no_guess = math.log(p.guess), math.log(1 - p.guess)
-    local known = p.prior
-    for _, s in ipairs(input_table and input_table(sessions) or sessions) do
+    local prior, learn, guess, slip = BKT_PRIOR, BKT_LEARN, BKT_GUESS, BKT_SLIP
+    if params ~= nil then
+        prior, learn = bkt_param(params, "prior", prior), bkt_param(params, "learn", learn)
+        guess, slip = bkt_param(params, "guess", guess), bkt_param(params, "slip", slip)
+    end
+    local log_slip, log_no_slip = log(slip), log(1 - slip)
+    local log_guess, log_no_guess = log(guess), log(1 - guess)
+    local known = prior
+    for _, s in ipairs(list) do
         s = input_table and input_table(s) or s
         local n, c = s.trials or 0, s.correct or 0
-        -- The logarithms of P(L) P(obs | L) and of (1 - P(L)) P(obs | not L).
-        local learned = math.log(known) + log_power(c, log_no_slip) + log_power(n - c, log_slip)
-        local unlearned = math.log(1 - known) + log_power(c, log_guess) + log_power(n - c, log_no_guess)
+        local wrong = n - c
+        -- The logarithms of P(L) P(obs | L) and of (1 - P(L)) P(obs | not L); n * log(x) is 0 for
+        -- n = 0 even where log(x) is -inf (x^0 is 1).
+        local learned = log(known) + (c == 0 and 0 or c * log_no_slip) + (wrong == 0 and 0 or wrong * log_slip)
+        local unlearned = log(1 - known) + (c == 0 and 0 or c * log_guess)
+            + (wrong == 0 and 0 or wrong * log_no_guess)
         local posterior = known
-        if learned ~= -math.huge or unlearned ~= -math.huge then
-            posterior = 1 / (1 + math.exp(unlearned - learned))
+        if learned ~= -huge or unlearned ~= -huge then
+            posterior = 1 / (1 + exp(unlearned - learned))
         end
-        known = posterior + (1 - posterior) * p.learn
+        known = posterior + (1 - posterior) * learn
+    end
+    if memoised then
+        bkt_memo[list] = known
     end
     return known
 end
@@ -452,14 +489,10 @@ function trellis.work.missing(student, skill_id)
     return #ids, ids
 end
 
---- The n most recent work items, oldest first. Ordered by `due` (YYYY-MM-DD compares as text);
---- items without `due` count as the oldest; ties keep input order.
----@param student table
----@param n integer
----@return table[]
-function trellis.work.recent(student, n)
+-- The n most recent of the work items, oldest first (trellis.work.recent).
+local function newest_work(work, n)
     local order = {}
-    for i, item in ipairs(student.work or {}) do
+    for i, item in ipairs(work) do
         order[i] = { item = item, due = item.due or "", index = i }
     end
     -- table.sort is not stable: the input index breaks ties.
@@ -476,19 +509,34 @@ function trellis.work.recent(student, n)
     return items
 end
 
+-- trellis.work.recent's items of a student's work list (its real table), by n: sorted once per
+-- student, not once per skill. A student's tables are built for that student alone.
+local recent_memo = setmetatable({}, { __mode = "k" })
+
+--- The n most recent work items, oldest first. Ordered by `due` (YYYY-MM-DD compares as text);
+--- items without `due` count as the oldest; ties keep input order.
+---@param student table
+---@param n integer
+---@return table[]
+function trellis.work.recent(student, n)
+    local work = student.work or {}
+    local real = input_table and input_table(work) or work
+    if real == work or math.type(n) ~= "integer" then
+        return newest_work(work, n)
+    end
+    return kept_list(recent_memo, real, n, newest_work, work, n)
+end
+
 ---------------------------------------------------------------------------------------------------
 -- Catalog and choice menus
 ---------------------------------------------------------------------------------------------------
 
 trellis.catalog = {}
 
---- The catalog items whose `skills` list contains the skill, in catalog order.
----@param catalog trellis.CatalogItem[]
----@param skill_id string
----@return trellis.CatalogItem[]
-function trellis.catalog.for_skill(catalog, skill_id)
+-- The items of a catalog list whose `skills` contain the skill, in catalog order.
+local function items_for_skill(list, skill_id)
     local items = {}
-    for _, item in ipairs(catalog or {}) do
+    for _, item in ipairs(list) do
         if contains(item.skills or {}, skill_id) then
             items[#items + 1] = item
         end
@@ -496,28 +544,54 @@ function trellis.catalog.for_skill(catalog, skill_id)
     return items
 end
 
+-- For a read-only catalog (its real table, which is the class's and the same for every student):
+-- its items by skill id, found once instead of for every student and skill.
+local catalog_memo = setmetatable({}, { __mode = "k" })
+
+--- The catalog items whose `skills` list contains the skill, in catalog order.
+---@param catalog trellis.CatalogItem[]
+---@param skill_id string
+---@return trellis.CatalogItem[]
+function trellis.catalog.for_skill(catalog, skill_id)
+    local list = catalog or {}
+    local real = input_table and input_table(list) or list
+    if real == list or type(skill_id) ~= "string" then
+        return items_for_skill(list, skill_id)
+    end
+    return kept_list(catalog_memo, real, skill_id, items_for_skill, real, skill_id)
+end
+
 trellis.menu = {}
 
 -- Items of the student's preferred modalities first (in the student's order), then the rest;
 -- catalog order within each group.
 local function by_preference(items, preferred)
-    local rank = {}
+    -- Each modality's rank is its first place among the preferred; the ranks in order are those
+    -- first places. Collecting the items rank by rank, each in list order, is the order of a sort
+    -- by (rank, position), without the sort.
+    local rank, ranks = {}, {}
     for i, modality in ipairs(preferred) do
-        rank[modality] = rank[modality] or i
-    end
-    local decorated = {}
-    for i, item in ipairs(items) do
-        decorated[i] = { item = item, rank = rank[item.modality] or math.huge, index = i }
-    end
-    table.sort(decorated, function(a, b)
-        if a.rank ~= b.rank then
-            return a.rank < b.rank
+        if rank[modality] == nil then
+            rank[modality] = i
+            ranks[#ranks + 1] = i
         end
-        return a.index < b.index
-    end)
+    end
+    local item_ranks, count = {}, #items
+    for i = 1, count do
+        item_ranks[i] = rank[items[i].modality]
+    end
     local out = {}
-    for i, entry in ipairs(decorated) do
-        out[i] = entry.item
+    for _, r in ipairs(ranks) do
+        for i = 1, count do
+            if item_ranks[i] == r then
+                out[#out + 1] = items[i]
+            end
+        end
+    end
+    for i = 1, count do
+        if item_ranks[i] == nil then
+            out[#out + 1] = items[i]
+        end
     end
     return out
 end
