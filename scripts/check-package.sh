@@ -39,6 +39,7 @@ mkdir -p "$cache"
 include=man-db,bash-completion,ca-certificates
 tarball="$cache/bookworm-minbase-$(echo "$mirror $include" | md5sum | cut -c1-12).tar"
 root=$(mktemp -d /tmp/trellis-check-package.XXXXXX)
+chmod 0755 "$root" # apt downloads as _apt, which must reach the root
 mounted=()
 cleanup() {
     local status=$?

@@ -19,8 +19,11 @@ struct RuleAuthorKit {
     static let installed = RuleAuthorKit(typesDirectory: "/usr/share/trellis/types", luacheckSettings: "/usr/share/trellis/luacheckrc")
 
     /// The kit beside the running executable, else that of the checkout it was built in.
-    static func find(executable: URL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()) -> RuleAuthorKit? {
+    static func find() -> RuleAuthorKit? {
         let files = FileManager.default
+        // The executable itself, wherever a link on PATH to it stands.
+        guard let path = try? files.destinationOfSymbolicLink(atPath: "/proc/self/exe") else { return nil }
+        let executable = URL(fileURLWithPath: path)
         let binDirectory = executable.deletingLastPathComponent()
         let share = binDirectory.deletingLastPathComponent().appending(path: "share/trellis")
         let installed = RuleAuthorKit(

@@ -1,3 +1,4 @@
+import Foundation
 import Trellis
 
 /// The `school.yaml` that `trellis init` writes: every setting of every rule in the pack, each at

@@ -59,7 +59,7 @@ struct Init: ParsableCommand {
         } catch let error as RulePackError {
             Terminal.printError("the rules cannot be used:\n" + error.issues.map { "  \($0)" }.joined(separator: "\n"))
             throw Exit.unusableInput
-        } catch let error as CocoaError {
+        } catch {
             Terminal.printError("cannot write in \(folder): \(FileProblem.systemReason(error))")
             throw Exit.unusableInput
         }
