@@ -18,7 +18,7 @@ struct CompletionScriptTests {
         let function = try #require(script.range(of: "_trellis_\(subcommand)() {"), "no function for \(subcommand)")
         let body = script[function.upperBound...]
         let end = body.range(of: "\n}\n").map { body[..<$0.lowerBound] } ?? body
-        let start = try #require(end.range(of: "'\(option)')"), "\(subcommand) has no case for \(option)")
+        let start = try #require(end.range(of: "'\(option)'"), "\(subcommand) has no case for \(option)")
         let rest = end[start.upperBound...]
         return String(rest[..<(rest.range(of: ";;")?.lowerBound ?? rest.endIndex)])
     }
@@ -38,7 +38,8 @@ struct CompletionScriptTests {
         let evaluate = try #require(bash.range(of: "_trellis_evaluate() {"))
         let body = bash[evaluate.upperBound...]
         let function = body[..<(body.range(of: "\n}\n")?.lowerBound ?? body.endIndex)]
-        #expect(function.contains("__trellis_add_completions -f\n"), "evaluate's INPUT completes files")
+        let positional = try #require(function.range(of: "case \"${positional_number}\" in"), "evaluate completes no positional argument")
+        #expect(function[positional.upperBound...].contains("__trellis_add_completions -f\n"), "evaluate's INPUT completes files")
     }
 
     @Test func zshAndFishCompleteThePathsToo() throws {
