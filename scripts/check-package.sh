@@ -91,7 +91,7 @@ ok "no Swift toolchain, no -dev package"
 ok "trellis --version: $expected_version"
 
 manual=$(MANPAGER=cat MANWIDTH=80 man trellis 2>&1) || fail "man trellis: $manual"
-grep -q "trellis init" <<<"$manual" || fail "man trellis does not list init:"$'\n'"$manual"
+grep -q "trellis-init(1)" <<<"$manual" || fail "man trellis does not list trellis-init(1):"$'\n'"$manual"
 MANPAGER=cat man trellis-init | grep -q -- "--force" || fail "man trellis-init does not describe --force"
 ok "man trellis and man trellis-init render"
 printf '%s\n' "$manual" | head -n 12 >/tmp/man-trellis.txt
