@@ -14,3 +14,7 @@ swift build --build-tests
 timeout 40m swift test --skip-build --no-parallel "$@"
 # The library's DocC catalog builds without a warning (every public symbol documented).
 swift package generate-documentation --target Trellis --warnings-as-errors >/dev/null
+# The Debian package: a release build (the longest step after the suite), installed with apt-get
+# into a clean bookworm root made by debootstrap, with no compiler, and checked there.
+scripts/package.sh
+scripts/check-package.sh

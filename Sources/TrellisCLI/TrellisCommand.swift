@@ -16,7 +16,8 @@ struct TrellisCommand: ParsableCommand {
             """,
         version: TrellisVersion.current,
         subcommands: [
-            Evaluate.self, Diff.self, Replay.self, History.self, Report.self, Explain.self, Test.self, Check.self, Rules.self, New.self, Generate.self, Import.self, Merge.self, Serve.self,
+            Evaluate.self, Diff.self, Replay.self, History.self, Report.self, Explain.self, Test.self, Check.self, Rules.self, New.self, Init.self,
+            Generate.self, Import.self, Merge.self, Serve.self,
         ],
         defaultSubcommand: nil
     )

@@ -49,8 +49,12 @@ public struct Configuration: Sendable {
         func problem(_ path: String, _ message: String) {
             issues.append("\(document.location(of: path)): \(path): \(message)")
         }
-        guard case .object(let root) = document.value else {
-            throw ConfigurationError(issues: ["\(document.location(of: "")): a configuration is a mapping with rules, ladders and limits"])
+        let root: [String: JSONValue]
+        switch document.value {
+        case .object(let mapping): root = mapping
+        // A file of comments alone (school.yaml as `trellis init` writes it): every default.
+        case .null: root = [:]
+        default: throw ConfigurationError(issues: ["\(document.location(of: "")): a configuration is a mapping with rules, ladders and limits"])
         }
         for key in root.keys.sorted() where !["rules", "ladders", "limits"].contains(key) {
             problem(key, "unknown setting (the settings are rules, ladders and limits)")

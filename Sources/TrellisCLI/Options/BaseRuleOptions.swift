@@ -4,10 +4,10 @@ import Trellis
 /// The base setup `trellis diff` compares against: the bundled pack and its defaults unless
 /// these say otherwise. The limits and sandbox are those of the setup tried.
 struct BaseRuleOptions: ParsableArguments {
-    @Option(name: .customLong("base-rules"), help: ArgumentHelp("A rule folder of the base setup instead of the bundled rules (repeatable).", valueName: "dir"))
+    @Option(name: .customLong("base-rules"), help: ArgumentHelp("A rule folder of the base setup instead of the bundled rules (repeatable).", valueName: "dir"), completion: .directory)
     var directories: [String] = []
 
-    @Option(name: .customLong("base-config"), help: ArgumentHelp("The base setup's configuration (YAML).", valueName: "file"))
+    @Option(name: .customLong("base-config"), help: ArgumentHelp("The base setup's configuration (YAML).", valueName: "file"), completion: .file())
     var configuration: String?
 
     @Option(name: .customLong("base-param"), help: ArgumentHelp("Override a rule parameter in the base setup: rule.name=value (repeatable).", valueName: "rule.name=value"))

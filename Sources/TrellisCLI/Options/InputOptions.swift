@@ -7,7 +7,7 @@ struct InputOptions: ParsableArguments {
     @Option(name: .customLong("input-format"), help: ArgumentHelp("auto, document or ndjson.", valueName: "format"))
     var inputFormat: InputFormat = .auto
 
-    @Option(name: .customLong("class"), help: ArgumentHelp("Class-level fields (as_of, ladders, catalog) for NDJSON input.", valueName: "file"))
+    @Option(name: .customLong("class"), help: ArgumentHelp("Class-level fields (as_of, ladders, catalog) for NDJSON input.", valueName: "file"), completion: .file())
     var classHeader: String?
 
     @Option(name: .shortAndLong, help: "Workers, each with its own Lua state (default: the number of cores).")

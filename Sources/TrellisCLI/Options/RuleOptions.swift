@@ -4,13 +4,13 @@ import TrellisServer
 
 /// The options that choose and configure the rules, shared by the commands that evaluate.
 struct RuleOptions: ParsableArguments {
-    @Option(name: .customLong("rules"), help: RuleFolders.rulesHelp)
+    @Option(name: .customLong("rules"), help: RuleFolders.rulesHelp, completion: .directory)
     var directories: [String] = []
 
     @Flag(name: .customLong("no-bundled"), help: RuleFolders.noBundledHelp)
     var noBundled = false
 
-    @Option(name: .customLong("config"), help: ArgumentHelp("A school's configuration (YAML): rules on or off, parameters, ladders, limits.", valueName: "file"))
+    @Option(name: .customLong("config"), help: ArgumentHelp("A school's configuration (YAML): rules on or off, parameters, ladders, limits.", valueName: "file"), completion: .file())
     var configuration: String?
 
     @Option(name: .customLong("param"), help: ArgumentHelp("Override a rule parameter: rule.name=value (repeatable).", valueName: "rule.name=value"))

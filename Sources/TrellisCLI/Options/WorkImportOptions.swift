@@ -5,10 +5,10 @@ import Trellis
 /// What `import classroom` and `import gradebook` share: the assignment map, how slashed due
 /// dates are read, and where the document goes.
 struct WorkImportOptions: ParsableArguments {
-    @Option(name: .shortAndLong, help: ArgumentHelp("Write the document here, whole or not at all, instead of standard output.", valueName: "file"))
+    @Option(name: .shortAndLong, help: ArgumentHelp("Write the document here, whole or not at all, instead of standard output.", valueName: "file"), completion: .file())
     var output: String?
 
-    @Option(name: .customLong("map"), help: ArgumentHelp("A YAML map: skills (assignment title: skill), topics (topic: skill), ignore (titles).", valueName: "map.yaml"))
+    @Option(name: .customLong("map"), help: ArgumentHelp("A YAML map: skills (assignment title: skill), topics (topic: skill), ignore (titles).", valueName: "map.yaml"), completion: .file())
     var mapFile: String?
 
     @Option(name: .customLong("date-order"), help: ArgumentHelp("How to read slashed due dates such as 03/04/2026: mdy (month first) or dmy (day first).", valueName: "mdy|dmy"))

@@ -8,13 +8,13 @@ struct Check: ParsableCommand {
         discussion: "Exit codes: 0 the rules are fine; 2 something is wrong."
     )
 
-    @Argument(help: ArgumentHelp("Rule folders, checked beside the bundled rules (default: ./rules if there is one, else the bundled rules alone).", valueName: "dir"))
+    @Argument(help: ArgumentHelp("Rule folders, checked beside the bundled rules (default: ./rules if there is one, else the bundled rules alone).", valueName: "dir"), completion: .directory)
     var directories: [String] = []
 
     @Flag(name: .customLong("no-bundled"), help: "Check the folders' rules without the bundled pack beside them.")
     var noBundled = false
 
-    @Option(name: .customLong("config"), help: ArgumentHelp("Also check a configuration file against the rules.", valueName: "file"))
+    @Option(name: .customLong("config"), help: ArgumentHelp("Also check a configuration file against the rules.", valueName: "file"), completion: .file())
     var configuration: String?
 
     func validate() throws {

@@ -26,7 +26,7 @@ struct Diff: ParsableCommand {
 
     @OptionGroup var base: BaseRuleOptions
 
-    @Argument(help: ArgumentHelp("The class document or NDJSON roster, or - for standard input.", valueName: "input"))
+    @Argument(help: ArgumentHelp("The class document or NDJSON roster, or - for standard input.", valueName: "input"), completion: .file())
     var input: String
 
     enum DiffFormat: String, ExpressibleByArgument, CaseIterable {

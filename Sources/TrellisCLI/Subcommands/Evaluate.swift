@@ -18,7 +18,7 @@ struct Evaluate: ParsableCommand {
     @Option(help: ArgumentHelp("json, ndjson, csv or table (default: table on a terminal, else from --output's extension, else json).", valueName: "format"))
     var format: ReportFormat?
 
-    @Option(name: .shortAndLong, help: ArgumentHelp("Write here, whole or not at all, instead of standard output.", valueName: "file"))
+    @Option(name: .shortAndLong, help: ArgumentHelp("Write here, whole or not at all, instead of standard output.", valueName: "file"), completion: .file())
     var output: String?
 
     @OptionGroup var inputOptions: InputOptions
@@ -38,7 +38,7 @@ struct Evaluate: ParsableCommand {
     @Flag(name: .shortAndLong, help: "Log what the engine does to standard error.")
     var verbose = false
 
-    @Argument(help: ArgumentHelp("The class document or NDJSON roster, or - for standard input.", valueName: "input"))
+    @Argument(help: ArgumentHelp("The class document or NDJSON roster, or - for standard input.", valueName: "input"), completion: .file())
     var input: String
 
     func validate() throws {

@@ -13,13 +13,13 @@ struct Explain: ParsableCommand {
 
     @OptionGroup var rules: RuleOptions
 
-    @Option(name: .customLong("class"), help: ArgumentHelp("Class-level fields (as_of, ladders, catalog) for NDJSON input.", valueName: "file"))
+    @Option(name: .customLong("class"), help: ArgumentHelp("Class-level fields (as_of, ladders, catalog) for NDJSON input.", valueName: "file"), completion: .file())
     var classHeader: String?
 
     @Option(help: ArgumentHelp("text or json.", valueName: "format"))
     var format: OutputStyle = .text
 
-    @Argument(help: ArgumentHelp("The class document, or an NDJSON roster with --class.", valueName: "input"))
+    @Argument(help: ArgumentHelp("The class document, or an NDJSON roster with --class.", valueName: "input"), completion: .file())
     var input: String
 
     func run() throws {

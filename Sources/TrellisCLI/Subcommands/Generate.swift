@@ -23,10 +23,10 @@ struct Generate: ParsableCommand {
     @Option(help: ArgumentHelp("document or ndjson.", valueName: "format"))
     var format: InputFormat = .ndjson
 
-    @Option(name: .customLong("class"), help: ArgumentHelp("Where to write the class-level fields of an NDJSON roster.", valueName: "file"))
+    @Option(name: .customLong("class"), help: ArgumentHelp("Where to write the class-level fields of an NDJSON roster.", valueName: "file"), completion: .file())
     var classHeader: String?
 
-    @Option(name: .shortAndLong, help: ArgumentHelp("Write here instead of standard output (a folder with --classes).", valueName: "file"))
+    @Option(name: .shortAndLong, help: ArgumentHelp("Write here instead of standard output (a folder with --classes).", valueName: "file"), completion: .file())
     var output: String?
 
     @Option(help: ArgumentHelp("Split the students into this many class documents, class-01.json... in the --output folder (a school).", valueName: "n"))

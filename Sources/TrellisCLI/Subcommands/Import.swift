@@ -18,7 +18,7 @@ struct Import: ParsableCommand {
 
 /// The options both imports share: where the output goes and the class-level fields.
 struct ImportOptions: ParsableArguments {
-    @Option(name: .customLong("header"), help: ArgumentHelp("Class-level fields to start from (as_of, ladders, catalog, class), as in a class document without students.", valueName: "file"))
+    @Option(name: .customLong("header"), help: ArgumentHelp("Class-level fields to start from (as_of, ladders, catalog, class), as in a class document without students.", valueName: "file"), completion: .file())
     var header: String?
 
     @Option(name: .customLong("as-of"), help: ArgumentHelp("The date the documents are for, YYYY-MM-DD (default: the header's, else today).", valueName: "date"))
@@ -128,14 +128,14 @@ extension Import {
         @Option(name: .customLong("class"), help: ArgumentHelp("The sourcedId of the class to import (default: every class).", valueName: "id"))
         var classID: String?
 
-        @Option(name: .shortAndLong, help: ArgumentHelp("The document (with --class), else a folder for one document per class.", valueName: "path"))
+        @Option(name: .shortAndLong, help: ArgumentHelp("The document (with --class), else a folder for one document per class.", valueName: "path"), completion: .file())
         var output: String?
 
         @OptionGroup var merge: MergeOptions
 
         @OptionGroup var options: ImportOptions
 
-        @Argument(help: ArgumentHelp("The folder holding the export's CSV files.", valueName: "dir"))
+        @Argument(help: ArgumentHelp("The folder holding the export's CSV files.", valueName: "dir"), completion: .directory)
         var folder: String
 
         func run() throws {
@@ -201,7 +201,7 @@ extension Import {
                 """
         )
 
-        @Option(name: .shortAndLong, help: ArgumentHelp("Write the document here, whole or not at all, instead of standard output.", valueName: "file"))
+        @Option(name: .shortAndLong, help: ArgumentHelp("Write the document here, whole or not at all, instead of standard output.", valueName: "file"), completion: .file())
         var output: String?
 
         @Option(name: .customLong("correct-at"), help: ArgumentHelp("The scaled score from which a trial without result.success is correct (default: 0.8).", valueName: "score"))
@@ -211,7 +211,7 @@ extension Import {
 
         @OptionGroup var options: ImportOptions
 
-        @Argument(help: ArgumentHelp("Statement files or folders, or - for standard input.", valueName: "file"))
+        @Argument(help: ArgumentHelp("Statement files or folders, or - for standard input.", valueName: "file"), completion: .file())
         var inputs: [String]
 
         func validate() throws {

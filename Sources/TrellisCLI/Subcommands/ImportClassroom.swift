@@ -27,7 +27,7 @@ extension Import {
 
         @OptionGroup var options: ImportOptions
 
-        @Argument(help: ArgumentHelp("The gradebook CSV, or the API's JSON answers.", valueName: "file"))
+        @Argument(help: ArgumentHelp("The gradebook CSV, or the API's JSON answers.", valueName: "file"), completion: .file())
         var files: [String]
 
         func validate() throws {

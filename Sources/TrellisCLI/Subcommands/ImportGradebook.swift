@@ -31,7 +31,7 @@ extension Import {
 
         @OptionGroup var options: ImportOptions
 
-        @Argument(help: ArgumentHelp("Gradebook CSV files.", valueName: "file"))
+        @Argument(help: ArgumentHelp("Gradebook CSV files.", valueName: "file"), completion: .file())
         var files: [String] = []
 
         func validate() throws {

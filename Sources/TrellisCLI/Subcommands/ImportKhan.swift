@@ -17,10 +17,10 @@ extension Import {
                 """
         )
 
-        @Option(name: .shortAndLong, help: ArgumentHelp("Write the document here, whole or not at all, instead of standard output.", valueName: "file"))
+        @Option(name: .shortAndLong, help: ArgumentHelp("Write the document here, whole or not at all, instead of standard output.", valueName: "file"), completion: .file())
         var output: String?
 
-        @Option(name: .customLong("map"), help: ArgumentHelp("A YAML map: skills (a Khan skill, unit or course name: the skill id), student_id, columns, values, date_order.", valueName: "map.yaml"))
+        @Option(name: .customLong("map"), help: ArgumentHelp("A YAML map: skills (a Khan skill, unit or course name: the skill id), student_id, columns, values, date_order.", valueName: "map.yaml"), completion: .file())
         var mapFile: String?
 
         @Option(name: .customLong("date-order"), help: ArgumentHelp("How to read slashed dates such as 03/04/2026: mdy (month first) or dmy (day first). Without it they are faults.", valueName: "mdy|dmy"))
@@ -30,7 +30,7 @@ extension Import {
 
         @OptionGroup var options: ImportOptions
 
-        @Argument(help: ArgumentHelp("Khan Academy exports: .csv (or .xlsx).", valueName: "file"))
+        @Argument(help: ArgumentHelp("Khan Academy exports: .csv (or .xlsx).", valueName: "file"), completion: .file())
         var files: [String]
 
         func validate() throws {

@@ -18,13 +18,13 @@ extension Import {
                 """
         )
 
-        @Option(name: .shortAndLong, help: ArgumentHelp("Write here, whole or not at all (.json: a class document; .ndjson: one student a line, with the header in --header-output).", valueName: "file"))
+        @Option(name: .shortAndLong, help: ArgumentHelp("Write here, whole or not at all (.json: a class document; .ndjson: one student a line, with the header in --header-output).", valueName: "file"), completion: .file())
         var output: String?
 
-        @Option(name: .customLong("header-output"), help: ArgumentHelp("With NDJSON output: where the class header goes (default: beside it, NAME.header.json).", valueName: "file"))
+        @Option(name: .customLong("header-output"), help: ArgumentHelp("With NDJSON output: where the class header goes (default: beside it, NAME.header.json).", valueName: "file"), completion: .file())
         var headerOutput: String?
 
-        @Option(name: .customLong("map"), help: ArgumentHelp("A YAML map: columns, values, ladders, tally marks, date_order, sheets.", valueName: "map.yaml"))
+        @Option(name: .customLong("map"), help: ArgumentHelp("A YAML map: columns, values, ladders, tally marks, date_order, sheets.", valueName: "map.yaml"), completion: .file())
         var mapFile: String?
 
         @Option(name: .customLong("date-order"), help: ArgumentHelp("How to read slashed dates such as 03/04/2026: mdy (month first) or dmy (day first). Without it they are faults.", valueName: "mdy|dmy"))
@@ -37,7 +37,7 @@ extension Import {
 
         @OptionGroup var options: ImportOptions
 
-        @Argument(help: ArgumentHelp("Spreadsheet files: .csv, .tsv, .xlsx.", valueName: "file"))
+        @Argument(help: ArgumentHelp("Spreadsheet files: .csv, .tsv, .xlsx.", valueName: "file"), completion: .file())
         var files: [String]
 
         func validate() throws {

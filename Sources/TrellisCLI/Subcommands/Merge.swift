@@ -14,13 +14,13 @@ struct Merge: ParsableCommand {
             """
     )
 
-    @Option(name: .shortAndLong, help: ArgumentHelp("Write the merged document here, whole or not at all, instead of standard output.", valueName: "file"))
+    @Option(name: .shortAndLong, help: ArgumentHelp("Write the merged document here, whole or not at all, instead of standard output.", valueName: "file"), completion: .file())
     var output: String?
 
     @Flag(name: .shortAndLong, help: "No summary on standard error (conflicts are still printed).")
     var quiet = false
 
-    @Argument(help: ArgumentHelp("Class documents, the first one's class fields kept.", valueName: "file"))
+    @Argument(help: ArgumentHelp("Class documents, the first one's class fields kept.", valueName: "file"), completion: .file())
     var files: [String]
 
     func validate() throws {
@@ -46,7 +46,7 @@ struct Merge: ParsableCommand {
 
 /// `--into FILE`: an import merged into a class document instead of written alone.
 struct MergeOptions: ParsableArguments {
-    @Option(name: .customLong("into"), help: ArgumentHelp("Merge into this class document (by student id; conflicts reported); the result replaces it unless -o is given.", valueName: "class.json"))
+    @Option(name: .customLong("into"), help: ArgumentHelp("Merge into this class document (by student id; conflicts reported); the result replaces it unless -o is given.", valueName: "class.json"), completion: .file())
     var into: String?
 
     /// The import merged into `--into`'s document, with the conflicts among its issues; the

@@ -11,7 +11,7 @@ struct New: ParsableCommand {
     @Argument(help: ArgumentHelp("The rule's id and file name: lowercase words joined by '-'.", valueName: "name"))
     var name: String
 
-    @Option(name: .customLong("dir"), help: ArgumentHelp("The rule folder.", valueName: "dir"))
+    @Option(name: .customLong("dir"), help: ArgumentHelp("The rule folder.", valueName: "dir"), completion: .directory)
     var directory: String = "rules"
 
     func validate() throws {

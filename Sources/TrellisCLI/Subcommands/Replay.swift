@@ -37,7 +37,7 @@ struct Replay: ParsableCommand {
     @Flag(name: .shortAndLong, help: "No progress or summary on standard error.")
     var quiet = false
 
-    @Argument(help: ArgumentHelp("The class document or NDJSON roster, or - for standard input.", valueName: "input"))
+    @Argument(help: ArgumentHelp("The class document or NDJSON roster, or - for standard input.", valueName: "input"), completion: .file())
     var input: String
 
     enum ReplayFormat: String, ExpressibleByArgument, CaseIterable {

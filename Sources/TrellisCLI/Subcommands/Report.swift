@@ -17,7 +17,7 @@ struct Report: ParsableCommand {
             """
     )
 
-    @Option(name: .shortAndLong, help: ArgumentHelp("The HTML file (one class), or a folder (a school), written whole or not at all.", valueName: "path"))
+    @Option(name: .shortAndLong, help: ArgumentHelp("The HTML file (one class), or a folder (a school), written whole or not at all.", valueName: "path"), completion: .file())
     var output: String?
 
     @Option(help: ArgumentHelp("The title of a school's index page.", valueName: "text"))
@@ -35,7 +35,7 @@ struct Report: ParsableCommand {
     @Flag(name: .shortAndLong, help: "Log what the engine does to standard error.")
     var verbose = false
 
-    @Argument(help: ArgumentHelp("Class documents, NDJSON rosters or folders of them, or - for standard input.", valueName: "input"))
+    @Argument(help: ArgumentHelp("Class documents, NDJSON rosters or folders of them, or - for standard input.", valueName: "input"), completion: .file())
     var inputs: [String]
 
     func validate() throws {

@@ -4,7 +4,7 @@ import Trellis
 struct Rules: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "List the rules with their parameters and defaults.")
 
-    @Option(name: .customLong("rules"), help: RuleFolders.rulesHelp)
+    @Option(name: .customLong("rules"), help: RuleFolders.rulesHelp, completion: .directory)
     var ruleDirectories: [String] = []
 
     @Flag(name: .customLong("no-bundled"), help: RuleFolders.noBundledHelp)

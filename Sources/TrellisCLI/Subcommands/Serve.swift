@@ -32,7 +32,7 @@ struct Serve: ParsableCommand {
     @Option(help: ArgumentHelp("A bearer token clients must send (visible to other users in ps: prefer --token-file or TRELLIS_TOKEN).", valueName: "token"))
     var token: String?
 
-    @Option(name: .customLong("token-file"), help: ArgumentHelp("A file of tokens, one a line, each optionally after a name: `name token`.", valueName: "file"))
+    @Option(name: .customLong("token-file"), help: ArgumentHelp("A file of tokens, one a line, each optionally after a name: `name token`.", valueName: "file"), completion: .file())
     var tokenFile: String?
 
     @Option(name: .customLong("max-body"), help: ArgumentHelp("The largest request body, in bytes, or with k or m (default 8m).", valueName: "size"))
@@ -50,7 +50,7 @@ struct Serve: ParsableCommand {
     @Option(name: .customLong("max-connections"), help: "Connections held at once; at the cap the one idle the longest is closed to make room.")
     var maxConnections = 1000
 
-    @Option(help: ArgumentHelp("Append the audit log here: a line per request and one per student disclosed (see docs/server.md).", valueName: "file"))
+    @Option(help: ArgumentHelp("Append the audit log here: a line per request and one per student disclosed (see docs/server.md).", valueName: "file"), completion: .file())
     var audit: String?
 
     @OptionGroup var history: HistoryOptions

@@ -8,7 +8,7 @@ struct Test: ParsableCommand {
         discussion: "Exit codes: 0 every test passed; 1 a test failed or no test ran; 2 the rules or a test file cannot be used."
     )
 
-    @Argument(help: ArgumentHelp("Rule folders, run beside the bundled rules; their tests are in DIR/tests.", valueName: "dir"))
+    @Argument(help: ArgumentHelp("Rule folders, run beside the bundled rules; their tests are in DIR/tests.", valueName: "dir"), completion: .directory)
     var directories: [String] = ["rules"]
 
     @Flag(name: .customLong("no-bundled"), help: "Run the tests with the folders' rules alone, without the bundled pack.")
@@ -26,10 +26,10 @@ struct Test: ParsableCommand {
     @Flag(name: .shortAndLong, help: "List passing cases too.")
     var verbose = false
 
-    @Option(name: .customLong("junit"), help: ArgumentHelp("Also write the results as JUnit XML, for CI systems.", valueName: "file"))
+    @Option(name: .customLong("junit"), help: ArgumentHelp("Also write the results as JUnit XML, for CI systems.", valueName: "file"), completion: .file())
     var junitPath: String?
 
-    @Option(name: .customLong("coverage-lcov"), help: ArgumentHelp("Also write the coverage as an LCOV tracefile (implies --coverage's recording).", valueName: "file"))
+    @Option(name: .customLong("coverage-lcov"), help: ArgumentHelp("Also write the coverage as an LCOV tracefile (implies --coverage's recording).", valueName: "file"), completion: .file())
     var lcovPath: String?
 
     func run() throws {
