@@ -1,12 +1,10 @@
-import CLuaShim
-
-/// A skill's sessions as one string that `trellis_push_packed_sessions` turns into a list whose
+/// A skill's sessions as one string that `LuaState.pushPackedSessions` turns into a list whose
 /// session tables are built when read. The students of a streamed class's class-level rules are
 /// made this way: those rules read a few sessions of each skill (the newest), and building every
 /// session of every student again for each class-level rule was most of their cost on a large
 /// roster. The sessions are packed once, in the workers, as part of the student's `StudentImage`.
 ///
-/// Layout (little-endian, read by CLuaShim.c): u32 count, u32 length of the records, u32 offset of
+/// Layout (little-endian, read by CLuaShim's packed-session decoder): u32 count, u32 length of the records, u32 offset of
 /// each record from the first, then per session a byte of flags (bit i: field i present, in the
 /// order date, prompt_level, stage, trials, correct, independent, setting, staff) and the present
 /// fields: strings as u32 length and bytes, integers as i64.
@@ -115,15 +113,5 @@ enum PackedSessions {
             defer { offset += length }
             return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + length)]), as: UTF8.self)
         }
-    }
-}
-
-extension LuaState {
-    /// Pushes the list of packed sessions `packed` (from `PackedSessions.encode`), built as read.
-    func pushPackedSessions(_ packed: ArraySlice<UInt8>) {
-        packed.withUnsafeBytes { buffer in
-            _ = lua_pushlstring(state, buffer.baseAddress?.assumingMemoryBound(to: CChar.self), buffer.count)
-        }
-        trellis_push_packed_sessions(state, readOnlyInput ? 1 : 0)
     }
 }
