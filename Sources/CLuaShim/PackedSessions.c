@@ -20,6 +20,17 @@ static const char *const packed_session_fields[] = {
     "date", "prompt_level", "stage", "trials", "correct", "independent", "setting", "staff",
 };
 static const int packed_session_is_integer[] = { 0, 0, 0, 1, 1, 1, 0, 0 };
+#define PACKED_SESSION_FIELD_COUNT ((int)(sizeof packed_session_fields / sizeof packed_session_fields[0]))
+
+int trellis_session_field_count(void) { return PACKED_SESSION_FIELD_COUNT; }
+
+const char *trellis_session_field_name(int index) {
+    return index >= 0 && index < PACKED_SESSION_FIELD_COUNT ? packed_session_fields[index] : NULL;
+}
+
+int trellis_session_field_is_integer(int index) {
+    return index >= 0 && index < PACKED_SESSION_FIELD_COUNT ? packed_session_is_integer[index] : 0;
+}
 
 typedef struct {
     const unsigned char *bytes;
@@ -47,7 +58,7 @@ static int load_packed_session(void *context, lua_State *L, lua_Integer index) {
     if (record >= end) return 0;
     unsigned flags = *record++;
     lua_createtable(L, 0, __builtin_popcount(flags));
-    for (int field = 0; field < 8; field++) {
+    for (int field = 0; field < PACKED_SESSION_FIELD_COUNT; field++) {
         if (!(flags & (1u << field))) continue;
         if (packed_session_is_integer[field]) {
             if (end - record < 8) return lua_pop(L, 1), 0;

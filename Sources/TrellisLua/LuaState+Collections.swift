@@ -14,6 +14,14 @@ extension LuaState {
         trellis_push_lazy(state, &spec)
     }
 
+    /// The session fields the C decoder of packed sessions reads, in the order of a record's flag
+    /// bits: each one's name, and whether it is an integer (else text).
+    package static var packedSessionFields: [(name: String, isInteger: Bool)] {
+        (0..<trellis_session_field_count()).map { index in
+            (String(cString: trellis_session_field_name(index)), trellis_session_field_is_integer(index) != 0)
+        }
+    }
+
     /// Pushes the list of sessions `packed` (a skill's sessions in the layout the C decoder
     /// reads), each session's table built when read.
     package func pushPackedSessions(_ packed: ArraySlice<UInt8>) {

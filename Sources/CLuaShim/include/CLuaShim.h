@@ -198,6 +198,13 @@ void trellis_push_lazy(lua_State *L, const TrellisLazySpec *spec);
 /// With `read_only`, each session's table is sealed as it is built.
 void trellis_push_packed_sessions(lua_State *L, int read_only);
 
+/// The session fields the packed-session decoder reads, in the order of a record's flag bits
+/// (the Swift side's SessionField; a test checks that they agree): how many, each one's name, and
+/// whether it is an integer (else text).
+int trellis_session_field_count(void);
+const char *trellis_session_field_name(int index);
+int trellis_session_field_is_integer(int index);
+
 static inline void trellis_pop(lua_State *L, int n) { lua_pop(L, n); }
 static inline void trellis_newtable(lua_State *L) { lua_newtable(L); }
 static inline int trellis_pcall(lua_State *L, int nargs, int nresults, int msgh) {

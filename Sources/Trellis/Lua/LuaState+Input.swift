@@ -46,14 +46,9 @@ extension LuaState {
 
     func push(_ session: Session) {
         newTable(fields: 8)
-        set("date", session.date)
-        set("prompt_level", session.promptLevel)
-        set("stage", session.stage)
-        set("trials", session.trials)
-        set("correct", session.correct)
-        set("independent", session.independent)
-        set("setting", session.setting)
-        set("staff", session.staff)
+        for field in SessionField.allCases {
+            if field.isInteger { set(field.key, field.integer(of: session)) } else { set(field.key, field.text(of: session)) }
+        }
         set(extra: session.extra)
         seal()
     }
