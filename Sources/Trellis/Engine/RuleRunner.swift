@@ -21,6 +21,8 @@ final class RuleRunner {
         /// The `evaluate` of the rule table built at load time, in the registry; used only
         /// without the sandbox, where the file does not run again for each student.
         var loadedEvaluate: LuaReference
+        /// Whether the rule has `evaluate`: a class-level rule may have only `evaluate_class`.
+        var evaluatesStudents = true
         /// The rule's `ctx` table for the current class, in the registry.
         var context: LuaReference = .none
     }
@@ -128,16 +130,19 @@ final class RuleRunner {
         default: problems.append(("api must be a whole number, such as api = 1", "api"))
         }
         lua.pop()
-        if lua.rawField("evaluate", of: table) != .function {
+        let evaluateType = lua.rawField("evaluate", of: table)
+        lua.pop()
+        let evaluateClassType = lua.rawField("evaluate_class", of: table)
+        lua.pop()
+        definition.evaluatesClass = evaluateClassType == .function
+        // A class-level rule need not have evaluate; any other rule must.
+        let evaluatesStudents = evaluateType == .function
+        if !evaluatesStudents, evaluateType != .nil || !definition.evaluatesClass {
             problems.append(("the rule table needs evaluate = function(student, ctx) ... end", nil))
         }
-        lua.pop()
-        switch lua.rawField("evaluate_class", of: table) {
-        case .nil: break
-        case .function: definition.evaluatesClass = true
-        default: problems.append(("evaluate_class must be a function", "evaluate_class"))
+        if evaluateClassType != .nil, !definition.evaluatesClass {
+            problems.append(("evaluate_class must be a function", "evaluate_class"))
         }
-        lua.pop()
         switch lua.rawField("reads_results", of: table) {
         case .nil: break
         case .boolean: definition.readsResults = lua.boolean(at: .top)
@@ -157,7 +162,7 @@ final class RuleRunner {
             })
         }
         lua.rawField("evaluate", of: table)
-        return LoadedRule(definition: definition, chunk: chunk, loadedEvaluate: lua.reference())
+        return LoadedRule(definition: definition, chunk: chunk, loadedEvaluate: lua.reference(), evaluatesStudents: evaluatesStudents)
     }
 
     private func typeName(at slot: LuaSlot) -> String {
@@ -273,10 +278,10 @@ final class RuleRunner {
         lua.withRecycledProxies { lua.push(student) }
         let studentSlot = lua.top
         var outcomes = RuleOutcomes()
-        for rule in rules where !rule.definition.readsResults {
+        for rule in rules where rule.evaluatesStudents && !rule.definition.readsResults {
             collect(rule, student: student.id, into: &outcomes) { () throws(LuaFailure) in try run(rule, studentSlot: studentSlot) }
         }
-        let readers = rules.filter(\.definition.readsResults)
+        let readers = rules.filter { $0.evaluatesStudents && $0.definition.readsResults }
         guard !readers.isEmpty else { return outcomes }
         let winners = ConflictResolver.resolve(outcomes.recommendations).winners
         pushWinners(Engine.outputOrder(winners, skills: student.skills))
