@@ -64,20 +64,10 @@ extension LuaState {
         LuaType(lua_rawgeti(state, table.index, lua_Integer(index)))
     }
 
-    /// Calls `body` for each entry of the table at `table` (an absolute slot), with the key at -2
-    /// and the value at -1, without metamethods; `body` leaves the stack as it found it. When
-    /// `body` throws, the entry's key and value are popped first.
-    package func forEachEntry<Failure: Error>(in table: LuaSlot, _ body: () throws(Failure) -> Void) throws(Failure) {
-        lua_pushnil(state)
-        while lua_next(state, table.index) != 0 {
-            do {
-                try body()
-            } catch {
-                pop(2)
-                throw error
-            }
-            pop()
-        }
+    /// Pops a key and pushes the next entry's key and value of the table at `table` (raw, as
+    /// `lua_next`); false, with nothing pushed, after the last entry.
+    package func nextEntry(of table: LuaSlot) -> Bool {
+        lua_next(state, table.index) != 0
     }
 
     /// Pushes the table behind a read-only proxy (or the value itself) and returns its slot.
@@ -173,16 +163,6 @@ extension LuaState {
         lua_createtable(state, Int32(clamping: strings.count), 0)
         for (index, string) in strings.enumerated() {
             push(string)
-            lua_rawseti(state, -2, lua_Integer(index + 1))
-        }
-        seal()
-    }
-
-    /// Pushes `elements` as a Lua sequence, each pushed by `pushElement`.
-    package func pushList<Element>(_ elements: [Element], _ pushElement: (Element) -> Void) {
-        lua_createtable(state, Int32(clamping: elements.count), 0)
-        for (index, element) in elements.enumerated() {
-            pushElement(element)
             lua_rawseti(state, -2, lua_Integer(index + 1))
         }
         seal()

@@ -156,3 +156,33 @@ extension LuaState {
         setRawPair()
     }
 }
+
+/// Generic helpers over TrellisLua's primitives, kept in this module so that the compiler
+/// specializes them for each caller (a generic across the module boundary is not, and cost 10%).
+extension LuaState {
+    /// Pushes `elements` as a Lua sequence, each pushed by `pushElement`.
+    func pushList<Element>(_ elements: [Element], _ pushElement: (Element) -> Void) {
+        newTable(list: elements.count)
+        for (index, element) in elements.enumerated() {
+            pushElement(element)
+            setElement(index + 1, of: -2)
+        }
+        seal()
+    }
+
+    /// Calls `body` for each entry of the table at `table` (an absolute slot), with the key at -2
+    /// and the value at -1, without metamethods; `body` leaves the stack as it found it. When
+    /// `body` throws, the entry's key and value are popped first.
+    func forEachEntry<Failure: Error>(in table: LuaSlot, _ body: () throws(Failure) -> Void) throws(Failure) {
+        pushNil()
+        while nextEntry(of: table) {
+            do {
+                try body()
+            } catch {
+                pop(2)
+                throw error
+            }
+            pop()
+        }
+    }
+}
