@@ -46,15 +46,19 @@ let package = Package(
             pkgConfig: "lua5.4",
             providers: [.apt(["liblua5.4-dev"])]
         ),
-        // The Lua API's macros, the capped allocator and the error handler, as C.
+        // The Lua API's macros, the capped allocator, the limits, the proxies and the protected
+        // runners, as C. Used only by TrellisLua.
         .target(name: "CLuaShim", dependencies: ["CLua"]),
+        // The Lua bridge: the one place that calls the Lua C API. Typed stack slots and registry
+        // references, the sandbox handshake, the protected rule calls; `package` access only.
+        .target(name: "TrellisLua", dependencies: ["CLuaShim"], swiftSettings: strictSettings),
         // Turns the bundled rule pack and the engine's own Lua into Swift source at build time.
         .executableTarget(name: "EmbedLuaSources"),
         .plugin(name: "EmbedLuaPlugin", capability: .buildTool(), dependencies: ["EmbedLuaSources"]),
         .target(
             name: "Trellis",
             dependencies: [
-                "CLuaShim",
+                "TrellisLua",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "CSV", package: "CSV.swift"),
@@ -96,7 +100,7 @@ let package = Package(
         .testTarget(
             name: "TrellisTests",
             dependencies: [
-                "Trellis", "CLuaShim", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+                "Trellis", "TrellisLua", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 // History tests write files a Trellis history must refuse (another schema, a newer one)
                 // and check its digests.
                 .product(name: "GRDB", package: "GRDB.swift"),

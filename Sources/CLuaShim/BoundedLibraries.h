@@ -2,7 +2,7 @@
 #define TRELLIS_BOUNDED_LIBRARIES_H
 
 /*
- * Between the shim's limits (CLuaShim.c) and its ports of Lua's library functions
+ * Between the shim's limits (Limits.c) and its ports of Lua's library functions
  * (BoundedTableLibrary.c, BoundedStringLibrary.c, BoundedBaseLibrary.c): what the ports need
  * to count the work they do in C, where no hook runs. Not part of the module Swift sees.
  */

@@ -1,4 +1,4 @@
-import CLuaShim
+import TrellisLua
 import Testing
 @testable import Trellis
 
@@ -71,33 +71,36 @@ struct StudentImageTests {
     @Test func damagedPackedSessionsReadAsNothing() throws {
         let sessions = [Session(date: "2026-11-02", promptLevel: "model", trials: 10, correct: 7), Session(staff: "Ms. B")]
         let packed = try #require(PackedSessions.encode(sessions))
-        let lua = try LuaState(limits: RuleLimits())
-        func read(_ bytes: [UInt8]) -> [String] {
+        let lua = try LuaState(limits: RuleLimits().lua)
+        // Read as a rule reads: through the list's and each session's metamethods.
+        let reader = """
+            local sessions = ...
+            local out = {}
+            for index = 0, #sessions + 1 do
+              local session = sessions[index]
+              out[#out + 1] = type(session) ~= "table" and "nil" or ((session.staff or "-") .. " " .. (session.trials or 0))
+            end
+            return table.concat(out, "|")
+            """
+        func read(_ bytes: [UInt8]) throws -> [String] {
+            try lua.load(reader, chunkName: "packed-reader.lua")
             lua.pushPackedSessions(bytes[...])
+            try lua.call(arguments: 1, results: 1, guarded: false)
             defer { lua.pop() }
-            let count = luaL_len(lua.state, -1)
-            return (0...count + 1).map { index in
-                let type = lua_geti(lua.state, -1, index)
-                defer { lua.pop() }
-                guard type == LUA_TTABLE else { return "nil" }
-                lua_getfield(lua.state, -1, "staff")
-                lua_getfield(lua.state, -2, "trials")
-                defer { lua.pop(2) }
-                return "\(lua.string(at: -2) ?? "-") \(lua_tointegerx(lua.state, -1, nil))"
-            }
+            return (lua.string(at: -1) ?? "").split(separator: "|").map(String.init)
         }
-        #expect(read(packed) == ["nil", "- 10", "Ms. B 0", "nil"])
+        #expect(try read(packed) == ["nil", "- 10", "Ms. B 0", "nil"])
         // A header that does not match the length: an empty list.
-        #expect(read(Array(packed.dropLast())) == ["nil", "nil"])
+        #expect(try read(Array(packed.dropLast())) == ["nil", "nil"])
         // A record's string running past the end: that session is missing, the other is read.
         var longer = packed
         let staffLength = packed.count - 5 - 4
         longer.replaceSubrange(staffLength..<(staffLength + 4), with: [0xFF, 0xFF, 0, 0])
-        #expect(read(longer) == ["nil", "- 10", "nil", "nil"])
+        #expect(try read(longer) == ["nil", "- 10", "nil", "nil"])
         // An offset past the end.
         var offset = packed
         offset.replaceSubrange(12..<16, with: [0xFF, 0, 0, 0])
-        #expect(read(offset) == ["nil", "- 10", "nil", "nil"])
+        #expect(try read(offset) == ["nil", "- 10", "nil", "nil"])
     }
 
     /// The winners class-level rules see in `class.results` come back with those fields.

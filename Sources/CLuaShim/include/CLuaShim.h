@@ -39,7 +39,7 @@ typedef struct TrellisControl {
     int deadline_passed;       /* sticky until the next reset */
     lua_State *main_thread;    /* set by trellis_newstate */
     /* the watchdog: a large budget's hook is armed only once a call has run for a while, and
-     * every call with a deadline is stopped at it (see CLuaShim.c) */
+     * every call with a deadline is stopped at it (see Limits.c) */
     volatile int watched;      /* this call is on the watchdog's list */
     volatile int hook_armed;   /* the count hook is installed on the main thread */
     volatile int deadline_due; /* set by the watchdog once the deadline has passed */
@@ -193,10 +193,17 @@ typedef struct {
 void trellis_push_lazy(lua_State *L, const TrellisLazySpec *spec);
 
 /// Replaces the string at the top of the stack, a skill's sessions packed by the host (layout in
-/// CLuaShim.c), with a read-only list of them whose session tables are built when read: the
+/// PackedSessions.c), with a read-only list of them whose session tables are built when read: the
 /// students of class-level rules, which read a few sessions of each skill, are made cheaply.
 /// With `read_only`, each session's table is sealed as it is built.
 void trellis_push_packed_sessions(lua_State *L, int read_only);
+
+/// The session fields the packed-session decoder reads, in the order of a record's flag bits
+/// (the Swift side's SessionField; a test checks that they agree): how many, each one's name, and
+/// whether it is an integer (else text).
+int trellis_session_field_count(void);
+const char *trellis_session_field_name(int index);
+int trellis_session_field_is_integer(int index);
 
 static inline void trellis_pop(lua_State *L, int n) { lua_pop(L, n); }
 static inline void trellis_newtable(lua_State *L) { lua_newtable(L); }

@@ -1,4 +1,3 @@
-import CLuaShim
 import Foundation
 
 /// Records which lines of rule files run, for `trellis test --coverage`.
@@ -17,16 +16,6 @@ public final class CoverageRecorder: @unchecked Sendable {
     /// The lines run so far, by rule file path.
     public var linesRun: [String: Set<Int>] {
         lock.withLock { hits }
-    }
-
-    /// The C callback the line hook calls, with this recorder as its context.
-    static let lineCallback: @convention(c) (UnsafeMutableRawPointer?, UnsafePointer<CChar>?, Int32) -> Void = { context, source, line in
-        guard let context, let source else { return }
-        let recorder = Unmanaged<CoverageRecorder>.fromOpaque(context).takeUnretainedValue()
-        var path = String(cString: source)
-        guard path.hasPrefix("@") else { return }
-        path.removeFirst()
-        recorder.record(source: path, line: Int(line))
     }
 }
 

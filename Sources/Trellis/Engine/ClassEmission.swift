@@ -1,4 +1,4 @@
-import CLuaShim
+import TrellisLua
 
 /// What one class-level rule call produces: the items it hands to `ctx.emit` as it goes, then
 /// the list it returns. Recommendations go to `deliver` at once, so a rule that recommends
@@ -20,7 +20,7 @@ final class ClassEmission {
     /// Runs `body` with `ctx.emit` feeding this emission.
     func receiving<T>(_ body: () throws(LuaFailure) -> T) throws(LuaFailure) -> T {
         try withExtendedLifetime(self) { () throws(LuaFailure) -> T in
-            try lua.withEmitter(Self.callback, context: Unmanaged.passUnretained(self).toOpaque(), body)
+            try lua.withEmitter({ [unowned self] slot in take(at: slot) }, body)
         }
     }
 
@@ -30,34 +30,18 @@ final class ClassEmission {
         notes += output.notes
     }
 
-    private static let callback: LuaState.EmitCallback = { context, thread, index in
-        guard let context, let thread else { return 0 }
-        return Unmanaged<ClassEmission>.fromOpaque(context).takeUnretainedValue().take(from: thread, at: index)
-    }
-
-    /// Reads the item at `index` of `thread` (the rule may emit from a coroutine) on the main
-    /// thread, where the reader works.
-    private func take(from thread: OpaquePointer, at index: Int32) -> Int32 {
-        let main = lua.state
-        lua_checkstack(main, 40)
-        lua_pushvalue(thread, index)
-        if thread != main { lua_xmove(thread, main, 1) }
-        let slot = lua.top
+    /// Reads the item `ctx.emit` was given, at `slot`; returns nil, or the message of the error
+    /// `ctx.emit` raises where the rule called it.
+    private func take(at slot: LuaSlot) -> String? {
         emittedItems += 1
-        let failure: String?
         do {
             switch try reader.readItem(at: slot, position: emittedItems) {
             case .recommendation(let recommendation): deliver(recommendation)
             case .note(let note): notes.append(note)
             }
-            failure = nil
+            return nil
         } catch {
-            failure = "ctx.emit: \(error.message)"
+            return "ctx.emit: \(error.message)"
         }
-        lua.top = slot - 1
-        guard let failure else { return 1 }
-        // The C side raises it where the rule called ctx.emit.
-        failure.withCString { _ = lua_pushstring(thread, $0) }
-        return 0
     }
 }

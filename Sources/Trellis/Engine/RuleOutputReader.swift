@@ -1,4 +1,4 @@
-import CLuaShim
+import TrellisLua
 
 /// A rule's return value that breaks the rule API.
 struct RuleOutputError: Error {
@@ -58,17 +58,17 @@ final class RuleOutputReader {
         }
     }
 
-    func read(at index: Int32) throws(RuleOutputError) -> (recommendations: [Recommendation], notes: [RuleNote]) {
+    func read(at index: LuaSlot) throws(RuleOutputError) -> (recommendations: [Recommendation], notes: [RuleNote]) {
         switch lua.type(at: index) {
-        case LUA_TNIL: return ([], [])
-        case LUA_TTABLE: break
+        case .nil: return ([], [])
+        case .table: break
         default: throw RuleOutputError(message: "evaluate must return a list of recommendations, not a \(typeName(at: index))")
         }
         let list = lua.pushUnwrapped(index)
         defer { lua.pop() }
-        let count = Int(lua_rawlen(lua.state, list))
+        let count = lua.rawLength(at: list)
         if count == 0 {
-            let looksLikeOneRecommendation = lua.rawField("kind", of: list) != LUA_TNIL
+            let looksLikeOneRecommendation = lua.rawField("kind", of: list) != .nil
             lua.pop()
             if looksLikeOneRecommendation {
                 throw RuleOutputError(message: "evaluate returned a single recommendation; return a list of them: { recommendation }")
@@ -78,7 +78,7 @@ final class RuleOutputReader {
         var recommendations: [Recommendation] = []
         var notes: [RuleNote] = []
         for position in 1...count {
-            lua_rawgeti(lua.state, list, lua_Integer(position))
+            lua.rawElement(position, of: list)
             defer { lua.pop() }
             switch try readItem(at: lua.top, position: position) {
             case .recommendation(let recommendation): recommendations.append(recommendation)
@@ -96,10 +96,10 @@ final class RuleOutputReader {
 
     /// The item at `index`: one element of a returned list, or what `ctx.emit` was given. Its
     /// text counts against the same budget as the rest of this reader's output.
-    func readItem(at index: Int32, position: Int) throws(RuleOutputError) -> Item {
+    func readItem(at index: LuaSlot, position: Int) throws(RuleOutputError) -> Item {
         let item = lua.pushUnwrapped(index)
         defer { lua.pop() }
-        guard lua.type(at: item) == LUA_TTABLE else {
+        guard lua.type(at: item) == .table else {
             throw RuleOutputError(message: "item \(position) of the returned list must be a table, not a \(typeName(at: item))")
         }
         if let note = try optionalString("note", of: item, position: position) {
@@ -108,7 +108,7 @@ final class RuleOutputReader {
         return .recommendation(try recommendation(at: item, position: position))
     }
 
-    private func recommendation(at item: Int32, position: Int) throws(RuleOutputError) -> Recommendation {
+    private func recommendation(at item: LuaSlot, position: Int) throws(RuleOutputError) -> Recommendation {
         func fail(_ message: String) -> RuleOutputError {
             RuleOutputError(message: "recommendation \(position): \(message)")
         }
@@ -137,9 +137,9 @@ final class RuleOutputReader {
         }
         var priority = rule.priority
         switch lua.rawField("priority", of: item) {
-        case LUA_TNIL: break
-        case LUA_TNUMBER:
-            priority = trellis_tonumber(lua.state, -1, nil)
+        case .nil: break
+        case .number:
+            priority = lua.number(at: .top)
             if let problem = Self.priorityProblem(priority) {
                 lua.pop()
                 throw fail(problem)
@@ -156,7 +156,7 @@ final class RuleOutputReader {
         var evidence: JSONValue?
         var extra: [String: JSONValue] = [:]
         do {
-            if lua.rawField("evidence", of: item) != LUA_TNIL { evidence = try lua.jsonValue(at: -1, path: "evidence", budget: &budget) }
+            if lua.rawField("evidence", of: item) != .nil { evidence = try lua.jsonValue(at: -1, path: "evidence", budget: &budget) }
             lua.pop()
             extra = try extraFields(of: item)
         } catch {
@@ -180,19 +180,19 @@ final class RuleOutputReader {
             evidence: evidence, extra: extra)
     }
 
-    private func readOptions(of item: Int32, fail: (String) -> RuleOutputError) throws(RuleOutputError) -> [MenuOption]? {
+    private func readOptions(of item: LuaSlot, fail: (String) -> RuleOutputError) throws(RuleOutputError) -> [MenuOption]? {
         let type = lua.rawField("options", of: item)
         defer { lua.pop() }
-        if type == LUA_TNIL { return nil }
-        guard type == LUA_TTABLE else { throw fail("options must be a list of catalog items") }
+        if type == .nil { return nil }
+        guard type == .table else { throw fail("options must be a list of catalog items") }
         let list = lua.pushUnwrapped(-1)
         defer { lua.pop() }
         var options: [MenuOption] = []
-        for position in 0..<Int(lua_rawlen(lua.state, list)) {
-            lua_rawgeti(lua.state, list, lua_Integer(position + 1))
+        for position in 0..<lua.rawLength(at: list) {
+            lua.rawElement(position + 1, of: list)
             let option = lua.pushUnwrapped(-1)
             defer { lua.pop(2) }
-            guard lua.type(at: option) == LUA_TTABLE else { throw fail("options[\(position + 1)] must be a table with an id") }
+            guard lua.type(at: option) == .table else { throw fail("options[\(position + 1)] must be a table with an id") }
             func field(_ key: String) throws(RuleOutputError) -> String? {
                 lua.rawField(key, of: option)
                 defer { lua.pop() }
@@ -207,30 +207,23 @@ final class RuleOutputReader {
         return options
     }
 
-    private func extraFields(of item: Int32) throws(LuaValueError) -> [String: JSONValue] {
+    private func extraFields(of item: LuaSlot) throws(LuaValueError) -> [String: JSONValue] {
         var extra: [String: JSONValue] = [:]
-        lua_pushnil(lua.state)
-        while lua_next(lua.state, item) != 0 {
-            if let key = lua.string(at: -2), !Self.knownFields.contains(key) {
-                do {
-                    extra[key] = try lua.jsonValue(at: -1, path: key, budget: &budget)
-                } catch {
-                    lua.pop(2)
-                    throw error
-                }
+        try lua.forEachEntry(in: item) { () throws(LuaValueError) in
+            if let key = lua.string(at: .belowTop), !Self.knownFields.contains(key) {
+                extra[key] = try lua.jsonValue(at: .top, path: key, budget: &budget)
             }
-            lua.pop()
         }
         return extra
     }
 
-    private func optionalString(_ key: String, of item: Int32, position: Int) throws(RuleOutputError) -> String? {
+    private func optionalString(_ key: String, of item: LuaSlot, position: Int) throws(RuleOutputError) -> String? {
         let type = lua.rawField(key, of: item)
         defer { lua.pop() }
         switch type {
-        case LUA_TNIL: return nil
-        case LUA_TSTRING:
-            try charge(Int(lua_rawlen(lua.state, -1)), position: position)
+        case .nil: return nil
+        case .string:
+            try charge(lua.rawLength(at: .top), position: position)
             return lua.string(at: -1)
         default: throw RuleOutputError(message: "item \(position): \(key) must be a string, not a \(typeName(at: -1))")
         }
@@ -244,7 +237,7 @@ final class RuleOutputReader {
         }
     }
 
-    private func typeName(at index: Int32) -> String {
-        String(cString: lua_typename(lua.state, lua.type(at: index)))
+    private func typeName(at index: LuaSlot) -> String {
+        lua.typeName(at: index)
     }
 }

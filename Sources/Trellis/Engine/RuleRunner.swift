@@ -1,4 +1,4 @@
-import CLuaShim
+import TrellisLua
 
 /// Runs a rule pack in one Lua state: loads the rules once, then evaluates students one by one.
 ///
@@ -8,7 +8,7 @@ import CLuaShim
 final class RuleRunner {
     private let lua: LuaState
     private(set) var rules: [LoadedRule] = []
-    private let environmentMetatable: Int32
+    private let environmentMetatable: LuaReference
     private let isolation: Engine.Isolation
     private var ladders = Ladders()
     /// Where `ctx.log`'s messages go; nil: `ctx.log` does nothing (reports never show them).
@@ -17,12 +17,14 @@ final class RuleRunner {
     struct LoadedRule {
         var definition: RuleDefinition
         /// The compiled chunk, in the registry.
-        var chunk: Int32
+        var chunk: LuaReference
         /// The `evaluate` of the rule table built at load time, in the registry; used only
         /// without the sandbox, where the file does not run again for each student.
-        var loadedEvaluate: Int32
+        var loadedEvaluate: LuaReference
+        /// Whether the rule has `evaluate`: a class-level rule may have only `evaluate_class`.
+        var evaluatesStudents = true
         /// The rule's `ctx` table for the current class, in the registry.
-        var context: Int32 = LUA_NOREF
+        var context: LuaReference = .none
     }
 
     /// How many times a rule file ran afresh for a student (the others reused its `evaluate`).
@@ -35,8 +37,8 @@ final class RuleRunner {
         self.isolation = isolation
         self.log = log
         do {
-            lua = isolation == .sandboxed ? try LuaState(limits: limits) : try LuaState(limits: .none, readOnlyInput: false)
-            if let coverage { lua.enableCoverage(coverage) }
+            lua = isolation == .sandboxed ? try LuaState(limits: limits.lua) : try LuaState(limits: .none, readOnlyInput: false)
+            if let coverage { lua.reportLines { coverage.record(source: $0, line: $1) } }
             lua.keepsLog = log != nil
             environmentMetatable = try Self.loadEngineLua(into: lua)
         } catch {
@@ -62,25 +64,11 @@ final class RuleRunner {
         guard problems.isEmpty else { throw RulePackError(issues: problems) }
     }
 
-    private static func loadEngineLua(into lua: LuaState) throws(LuaFailure) -> Int32 {
+    private static func loadEngineLua(into lua: LuaState) throws(LuaFailure) -> LuaReference {
         func source(_ name: String) -> String {
             EmbeddedLua.engineSources.first { $0.name == name }?.source ?? ""
         }
-        try lua.load(source("sandbox.lua"), chunkName: "trellis/sandbox.lua")
-        lua.push(source("helpers.lua"))
-        trellis_pushcfunction(lua.state, trellis_safe_setmetatable)
-        trellis_pushcfunction(lua.state, trellis_safe_next)
-        trellis_pushcfunction(lua.state, trellis_register_shared)
-        trellis_pushcfunction(lua.state, trellis_mark_read_only)
-        // Without read-only input there is nothing to see through: the helpers then skip the call.
-        if lua.readOnlyInput {
-            trellis_pushcfunction(lua.state, trellis_input_table)
-        } else {
-            lua_pushnil(lua.state)
-        }
-        trellis_pushcfunction(lua.state, trellis_safe_pairs)
-        try lua.call(arguments: 7, results: 1, guarded: false)
-        return lua.reference()
+        return try lua.loadSandbox(source: source("sandbox.lua"), chunkName: "trellis/sandbox.lua", helpersSource: source("helpers.lua"))
     }
 
     // MARK: Loading rules
@@ -96,18 +84,15 @@ final class RuleRunner {
         } catch {
             throw problem(error.message, location: error.location)
         }
-        lua_pushvalue(lua.state, -1)
+        lua.pushCopy(of: .top)
         let chunk = lua.reference()
-        trellis_pushcfunction(lua.state, trellis_load_rule)
-        lua.pushReference(chunk)
-        lua.pushReference(environmentMetatable)
         do {
-            try lua.call(arguments: 2, results: 1, guarded: true)
+            try lua.loadRule(chunk: chunk, environment: environmentMetatable)
         } catch {
             throw problem("loading the rule failed: \(error.message)", location: error.location)
         }
         let table = lua.top
-        guard lua.rawField("id", of: table) == LUA_TSTRING, let id = lua.string(at: -1), !id.isEmpty else {
+        guard lua.rawField("id", of: table) == .string, let id = lua.string(at: -1), !id.isEmpty else {
             throw problem("the rule table needs an id: a non-empty string, such as id = \"my-rule\"")
         }
         lua.pop()
@@ -116,15 +101,15 @@ final class RuleRunner {
         var problems: [(message: String, field: String?)] = []
 
         switch lua.rawField("description", of: table) {
-        case LUA_TNIL: break
-        case LUA_TSTRING: definition.description = lua.string(at: -1)
+        case .nil: break
+        case .string: definition.description = lua.string(at: -1)
         default: problems.append(("description must be a string", "description"))
         }
         lua.pop()
         switch lua.rawField("priority", of: table) {
-        case LUA_TNIL: break
-        case LUA_TNUMBER:
-            let priority = trellis_tonumber(lua.state, -1, nil)
+        case .nil: break
+        case .number:
+            let priority = lua.number(at: .top)
             if let problem = RuleOutputReader.priorityProblem(priority) {
                 problems.append((problem, "priority"))
             } else {
@@ -134,9 +119,9 @@ final class RuleRunner {
         }
         lua.pop()
         switch lua.rawField("api", of: table) {
-        case LUA_TNIL: break
-        case LUA_TNUMBER where trellis_isinteger(lua.state, -1) != 0:
-            let version = Int(trellis_tointeger(lua.state, -1, nil))
+        case .nil: break
+        case .number where lua.isInteger(at: .top):
+            let version = Int(lua.integer(at: .top))
             if RuleAPI.supportedVersions.contains(version) {
                 definition.api = version
             } else {
@@ -145,25 +130,28 @@ final class RuleRunner {
         default: problems.append(("api must be a whole number, such as api = 1", "api"))
         }
         lua.pop()
-        if lua.rawField("evaluate", of: table) != LUA_TFUNCTION {
+        let evaluateType = lua.rawField("evaluate", of: table)
+        lua.pop()
+        let evaluateClassType = lua.rawField("evaluate_class", of: table)
+        lua.pop()
+        definition.evaluatesClass = evaluateClassType == .function
+        // A class-level rule need not have evaluate; any other rule must.
+        let evaluatesStudents = evaluateType == .function
+        if !evaluatesStudents, evaluateType != .nil || !definition.evaluatesClass {
             problems.append(("the rule table needs evaluate = function(student, ctx) ... end", nil))
         }
-        lua.pop()
-        switch lua.rawField("evaluate_class", of: table) {
-        case LUA_TNIL: break
-        case LUA_TFUNCTION: definition.evaluatesClass = true
-        default: problems.append(("evaluate_class must be a function", "evaluate_class"))
+        if evaluateClassType != .nil, !definition.evaluatesClass {
+            problems.append(("evaluate_class must be a function", "evaluate_class"))
         }
-        lua.pop()
         switch lua.rawField("reads_results", of: table) {
-        case LUA_TNIL: break
-        case LUA_TBOOLEAN: definition.readsResults = lua_toboolean(lua.state, -1) != 0
+        case .nil: break
+        case .boolean: definition.readsResults = lua.boolean(at: .top)
         default: problems.append(("reads_results must be true or false, got a \(typeName(at: -1))", "reads_results"))
         }
         lua.pop()
         switch lua.rawField("params", of: table) {
-        case LUA_TNIL: break
-        case LUA_TTABLE: definition.parameters = readParameters(at: lua.top, problems: &problems)
+        case .nil: break
+        case .table: definition.parameters = readParameters(at: lua.top, problems: &problems)
         default: problems.append(("params must be a table of name = default or name = { default = ..., type = ... }", "params"))
         }
         lua.pop()
@@ -174,14 +162,14 @@ final class RuleRunner {
             })
         }
         lua.rawField("evaluate", of: table)
-        return LoadedRule(definition: definition, chunk: chunk, loadedEvaluate: lua.reference())
+        return LoadedRule(definition: definition, chunk: chunk, loadedEvaluate: lua.reference(), evaluatesStudents: evaluatesStudents)
     }
 
-    private func typeName(at index: Int32) -> String {
-        String(cString: lua_typename(lua.state, lua.type(at: index)))
+    private func typeName(at slot: LuaSlot) -> String {
+        lua.typeName(at: slot)
     }
 
-    private func readParameters(at table: Int32, problems: inout [(message: String, field: String?)]) -> [RuleParameter] {
+    private func readParameters(at table: LuaSlot, problems: inout [(message: String, field: String?)]) -> [RuleParameter] {
         let value: JSONValue
         do {
             var budget = LuaState.outputBudget
@@ -230,33 +218,33 @@ final class RuleRunner {
         let top = lua.top
         defer { lua.top = top }
         ladders = context.ladders
-        for index in rules.indices where rules[index].context != LUA_NOREF {
-            luaL_unref(lua.state, trellis_registryindex(), rules[index].context)
+        for index in rules.indices {
+            lua.release(rules[index].context)
         }
         lua.push(context.ladders)
         let laddersSlot = lua.top
         lua.pushList(context.catalog) { lua.push($0) }
         let catalogSlot = lua.top
-        if let info = context.classInfo { lua.push(info) } else { lua_pushnil(lua.state) }
+        if let info = context.classInfo { lua.push(info) } else { lua.pushNil() }
         let classSlot = lua.top
         for index in rules.indices {
             let definition = rules[index].definition
-            lua_createtable(lua.state, 0, 7)
+            lua.newTable(fields: 7)
             lua.set("as_of", context.asOf)
             for (key, slot) in [("ladders", laddersSlot), ("catalog", catalogSlot), ("class", classSlot)] {
-                lua_pushvalue(lua.state, slot)
-                lua_setfield(lua.state, -2, key)
+                lua.pushCopy(of: slot)
+                lua.setField(key)
             }
-            lua_createtable(lua.state, 0, 1)
+            lua.newTable(fields: 1)
             lua.set("id", definition.id)
             lua.seal()
-            lua_setfield(lua.state, -2, "rule")
+            lua.setField("rule")
             lua.push(.object(parameterValues[definition.id] ?? [:]))
-            lua_setfield(lua.state, -2, "params")
-            trellis_pushcfunction(lua.state, trellis_emit)
-            lua_setfield(lua.state, -2, "emit")
-            trellis_pushcfunction(lua.state, trellis_log)
-            lua_setfield(lua.state, -2, "log")
+            lua.setField("params")
+            lua.push(LuaState.ContextFunction.emit)
+            lua.setField("emit")
+            lua.push(LuaState.ContextFunction.log)
+            lua.setField("log")
             lua.seal()
             rules[index].context = lua.reference()
         }
@@ -266,14 +254,12 @@ final class RuleRunner {
     func sandboxGlobals() -> Set<String> {
         let top = lua.top
         defer { lua.top = top }
-        lua.pushReference(environmentMetatable)
-        guard lua.rawField("__index", of: lua.top) == LUA_TTABLE else { return [] }
+        lua.push(environmentMetatable)
+        guard lua.rawField("__index", of: lua.top) == .table else { return [] }
         let base = lua.top
         var names: Set<String> = []
-        lua_pushnil(lua.state)
-        while lua_next(lua.state, base) != 0 {
-            if let name = lua.string(at: -2) { names.insert(name) }
-            lua.pop()
+        lua.forEachEntry(in: base) {
+            if let name = lua.string(at: .belowTop) { names.insert(name) }
         }
         return names
     }
@@ -292,10 +278,10 @@ final class RuleRunner {
         lua.withRecycledProxies { lua.push(student) }
         let studentSlot = lua.top
         var outcomes = RuleOutcomes()
-        for rule in rules where !rule.definition.readsResults {
+        for rule in rules where rule.evaluatesStudents && !rule.definition.readsResults {
             collect(rule, student: student.id, into: &outcomes) { () throws(LuaFailure) in try run(rule, studentSlot: studentSlot) }
         }
-        let readers = rules.filter(\.definition.readsResults)
+        let readers = rules.filter { $0.evaluatesStudents && $0.definition.readsResults }
         guard !readers.isEmpty else { return outcomes }
         let winners = ConflictResolver.resolve(outcomes.recommendations).winners
         pushWinners(Engine.outputOrder(winners, skills: student.skills))
@@ -367,30 +353,17 @@ final class RuleRunner {
         }
     }
 
-    /// The rule file runs afresh in a new environment, then the function `runner` names, on the
-    /// input at `inputSlot` (and the results at `resultsSlot`, when given): all inside one
-    /// protected C call, under the limits.
-    private func callSandboxed(_ runner: lua_CFunction, rule: LoadedRule, inputSlot: Int32, resultsSlot: Int32? = nil) throws(LuaFailure) {
-        trellis_pushcfunction(lua.state, runner)
-        lua.pushReference(rule.chunk)
-        lua.pushReference(environmentMetatable)
-        lua_pushvalue(lua.state, inputSlot)
-        lua.pushReference(rule.context)
-        if let resultsSlot { lua_pushvalue(lua.state, resultsSlot) }
-        try lua.call(arguments: resultsSlot == nil ? 4 : 5, results: 1, guarded: true)
-    }
-
     /// Calls the rule for the student at `studentSlot` (with the results at `resultsSlot` for a
     /// rule that reads them), leaving its result on the stack.
-    private func run(_ rule: LoadedRule, studentSlot: Int32, resultsSlot: Int32? = nil) throws(LuaFailure) {
+    private func run(_ rule: LoadedRule, studentSlot: LuaSlot, resultsSlot: LuaSlot? = nil) throws(LuaFailure) {
         switch isolation {
         case .sandboxed:
-            try callSandboxed(trellis_run_rule, rule: rule, inputSlot: studentSlot, resultsSlot: resultsSlot)
+            try lua.runRule(.evaluate, chunk: rule.chunk, environment: environmentMetatable, input: studentSlot, context: rule.context, results: resultsSlot)
         case .unsandboxed:
-            lua.pushReference(rule.loadedEvaluate)
-            lua_pushvalue(lua.state, studentSlot)
-            lua.pushReference(rule.context)
-            if let resultsSlot { lua_pushvalue(lua.state, resultsSlot) }
+            lua.push(rule.loadedEvaluate)
+            lua.pushCopy(of: studentSlot)
+            lua.push(rule.context)
+            if let resultsSlot { lua.pushCopy(of: resultsSlot) }
             try lua.call(arguments: resultsSlot == nil ? 2 : 3, results: 1, guarded: false)
         }
     }
@@ -410,12 +383,12 @@ final class RuleRunner {
         runClassRules(studentCount: students.count, deliver: deliver) {
             pushClass(info: info) {
                 lua.withLightProxies { lua.pushList(students) { lua.push($0) } }
-                lua_createtable(lua.state, 0, Int32(clamping: results.count))
+                lua.newTable(fields: results.count)
                 for result in results {
                     // Student ids are data: pushed with their full bytes, never as C strings.
                     lua.push(result.student)
                     pushWinners(result.recommendations)
-                    lua_rawset(lua.state, -3)
+                    lua.setRawPair()
                 }
                 lua.seal()
             }
@@ -425,22 +398,29 @@ final class RuleRunner {
     /// The same over a streamed roster's students, which are read back one at a time as the
     /// class-level rules index `class.students` and `class.results`.
     func evaluateClass(_ spill: ClassSpill, info: ClassInfo?, deliver: ((Recommendation) -> Void)? = nil) -> ClassResult {
-        let source = LazyClassSource(runner: self, spill: spill)
-        return withExtendedLifetime(source) {
-            let context = Unmanaged.passUnretained(source).toOpaque()
-            return runClassRules(studentCount: spill.count, deliver: deliver) {
+        // A class of up to a few thousand students is built once for all class-level rules; a
+        // larger roster is built as read and may be built again. Counted in students too: a tiny
+        // student's tables take a kilobyte for a 15-byte line.
+        let weak = spill.studentBytes > Self.classKeptWholeBytes || spill.count > Self.classKeptWholeStudents
+        let students = LuaLazyCollection(count: spill.count, weak: weak) { [unowned self] index in
+            guard let (student, packedSessions) = spill.student(at: index - 1) else { return false }
+            lua.withLightProxies { lua.push(student, packedSessions: packedSessions) }
+            return true
+        }
+        let results = LuaLazyCollection(
+            count: spill.count, weak: weak,
+            load: { [unowned self] index in
+                guard let recommendations = spill.recommendations(at: index - 1) else { return false }
+                pushWinners(recommendations)
+                return true
+            },
+            key: { [unowned self] index in lua.push(spill.ids[index - 1]) },
+            find: { id in spill.index(of: id).map { $0 + 1 } })
+        return withExtendedLifetime((students, results)) {
+            runClassRules(studentCount: spill.count, deliver: deliver) {
                 pushClass(info: info) {
-                    // A class of up to a few thousand students is built once for all class-level
-                    // rules; a larger roster is built as read and may be built again. Counted in
-                    // students too: a tiny student's tables take a kilobyte for a 15-byte line.
-                    let weak: Int32 = spill.studentBytes > Self.classKeptWholeBytes || spill.count > Self.classKeptWholeStudents ? 1 : 0
-                    var students = TrellisLazySpec(
-                        count: lua_Integer(spill.count), load: LazyClassSource.loadStudent, key: nil, find: nil, context: context, weak: weak)
-                    trellis_push_lazy(lua.state, &students)
-                    var results = TrellisLazySpec(
-                        count: lua_Integer(spill.count), load: LazyClassSource.loadResult, key: LazyClassSource.pushID, find: LazyClassSource.find,
-                        context: context, weak: weak)
-                    trellis_push_lazy(lua.state, &results)
+                    lua.push(students)
+                    lua.push(results)
                 }
             }
         }
@@ -475,7 +455,7 @@ final class RuleRunner {
             do throws(LuaFailure) {
                 try emission.receiving { () throws(LuaFailure) in
                     try lua.withLimitsScaled(by: studentCount) { () throws(LuaFailure) in
-                        try callSandboxed(trellis_run_class_rule, rule: rule, inputSlot: classSlot)
+                        try lua.runRule(.evaluateClass, chunk: rule.chunk, environment: environmentMetatable, input: classSlot, context: rule.context)
                     }
                 }
                 do {
@@ -496,7 +476,7 @@ final class RuleRunner {
 
     /// The class table: its fields, then `students` and `results` as `pushCollections` pushes them.
     private func pushClass(info: ClassInfo?, pushCollections: () -> Void) {
-        lua_createtable(lua.state, 0, 5)
+        lua.newTable(fields: 5)
         if let info {
             lua.set("id", info.id)
             lua.set("title", info.title)
@@ -506,15 +486,15 @@ final class RuleRunner {
             lua.set("staff", [String]())
         }
         pushCollections()
-        lua_setfield(lua.state, -3, "results")
-        lua_setfield(lua.state, -2, "students")
+        lua.setField("results", of: -3)
+        lua.setField("students")
         lua.seal()
     }
 
     /// A student's winning recommendations, as `class.results` shows them.
-    fileprivate func pushWinners(_ recommendations: [Recommendation]) {
+    private func pushWinners(_ recommendations: [Recommendation]) {
         lua.pushList(recommendations) { recommendation in
-            lua_createtable(lua.state, 0, 8)
+            lua.newTable(fields: 8)
             lua.set("skill", recommendation.skill)
             lua.set("kind", recommendation.kind)
             lua.set("action", recommendation.action)
@@ -525,22 +505,6 @@ final class RuleRunner {
             lua.set("priority", recommendation.priority)
             lua.seal()
         }
-    }
-
-    fileprivate func push(_ student: Student) { lua.push(student) }
-
-    /// A class's student: made for every class-level rule that reads it, read little.
-    fileprivate func pushClassStudent(_ student: Student, packedSessions: [ArraySlice<UInt8>?]) {
-        lua.withLightProxies { lua.push(student, packedSessions: packedSessions) }
-    }
-    fileprivate func push(string: String) { lua.push(string) }
-
-    /// Pushes onto the main thread, then moves the value to `thread` (a rule may read the class
-    /// from inside a coroutine).
-    fileprivate func pushOnto(_ thread: OpaquePointer, _ push: () -> Void) {
-        lua_checkstack(lua.state, 40)
-        push()
-        if thread != lua.state { lua_xmove(lua.state, thread, 1) }
     }
 
     private func issue(for failure: LuaFailure, rule: RuleDefinition, student: String?) -> TrellisIssue {
@@ -566,49 +530,5 @@ public enum RuleAPI {
 
     static var versionList: String {
         supportedVersions.map(String.init).joined(separator: ", ")
-    }
-}
-
-/// The callbacks behind the lazy `class.students` and `class.results` of a streamed roster.
-private final class LazyClassSource {
-    let runner: RuleRunner
-    let spill: ClassSpill
-
-    init(runner: RuleRunner, spill: ClassSpill) {
-        self.runner = runner
-        self.spill = spill
-    }
-
-    private static func source(_ context: UnsafeMutableRawPointer?) -> LazyClassSource {
-        Unmanaged<LazyClassSource>.fromOpaque(context!).takeUnretainedValue()
-    }
-
-    static let loadStudent: @convention(c) (UnsafeMutableRawPointer?, OpaquePointer?, lua_Integer) -> Int32 = { context, thread, index in
-        let source = source(context)
-        guard let thread, let (student, packedSessions) = source.spill.student(at: Int(index) - 1) else { return 0 }
-        source.runner.pushOnto(thread) { source.runner.pushClassStudent(student, packedSessions: packedSessions) }
-        return 1
-    }
-
-    static let loadResult: @convention(c) (UnsafeMutableRawPointer?, OpaquePointer?, lua_Integer) -> Int32 = { context, thread, index in
-        let source = source(context)
-        guard let thread, let recommendations = source.spill.recommendations(at: Int(index) - 1) else { return 0 }
-        source.runner.pushOnto(thread) { source.runner.pushWinners(recommendations) }
-        return 1
-    }
-
-    static let pushID: @convention(c) (UnsafeMutableRawPointer?, OpaquePointer?, lua_Integer) -> Void = { context, thread, index in
-        let source = source(context)
-        guard let thread else { return }
-        source.runner.pushOnto(thread) { source.runner.push(string: source.spill.ids[Int(index) - 1]) }
-    }
-
-    static let find: @convention(c) (UnsafeMutableRawPointer?, OpaquePointer?, Int32) -> lua_Integer = { context, thread, slot in
-        let source = source(context)
-        guard let thread, lua_type(thread, slot) == LUA_TSTRING else { return 0 }
-        var length = 0
-        guard let bytes = trellis_tostring(thread, slot, &length) else { return 0 }
-        let id = String(decoding: UnsafeRawBufferPointer(start: bytes, count: length), as: UTF8.self)
-        return source.spill.index(of: id).map { lua_Integer($0 + 1) } ?? 0
     }
 }

@@ -33,14 +33,9 @@ enum StudentImage {
             writer.byte(0)
             writer.count(skill.sessions.count)
             for session in skill.sessions {
-                writer.optional(session.date)
-                writer.optional(session.promptLevel)
-                writer.optional(session.stage)
-                writer.optional(session.trials)
-                writer.optional(session.correct)
-                writer.optional(session.independent)
-                writer.optional(session.setting)
-                writer.optional(session.staff)
+                for field in SessionField.allCases {
+                    if field.isInteger { writer.optional(field.integer(of: session)) } else { writer.optional(field.text(of: session)) }
+                }
                 writer.members(session.extra)
             }
             writer.members(skill.extra)
@@ -162,11 +157,12 @@ enum StudentImage {
                 let sessionCount = reader.count()
                 skill.sessions.reserveCapacity(sessionCount)
                 for _ in 0..<sessionCount where !reader.failed {
-                    skill.sessions.append(
-                        Session(
-                            date: reader.optionalString(), promptLevel: reader.optionalString(), stage: reader.optionalString(),
-                            trials: reader.optionalInteger(), correct: reader.optionalInteger(), independent: reader.optionalInteger(),
-                            setting: reader.optionalString(), staff: reader.optionalString(), extra: reader.members()))
+                    var session = Session()
+                    for field in SessionField.allCases {
+                        if field.isInteger { field.set(reader.optionalInteger(), in: &session) } else { field.set(reader.optionalString(), in: &session) }
+                    }
+                    session.extra = reader.members()
+                    skill.sessions.append(session)
                 }
                 skill.extra = reader.members()
                 student.skills.append(skill)

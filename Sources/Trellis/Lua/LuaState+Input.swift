@@ -1,4 +1,4 @@
-import CLuaShim
+import TrellisLua
 
 /// The contract's input as Lua tables, shaped as the rule API documents them: JSON field
 /// names, lists always present (empty when the input has none), absent values nil. In a
@@ -8,58 +8,53 @@ extension LuaState {
     /// - Parameter packedSessions: by skill index, the skill's sessions packed (`PackedSessions`),
     ///   pushed as a list built when read (the students of a streamed class's class-level rules).
     func push(_ student: Student, packedSessions: [ArraySlice<UInt8>?] = []) {
-        lua_createtable(state, 0, 8)
+        newTable(fields: 8)
         set("id", student.id)
         set("name", student.name)
         set("flags", student.flags)
-        lua_createtable(state, 0, 1)
+        newTable(fields: 1)
         set("modalities", student.preferredModalities)
         set(extra: student.preferenceExtra)
         seal()
-        lua_setfield(state, -2, "preferences")
+        setField("preferences")
         var skillIndex = 0
         pushList(student.skills) { skill in
             push(skill, packedSessions: skillIndex < packedSessions.count ? packedSessions[skillIndex] : nil)
             skillIndex += 1
         }
-        lua_setfield(state, -2, "skills")
+        setField("skills")
         pushList(student.work) { push($0) }
-        lua_setfield(state, -2, "work")
+        setField("work")
         pushList(student.selfAssessments) { push($0) }
-        lua_setfield(state, -2, "self_assessments")
+        setField("self_assessments")
         set(extra: student.extra)
         seal()
     }
 
     func push(_ skill: Skill, packedSessions: ArraySlice<UInt8>? = nil) {
-        lua_createtable(state, 0, 5)
+        newTable(fields: 5)
         set("id", skill.id)
         set("domain", skill.domain)
         set("prompt_level", skill.promptLevel)
         set("stage", skill.stage)
         if let packedSessions { pushPackedSessions(packedSessions) } else { pushList(skill.sessions) { push($0) } }
-        lua_setfield(state, -2, "sessions")
+        setField("sessions")
         set("badge", skill.badge?.rawValue)
         set(extra: skill.extra)
         seal()
     }
 
     func push(_ session: Session) {
-        lua_createtable(state, 0, 8)
-        set("date", session.date)
-        set("prompt_level", session.promptLevel)
-        set("stage", session.stage)
-        set("trials", session.trials)
-        set("correct", session.correct)
-        set("independent", session.independent)
-        set("setting", session.setting)
-        set("staff", session.staff)
+        newTable(fields: 8)
+        for field in SessionField.allCases {
+            if field.isInteger { set(field.key, field.integer(of: session)) } else { set(field.key, field.text(of: session)) }
+        }
         set(extra: session.extra)
         seal()
     }
 
     func push(_ item: WorkItem) {
-        lua_createtable(state, 0, 6)
+        newTable(fields: 6)
         set("id", item.id)
         set("skill", item.skill)
         set("status", item.status?.rawValue)
@@ -67,19 +62,19 @@ extension LuaState {
         set("due", item.due)
         set("modality", item.modality)
         if let checklist = item.checklist {
-            lua_createtable(state, 0, 2)
+            newTable(fields: 2)
             set("done", checklist.done)
             set("total", checklist.total)
             set(extra: checklist.extra)
             seal()
-            lua_setfield(state, -2, "checklist")
+            setField("checklist")
         }
         set(extra: item.extra)
         seal()
     }
 
     func push(_ assessment: SelfAssessment) {
-        lua_createtable(state, 0, 3)
+        newTable(fields: 3)
         set("date", assessment.date)
         set("skill", assessment.skill)
         set("rating", assessment.rating?.rawValue)
@@ -88,7 +83,7 @@ extension LuaState {
     }
 
     func push(_ item: CatalogItem) {
-        lua_createtable(state, 0, 5)
+        newTable(fields: 5)
         set("id", item.id)
         set("title", item.title)
         set("kind", item.kind)
@@ -100,7 +95,7 @@ extension LuaState {
     }
 
     func push(_ info: ClassInfo) {
-        lua_createtable(state, 0, 3)
+        newTable(fields: 3)
         set("id", info.id)
         set("title", info.title)
         set("staff", info.staff)
@@ -110,18 +105,84 @@ extension LuaState {
 
     func push(_ ladders: Ladders) {
         let all = ladders.all
-        lua_createtable(state, 0, Int32(clamping: all.count))
+        newTable(fields: all.count)
         for (name, levels) in all { set(name, levels) }
         seal()
     }
+}
 
+extension LuaState {
+    func push(_ value: JSONValue) {
+        // Input is at most 32 levels deep (FieldReader.maximumExtraDepth); grow the stack anyway.
+        guard ensureRoom(4) else {
+            pushNil()
+            return
+        }
+        switch value {
+        case .null: pushNil()
+        case .bool(let flag): push(flag)
+        case .integer(let integer): push(integer: integer)
+        case .number(let number): push(number)
+        case .string(let string): push(string)
+        case .array(let elements):
+            newTable(list: elements.count)
+            for (index, element) in elements.enumerated() {
+                push(element)
+                setElement(index + 1, of: -2)
+            }
+            seal()
+        case .object(let members):
+            newTable(fields: members.count)
+            for (key, member) in members {
+                setRaw(key, member)
+            }
+            seal()
+        }
+    }
+
+    /// Copies fields beyond the contract onto the table at the top of the stack.
+    func set(extra: [String: JSONValue]) {
+        for (key, value) in extra {
+            setRaw(key, value)
+        }
+    }
+
+    /// Sets `table[key] = value` on the table at the top of the stack with the key's full bytes:
+    /// a key from the input may hold a NUL, which a C string would cut short (and so overwrite
+    /// a validated field such as `id`).
+    func setRaw(_ key: String, _ value: JSONValue) {
+        push(key)
+        push(value)
+        setRawPair()
+    }
+}
+
+/// Generic helpers over TrellisLua's primitives, kept in this module so that the compiler
+/// specializes them for each caller (a generic across the module boundary is not, and cost 10%).
+extension LuaState {
     /// Pushes `elements` as a Lua sequence, each pushed by `pushElement`.
     func pushList<Element>(_ elements: [Element], _ pushElement: (Element) -> Void) {
-        lua_createtable(state, Int32(clamping: elements.count), 0)
+        newTable(list: elements.count)
         for (index, element) in elements.enumerated() {
             pushElement(element)
-            lua_rawseti(state, -2, lua_Integer(index + 1))
+            setElement(index + 1, of: -2)
         }
         seal()
+    }
+
+    /// Calls `body` for each entry of the table at `table` (an absolute slot), with the key at -2
+    /// and the value at -1, without metamethods; `body` leaves the stack as it found it. When
+    /// `body` throws, the entry's key and value are popped first.
+    func forEachEntry<Failure: Error>(in table: LuaSlot, _ body: () throws(Failure) -> Void) throws(Failure) {
+        pushNil()
+        while nextEntry(of: table) {
+            do {
+                try body()
+            } catch {
+                pop(2)
+                throw error
+            }
+            pop()
+        }
     }
 }

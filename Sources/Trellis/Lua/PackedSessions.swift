@@ -1,15 +1,12 @@
-import CLuaShim
-
-/// A skill's sessions as one string that `trellis_push_packed_sessions` turns into a list whose
+/// A skill's sessions as one string that `LuaState.pushPackedSessions` turns into a list whose
 /// session tables are built when read. The students of a streamed class's class-level rules are
 /// made this way: those rules read a few sessions of each skill (the newest), and building every
 /// session of every student again for each class-level rule was most of their cost on a large
 /// roster. The sessions are packed once, in the workers, as part of the student's `StudentImage`.
 ///
-/// Layout (little-endian, read by CLuaShim.c): u32 count, u32 length of the records, u32 offset of
-/// each record from the first, then per session a byte of flags (bit i: field i present, in the
-/// order date, prompt_level, stage, trials, correct, independent, setting, staff) and the present
-/// fields: strings as u32 length and bytes, integers as i64.
+/// Layout (little-endian, read by CLuaShim's packed-session decoder): u32 count, u32 length of the records, u32 offset of
+/// each record from the first, then per session a byte of flags (bit i: `SessionField` i present)
+/// and the present fields in that order: strings as u32 length and bytes, integers as i64.
 enum PackedSessions {
     /// The packed sessions, or nil when a session has fields beyond the contract (those are
     /// built whole, as for any student).
@@ -37,38 +34,31 @@ enum PackedSessions {
         sessions.reserveCapacity(count)
         for _ in 0..<count {
             guard let flags = reader.byte() else { return nil }
-            func text(_ bit: UInt8) -> String?? { flags & bit == 0 ? .some(nil) : reader.string().map { .some($0) } }
-            func number(_ bit: UInt8) -> Int?? { flags & bit == 0 ? .some(nil) : reader.i64().map { .some($0) } }
-            guard let date = text(1), let promptLevel = text(2), let stage = text(4), let trials = number(8), let correct = number(16),
-                let independent = number(32), let setting = text(64), let staff = text(128)
-            else { return nil }
-            sessions.append(
-                Session(
-                    date: date, promptLevel: promptLevel, stage: stage, trials: trials, correct: correct, independent: independent, setting: setting,
-                    staff: staff))
+            var session = Session()
+            for field in SessionField.allCases where flags & (1 << field.rawValue) != 0 {
+                if field.isInteger {
+                    guard let number = reader.i64() else { return nil }
+                    field.set(number, in: &session)
+                } else {
+                    guard let text = reader.string() else { return nil }
+                    field.set(text, in: &session)
+                }
+            }
+            sessions.append(session)
         }
         return reader.offset == bytes.count ? sessions : nil
     }
 
     private static func append(_ session: Session, to packed: inout [UInt8]) {
         var flags: UInt8 = 0
-        if session.date != nil { flags |= 1 }
-        if session.promptLevel != nil { flags |= 2 }
-        if session.stage != nil { flags |= 4 }
-        if session.trials != nil { flags |= 8 }
-        if session.correct != nil { flags |= 16 }
-        if session.independent != nil { flags |= 32 }
-        if session.setting != nil { flags |= 64 }
-        if session.staff != nil { flags |= 128 }
+        for field in SessionField.allCases where field.text(of: session) != nil || field.integer(of: session) != nil {
+            flags |= 1 << field.rawValue
+        }
         packed.append(flags)
-        if let text = session.date { append(text, to: &packed) }
-        if let text = session.promptLevel { append(text, to: &packed) }
-        if let text = session.stage { append(text, to: &packed) }
-        if let number = session.trials { append(number, to: &packed) }
-        if let number = session.correct { append(number, to: &packed) }
-        if let number = session.independent { append(number, to: &packed) }
-        if let text = session.setting { append(text, to: &packed) }
-        if let text = session.staff { append(text, to: &packed) }
+        for field in SessionField.allCases {
+            if let text = field.text(of: session) { append(text, to: &packed) }
+            if let number = field.integer(of: session) { append(number, to: &packed) }
+        }
     }
 
     private static func store(_ value: UInt32, at offset: Int, in bytes: inout [UInt8]) {
@@ -115,15 +105,5 @@ enum PackedSessions {
             defer { offset += length }
             return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + length)]), as: UTF8.self)
         }
-    }
-}
-
-extension LuaState {
-    /// Pushes the list of packed sessions `packed` (from `PackedSessions.encode`), built as read.
-    func pushPackedSessions(_ packed: ArraySlice<UInt8>) {
-        packed.withUnsafeBytes { buffer in
-            _ = lua_pushlstring(state, buffer.baseAddress?.assumingMemoryBound(to: CChar.self), buffer.count)
-        }
-        trellis_push_packed_sessions(state, readOnlyInput ? 1 : 0)
     }
 }

@@ -110,14 +110,13 @@ public enum DocumentJSON {
             writer.beginArray()
             for session in skill.sessions {
                 writer.beginObject()
-                writer.member("date", session.date)
-                writer.member("prompt_level", session.promptLevel)
-                writer.member("stage", session.stage)
-                writer.member("trials", session.trials.map { JSONValue.integer(Int64($0)) })
-                writer.member("correct", session.correct.map { JSONValue.integer(Int64($0)) })
-                writer.member("independent", session.independent.map { JSONValue.integer(Int64($0)) })
-                writer.member("setting", session.setting)
-                writer.member("staff", session.staff)
+                for field in SessionField.allCases {
+                    if field.isInteger {
+                        writer.member(field.key, field.integer(of: session).map { JSONValue.integer(Int64($0)) })
+                    } else {
+                        writer.member(field.key, field.text(of: session))
+                    }
+                }
                 writeExtra(session.extra, to: &writer)
                 writer.endObject()
             }

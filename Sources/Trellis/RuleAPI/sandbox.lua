@@ -1,6 +1,7 @@
 -- Builds the environment every rule runs in. Run once per Lua state, with the state's own
--- globals (base, string, table, math, utf8, coroutine and os are opened). Receives the helper
--- library's source and the engine's C functions; returns the metatable of a rule's environment.
+-- globals (base, string, table, math, utf8, coroutine and os are opened). Receives one table
+-- (TrellisLua's LuaState.loadSandbox) holding the helper library's source and the engine's C
+-- functions by name; returns the metatable of a rule's environment.
 --
 -- The library functions that loop in C (table.concat, insert, move, remove, sort and unpack;
 -- string.find, match, gmatch, gsub and rep; the coroutine functions and xpcall) are already the
@@ -9,7 +10,25 @@
 --
 -- A rule gets fresh globals for every student: the engine makes a new table whose
 -- metatable is the one returned here, so reads fall through to the shared, read-only base.
-local helpers_source, safe_setmetatable, safe_next, register_shared, mark_read_only, input_table, safe_pairs = ...
+local engine = ...
+
+-- The handshake: every name the engine must pass, and those it may leave out (input_table, when
+-- input is not read-only). A name missing or unknown is an error, so the sides cannot drift.
+local function take(engine_table)
+  local required = { "helpers_source", "setmetatable", "next", "pairs", "register_shared", "mark_read_only" }
+  local known = { input_table = true }
+  for _, name in ipairs(required) do
+    if engine_table[name] == nil then error("the engine passed the sandbox no " .. name, 0) end
+    known[name] = true
+  end
+  for name in pairs(engine_table) do
+    if not known[name] then error("the engine passed the sandbox an unknown " .. tostring(name), 0) end
+  end
+  return engine_table.helpers_source, engine_table.setmetatable, engine_table.next, engine_table.register_shared,
+    engine_table.mark_read_only, engine_table.input_table, engine_table.pairs
+end
+local helpers_source, safe_setmetatable, safe_next, register_shared, mark_read_only, input_table, safe_pairs =
+  take(engine)
 
 -- The sandbox's read-only tables (the libraries, `trellis`, constants), and the functions every
 -- rule shares: what trellis.constant may keep as it is.
