@@ -63,11 +63,6 @@ return {
         },
     },
 
-    -- Independent work is decided for the class at once: nothing per student.
-    evaluate = function()
-        return nil
-    end,
-
     evaluate_class = function(class, ctx)
         local p, ladders = ctx.params, ctx.ladders
         for _, student in ipairs(class.students) do

@@ -172,11 +172,6 @@ return {
         },
     },
 
-    -- Study buddies are a class-level decision: nothing per student.
-    evaluate = function()
-        return nil
-    end,
-
     evaluate_class = function(class, ctx)
         local p = ctx.params
         local criterion = { sessions = p.mastery_sessions, percent = p.mastery_percent, min_trials = p.min_trials }

@@ -52,11 +52,6 @@ return {
         },
     },
 
-    -- The weekly focus is a class-level decision: nothing per student.
-    evaluate = function()
-        return nil
-    end,
-
     evaluate_class = function(class, ctx)
         local p, ladder = ctx.params, ctx.ladders.prompt
         -- skill id -> { with = n, need = n, fade = n, and the first LISTED of each list }
