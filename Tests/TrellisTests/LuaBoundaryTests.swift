@@ -15,7 +15,9 @@ import TrellisLua
     /// the C modules, in one line of Swift. Words that merely contain those (`lua_state` in a
     /// comment) are not calls: a call is a name followed by `(`.
     static func offences(in line: Substring) -> [String] {
-        let code = line.split(separator: "//", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
+        // A name inside a string literal is data (a history column called trellis_version), not a call.
+        let code = (line.split(separator: "//", maxSplits: 1, omittingEmptySubsequences: false).first ?? "")
+            .replacing(/"(?:[^"\\]|\\.)*"/, with: "\"\"")
         var found: [String] = []
         if code.contains("import CLuaShim") || code.contains("import CLua") { found.append(String(code.trimmingCharacters(in: .whitespaces))) }
         for match in code.matches(of: /\b(lua_|luaL_|trellis_)[A-Za-z0-9_]+\s*\(/) { found.append(String(match.output.0)) }
@@ -33,6 +35,26 @@ import TrellisLua
         #expect(Self.offences(in: "import CLuaShim") == ["import CLuaShim"])
         #expect(Self.offences(in: "    // lua_pushnil( in a comment") == [])
         #expect(Self.offences(in: "    lua.push(student)").isEmpty)
+        #expect(Self.offences(in: #"    ("trellis_version", run.trellisVersion), ("lua_ls", x)"#).isEmpty)
+        #expect(Self.offences(in: #"    let s = "a \"quoted\" word", t = trellis_top(state)"#) == ["trellis_top("])
+    }
+
+    /// The lines of a Swift file that are code: the bodies of multi-line string literals
+    /// (a README written by the CLI) are text, whatever words they hold.
+    static func codeLines(of text: String) -> [(number: Int, line: Substring)] {
+        var lines: [(number: Int, line: Substring)] = []
+        var inText = false
+        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let delimiters = line.ranges(of: "\"\"\"").count
+            if !inText { lines.append((index + 1, line)) }
+            if delimiters % 2 == 1 { inText.toggle() }
+        }
+        return lines
+    }
+
+    @Test func multiLineTextIsNotCode() {
+        let text = "let a = lua_gettop(s)\nlet readme = \"\"\"\n  lua_ls reads it\n  \"\"\"\nlet b = 1"
+        #expect(Self.codeLines(of: text).map(\.number) == [1, 2, 5])
     }
 
     @Test func noLuaCallOutsideTheBridge() throws {
@@ -47,8 +69,8 @@ import TrellisLua
             for case let file as String in files where file.hasSuffix(".swift") {
                 let text = try String(contentsOf: folder.appending(path: file), encoding: .utf8)
                 filesRead += 1
-                for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-                    for offence in Self.offences(in: line) { offences.append("Sources/\(target)/\(file):\(number + 1): \(offence)") }
+                for (number, line) in Self.codeLines(of: text) {
+                    for offence in Self.offences(in: line) { offences.append("Sources/\(target)/\(file):\(number): \(offence)") }
                 }
             }
         }
