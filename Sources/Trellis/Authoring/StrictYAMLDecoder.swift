@@ -1,8 +1,8 @@
 import Foundation
 import Yams
 
-/// A YAML file that cannot be used (a gradebook profile, an assignment map); each issue names
-/// its place as `file:line:column: key path: message`.
+/// A YAML file of an import that cannot be used (a gradebook profile, an assignment map, a sheet
+/// or Khan map); each issue names its place as `file:line:column: key path: message`.
 package struct YAMLFileError: Error, Sendable, CustomStringConvertible {
     /// One line per problem.
     package var issues: [String]

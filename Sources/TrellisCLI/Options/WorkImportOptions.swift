@@ -17,13 +17,7 @@ struct WorkImportOptions: ParsableArguments {
 
     /// The `--map`, or an empty one; exits with status 2 when it cannot be used.
     func map() throws -> AssignmentMap {
-        guard let mapFile else { return AssignmentMap() }
-        do {
-            return try AssignmentMap(contentsOf: mapFile)
-        } catch {
-            Terminal.printError("the map cannot be used:\n" + error.issues.map { "  \($0)" }.joined(separator: "\n"))
-            throw Exit.unusableInput
-        }
+        try ImportOptions.map(at: mapFile, or: AssignmentMap(), read: AssignmentMap.init(contentsOf:))
     }
 
     /// Merges into `--into` when given, prints the issues and writes the document.

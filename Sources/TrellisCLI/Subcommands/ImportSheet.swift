@@ -180,7 +180,7 @@ final class RowProgress: @unchecked Sendable {
 extension ImportOptions {
     /// The `--map` at `path`, or `none` without one; exits with status 2, each mistake on a
     /// line, when it cannot be used.
-    static func map<Map>(at path: String?, or none: Map, read: (String) throws(SheetMapError) -> Map) throws -> Map {
+    static func map<Map>(at path: String?, or none: Map, read: (String) throws(YAMLFileError) -> Map) throws -> Map {
         guard let path else { return none }
         do {
             return try read(path)

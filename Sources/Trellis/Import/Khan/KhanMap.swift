@@ -34,12 +34,12 @@ package struct KhanMap: Sendable {
     package init() {}
 
     /// Reads a map; every problem, with its line, in the error.
-    package init(contentsOf path: String) throws(SheetMapError) {
+    package init(contentsOf path: String) throws(YAMLFileError) {
         try self.init(yaml: try MapFile.text(at: path), fileName: path)
     }
 
     /// Reads a map from its YAML text; `fileName` names it in the errors.
-    package init(yaml text: String, fileName: String) throws(SheetMapError) {
+    package init(yaml text: String, fileName: String) throws(YAMLFileError) {
         var file = try MapFile(
             yaml: text, fileName: fileName, keys: ["student_id", "skills", "columns", "values", "date_order"], kind: "a Khan map",
             keysInWords: "student_id, skills, columns, values and date_order")

@@ -33,11 +33,11 @@ package struct SheetMap: Sendable {
     package init() {}
 
     /// Reads a map; every problem, with its line, in the error.
-    package init(contentsOf path: String) throws(SheetMapError) {
+    package init(contentsOf path: String) throws(YAMLFileError) {
         try self.init(yaml: try MapFile.text(at: path), fileName: path)
     }
 
-    package init(yaml text: String, fileName: String) throws(SheetMapError) {
+    package init(yaml text: String, fileName: String) throws(YAMLFileError) {
         var file = try MapFile(
             yaml: text, fileName: fileName, keys: ["columns", "values", "ladders", "tally", "date_order", "sheets"], kind: "a map",
             keysInWords: "columns, values, ladders, tally, date_order and sheets")
@@ -125,11 +125,4 @@ package struct SheetMap: Sendable {
     func mapped(_ field: SheetField, _ text: String) -> String? {
         values[field]?[text.trimmingCharacters(in: .whitespaces).lowercased()]
     }
-}
-
-/// A map file that cannot be used; each issue names its line.
-package struct SheetMapError: Error, Sendable, CustomStringConvertible {
-    package var issues: [String]
-
-    package var description: String { issues.joined(separator: "\n") }
 }
