@@ -17,6 +17,18 @@ enum Terminal {
         FileHandle.standardError.write(Data((TerminalText.escaped(text, keepingLineBreaks: true) + "\n").utf8))
     }
 
+    /// An input, rules or configuration that cannot be used: a line saying which (from the
+    /// issues' kind), then each issue indented, with its file:line and field path.
+    static func printUnusable(_ error: TrellisError) {
+        let what =
+            switch error.issues.first?.kind {
+            case .invalidRule?, .ruleError?, .ruleLimit?, .invalidRecommendation?: "the rules"
+            case .invalidConfiguration?: "the configuration"
+            default: "the input"
+            }
+        printError("\(what) cannot be used:\n" + error.issues.map { "  \($0)" }.joined(separator: "\n"))
+    }
+
     /// Text for people to standard output (JSON goes out with `print`: JSON escapes its own).
     static func printOut(_ text: String, terminator: String = "\n") {
         FileHandle.standardOutput.write(Data((TerminalText.escaped(text, keepingLineBreaks: true) + terminator).utf8))

@@ -17,7 +17,7 @@ struct APIError: Error, Sendable {
         return response
     }
 
-    static func invalidInput(_ error: InputError) -> APIError {
+    static func invalidInput(_ error: TrellisError) -> APIError {
         APIError(
             status: .badRequest, code: "invalid_input", message: "the body cannot be used: " + (error.issues.first?.description ?? "invalid input"),
             issues: error.issues.map(ResponseBodies.issue))

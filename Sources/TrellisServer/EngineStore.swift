@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import Trellis
 
 /// The pack that new requests run on, swapped whole on reload.
 ///
@@ -12,7 +13,7 @@ final class EngineStore: Sendable {
     /// Held for a whole reload so that two reloads cannot finish in the wrong order.
     private let reloading = Mutex<Void>(())
 
-    init(source: RulePackSource) throws(PackLoadError) {
+    init(source: RulePackSource) throws(TrellisError) {
         self.source = source
         self.pack = Mutex(try source.load(generation: 1))
     }
@@ -21,10 +22,10 @@ final class EngineStore: Sendable {
 
     /// Loads the source again. A broken pack is refused and the old one keeps serving.
     /// Blocking: it compiles every rule, so call it off the event loops.
-    func reload() -> Result<(old: LoadedPack, new: LoadedPack), PackLoadError> {
+    func reload() -> Result<(old: LoadedPack, new: LoadedPack), TrellisError> {
         reloading.withLock { _ in
             let old = current
-            do throws(PackLoadError) {
+            do throws(TrellisError) {
                 let new = try source.load(generation: old.generation + 1)
                 pack.withLock { $0 = new }
                 return .success((old, new))

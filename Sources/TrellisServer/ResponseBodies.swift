@@ -22,13 +22,6 @@ enum ResponseBodies {
         return .object(fields)
     }
 
-    static func issue(_ issue: PackLoadError.Issue) -> JSONValue {
-        var fields: [String: JSONValue] = ["message": .string(issue.message), "kind": .string("invalid_rule")]
-        fields["location"] = issue.location.map(JSONValue.string)
-        fields["rule"] = issue.rule.map(JSONValue.string)
-        return .object(fields)
-    }
-
     static func json(_ value: JSONValue, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
         text(value.jsonText + "\n", status: status, headers: headers)
     }
@@ -50,21 +43,7 @@ enum ResponseBodies {
                 "instructions": .integer(engine.limits.instructions), "memory_bytes": .integer(Int64(engine.limits.memoryBytes)),
                 "milliseconds": .integer(Int64(engine.limits.milliseconds)),
             ]),
-            "rules": .array(engine.rules.map { rule in
-                .object([
-                    "id": .string(rule.id), "path": .string(rule.path), "description": rule.description.map(JSONValue.string) ?? .null,
-                    "priority": .number(rule.priority), "api": .integer(Int64(rule.api)), "class_level": .bool(rule.evaluatesClass),
-                    "reads_results": .bool(rule.readsResults),
-                    "params": .array(rule.parameters.map { parameter in
-                        .object([
-                            "name": .string(parameter.name), "type": .string(parameter.type.rawValue), "default": parameter.defaultValue,
-                            "value": engine.parameterValues[rule.id]?[parameter.name] ?? parameter.defaultValue,
-                            "min": parameter.minimum.map(JSONValue.number) ?? .null, "max": parameter.maximum.map(JSONValue.number) ?? .null,
-                            "description": parameter.description.map(JSONValue.string) ?? .null,
-                        ])
-                    }),
-                ])
-            }),
+            "rules": .array(engine.rules.map { $0.json(values: engine.parameterValues[$0.id] ?? [:]) }),
         ])
     }
 

@@ -118,14 +118,14 @@ final class Reloader: Sendable {
         self.logger = logger
     }
 
-    func reload(trigger: String) async -> Result<(old: LoadedPack, new: LoadedPack), PackLoadError> {
+    func reload(trigger: String) async -> Result<(old: LoadedPack, new: LoadedPack), TrellisError> {
         await withCheckedContinuation { continuation in
             queue.async { continuation.resume(returning: self.reloadNow(trigger: trigger)) }
         }
     }
 
     /// Blocking; on the reload queue.
-    func reloadNow(trigger: String) -> Result<(old: LoadedPack, new: LoadedPack), PackLoadError> {
+    func reloadNow(trigger: String) -> Result<(old: LoadedPack, new: LoadedPack), TrellisError> {
         let result = store.reload()
         switch result {
         case .success(let (old, new)):

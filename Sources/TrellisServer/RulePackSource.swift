@@ -37,60 +37,49 @@ public struct RulePackSource: Sendable {
         self.isolation = isolation
     }
 
-    /// Reads and checks the rules and the configuration: a new engine, or every problem.
-    func load(generation: Int) throws(PackLoadError) -> LoadedPack {
+    /// The rule folders read into a pack, the bundled rules with them unless `includesBundled`
+    /// is false; `pack.replacements` says which bundled rules a folder's rule replaces.
+    package func rulePack() throws(TrellisError) -> RulePack {
+        try RulePack(directories: directories, includingBundled: includesBundled)
+    }
+
+    /// The engine `pack` makes under the configuration, with the overrides on top: the one
+    /// reading of rules, configuration, `--param` and limits, for `trellis serve` and for every
+    /// command that evaluates.
+    ///
+    /// - Throws: ``TrellisError``: the configuration's problems (`invalid_configuration`, each
+    ///   with its line and setting) or the rules' (`invalid_rule`, each with its file and line).
+    package func engine(for pack: RulePack) throws(TrellisError) -> (engine: Engine, configuration: Configuration?) {
+        let settings = try configurationPath.map { path throws(TrellisError) in try Configuration(contentsOf: path) }
+        var limits = settings?.limits ?? RuleLimits()
+        if let instructions { limits.instructions = instructions }
+        if let memoryBytes { limits.memoryBytes = memoryBytes }
+        if let milliseconds { limits.milliseconds = milliseconds }
         do {
-            let pack = try RulePack(directories: directories, includingBundled: includesBundled)
-            let settings = try configurationPath.map { path throws(ConfigurationError) in try Configuration(contentsOf: path) }
-            var limits = settings?.limits ?? RuleLimits()
-            if let instructions { limits.instructions = instructions }
-            if let memoryBytes { limits.memoryBytes = memoryBytes }
-            if let milliseconds { limits.milliseconds = milliseconds }
-            let engine = try Engine(rulePack: pack, configuration: settings, parameters: parameters, limits: limits, isolation: isolation)
-            // For a history's configuration digest (`--history`): the file as this load read it.
-            let configurationBytes = try configurationPath.map { Array(try Data(contentsOf: URL(fileURLWithPath: $0))) }
-            return LoadedPack(
-                engine: engine, ladders: settings?.ladders ?? Ladders(), sha256: engine.rulePackSHA256, configurationBytes: configurationBytes,
-                loadedAt: Date(), generation: generation, replacements: pack.replacements)
-        } catch let error as RulePackError {
-            throw PackLoadError(issues: error.issues.map { PackLoadError.Issue(message: $0.message, location: $0.location, rule: $0.rule) })
-        } catch let error as ConfigurationError {
-            throw PackLoadError(issues: error.issues.map { PackLoadError.Issue(configurationLine: $0) })
+            return (try Engine(rulePack: pack, configuration: settings, parameters: parameters, limits: limits, isolation: isolation), settings)
+        } catch let error as TrellisError {
+            throw error
         } catch {
-            throw PackLoadError(issues: [.init(message: "\(error)", location: nil, rule: nil)])
-        }
-    }
-}
-
-/// A rule pack that cannot be used: every problem, each with its file and line where known.
-public struct PackLoadError: Error, Sendable, CustomStringConvertible {
-    public struct Issue: Sendable, Hashable {
-        public var message: String
-        /// `rules/x.lua:12`, or `school.yaml:4:3` for the configuration.
-        public var location: String?
-        public var rule: String?
-
-        init(message: String, location: String?, rule: String?) {
-            self.message = message
-            self.location = location
-            self.rule = rule
-        }
-
-        /// A configuration error reads `school.yaml:4:3: rules.x.params.y: message`; the
-        /// location is split off so that it sits in the same field as a rule file's.
-        init(configurationLine line: String) {
-            if let range = line.range(of: ": "), line[..<range.lowerBound].contains(":") {
-                self.init(message: String(line[range.upperBound...]), location: String(line[..<range.lowerBound]), rule: nil)
-            } else {
-                self.init(message: line, location: nil, rule: nil)
-            }
+            throw TrellisError(issues: [TrellisIssue(kind: .invalidRule, message: "\(error)")])
         }
     }
 
-    public var issues: [Issue]
-
-    public var description: String {
-        issues.map { ($0.location.map { $0 + ": " } ?? "") + $0.message }.joined(separator: "\n")
+    /// Reads and checks the rules and the configuration: a new engine, or every problem.
+    func load(generation: Int) throws(TrellisError) -> LoadedPack {
+        let pack = try rulePack()
+        let (engine, settings) = try self.engine(for: pack)
+        // For a history's configuration digest (`--history`): the file as this load read it.
+        let configurationBytes: [UInt8]?
+        do {
+            configurationBytes = try configurationPath.map { Array(try Data(contentsOf: URL(fileURLWithPath: $0))) }
+        } catch {
+            throw TrellisError(issues: [
+                TrellisIssue(kind: .invalidConfiguration, message: "cannot be read: \(error.localizedDescription)", location: configurationPath)
+            ])
+        }
+        return LoadedPack(
+            engine: engine, ladders: settings?.ladders ?? Ladders(), sha256: engine.rulePackSHA256, configurationBytes: configurationBytes,
+            loadedAt: Date(), generation: generation, replacements: pack.replacements)
     }
 }
 

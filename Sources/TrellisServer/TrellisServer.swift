@@ -30,7 +30,8 @@ public struct TrellisServer: Sendable {
     /// Checks the settings, loads the rules and opens the audit log; binds nothing yet.
     ///
     /// - Throws: ``ServerSetupError`` (an unsafe address without a token, a bad setting, an
-    ///   audit log that cannot be opened) or ``PackLoadError`` (the rules cannot be used).
+    ///   audit log that cannot be opened) or `TrellisError` (the rules or the configuration cannot be used: each problem a `TrellisIssue`
+    ///   with its file:line and, for the configuration, the setting's path).
     public init(configuration: ServerConfiguration, source: RulePackSource, logger: Logger = Logger(label: "trellis.serve")) throws {
         try configuration.validate()
         self.configuration = configuration

@@ -106,6 +106,38 @@ import Trellis
         }
     }
 
+    /// The configuration's problems reach the answer as fields (file:line:column, field path,
+    /// message), not as one line cut apart again: a folder named `term: spring` made the whole line
+    /// the message and lost the location when it was.
+    @Test func aConfigurationProblemArrivesWithItsLocationAndFieldPath() async throws {
+        let folder = try Support.temporaryFolder().appending(path: "term: spring")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let configuration = folder.appending(path: "school.yaml")
+        try "rules:\n  prompt-fading:\n    params:\n      fade_percent: 90\n".write(to: configuration, atomically: true, encoding: .utf8)
+        let server = try Support.server(source: RulePackSource(configurationPath: configuration.path))
+        try await server.makeApplication().test(.router) { client in
+            try "rules:\n  prompt-fading:\n    params:\n      fade_pct: 90\n".write(to: configuration, atomically: true, encoding: .utf8)
+            let refused = try await client.execute(uri: "/v1/reload", method: .post)
+            #expect(refused.status == .unprocessableContent)
+            let issues = try #require(try Support.object(refused)["issues"] as? [[String: Any]])
+            let issue = try #require(issues.first)
+            #expect(issues.count == 1, "\(issues)")
+            #expect(issue["location"] as? String == configuration.path + ":4:17", "\(issue)")
+            #expect(issue["path"] as? String == "rules.prompt-fading.params.fade_pct", "\(issue)")
+            #expect((issue["message"] as? String)?.hasPrefix("prompt-fading has no parameter fade_pct (it has ") == true, "\(issue)")
+            #expect(issue["kind"] as? String == "invalid_configuration", "\(issue)")
+
+            // A YAML syntax error: the line and column of the fault, in the location field.
+            try "rules:\n  prompt-fading: [1, 2\n".write(to: configuration, atomically: true, encoding: .utf8)
+            let unreadable = try await client.execute(uri: "/v1/reload", method: .post)
+            #expect(unreadable.status == .unprocessableContent)
+            let syntax = try #require((try Support.object(unreadable)["issues"] as? [[String: Any]])?.first)
+            #expect((syntax["location"] as? String)?.hasPrefix(configuration.path + ":") == true, "\(syntax)")
+            #expect((syntax["location"] as? String) != configuration.path, "the location should name the line: \(syntax)")
+            #expect((syntax["message"] as? String)?.contains(configuration.path) == false, "\(syntax)")
+        }
+    }
+
     @Test func evaluationDoesNotHoldUpTheEventLoop() async throws {
         // One worker busy with slow rules for a whole class; /healthz must still answer at once.
         let folder = try Support.temporaryFolder()

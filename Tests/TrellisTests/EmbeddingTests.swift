@@ -78,7 +78,7 @@ struct EmbeddingTests {
         // A value given in code wins over the file's.
         let overridden = try Engine(configuration: settings, parameters: ["prompt-fading": ["fade_percent": .integer(70)]])
         #expect(overridden.parameterValues["prompt-fading"]?["fade_percent"] == .integer(70))
-        #expect(throws: ConfigurationError.self) {
+        #expect(throws: TrellisError.self) {
             try Engine(configuration: try Configuration(yaml: "rules:\n  no-such-rule: false\n", fileName: "bad.yaml"))
         }
     }

@@ -176,7 +176,7 @@ private enum Hostile {
             }
             """)
 
-    static func engine(_ sources: [RuleSource], milliseconds: Int? = nil) throws(RulePackError) -> Engine {
+    static func engine(_ sources: [RuleSource], milliseconds: Int? = nil) throws(TrellisError) -> Engine {
         var limits = limits
         if let milliseconds { limits.milliseconds = milliseconds }
         return try Engine(rulePack: RulePack(sources: sources), limits: limits)

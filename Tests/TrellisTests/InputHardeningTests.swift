@@ -41,14 +41,14 @@ struct InputHardeningTests {
 
     @Test func skippedTopLevelValuesAreCheckedLikeReadOnes() throws {
         for bad in [#""\q""#, #""\uZZZZ""#, #""\uD800""#, "\"\u{01}\""] {
-            #expect(throws: InputError.self, "\(bad) in an unknown top-level field") {
+            #expect(throws: TrellisError.self, "\(bad) in an unknown top-level field") {
                 _ = try read(#"{"x": \#(bad), "students": [{"id": "s1"}]}"#)
             }
         }
         var bytes = Array(#"{"x": "ab"#.utf8)
         bytes += [0xC3, 0x28]
         bytes += Array(#"", "students": [{"id": "s1"}]}"#.utf8)
-        #expect(throws: InputError.self, "invalid UTF-8 in a skipped string") {
+        #expect(throws: TrellisError.self, "invalid UTF-8 in a skipped string") {
             _ = try RosterReader.read(bytes, sourceName: "class.json")
         }
         #expect(try read(#"{"x": "caf\u00e9 \ud83d\ude00 ok", "students": [{"id": "s1"}]}"#).entries.count == 1)

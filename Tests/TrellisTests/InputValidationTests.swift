@@ -12,7 +12,7 @@ private func read(
 }
 
 /// The error a whole-document read throws, or nil when it reads.
-private func inputError(_ bytes: [UInt8], sourceName: String = "class.json", format: InputFormat = .auto) -> InputError? {
+private func inputError(_ bytes: [UInt8], sourceName: String = "class.json", format: InputFormat = .auto) -> TrellisError? {
     do {
         _ = try RosterReader.read(bytes, sourceName: sourceName, format: format, today: today)
         return nil
@@ -21,7 +21,7 @@ private func inputError(_ bytes: [UInt8], sourceName: String = "class.json", for
     }
 }
 
-private func inputError(_ text: String, sourceName: String = "class.json", format: InputFormat = .auto) -> InputError? {
+private func inputError(_ text: String, sourceName: String = "class.json", format: InputFormat = .auto) -> TrellisError? {
     inputError(Array(text.utf8), sourceName: sourceName, format: format)
 }
 
@@ -642,7 +642,7 @@ struct InputValidationTests {
             path: "as_of"),
     ]
 
-    @Test("whole-document errors throw InputError with message, location and path", arguments: documentCases)
+    @Test("whole-document errors throw TrellisError with message, location and path", arguments: documentCases)
     func documentErrors(_ example: DocumentCase) throws {
         let error = try #require(inputError(example.text))
         #expect(error.issues.count == 1, "\(error.issues)")

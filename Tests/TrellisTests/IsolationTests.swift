@@ -33,7 +33,7 @@ struct IsolationTests {
         #expect {
             _ = try Self.engine([("leak-key", source)])
         } throws: { error in
-            let issues = (error as? RulePackError)?.issues ?? []
+            let issues = (error as? TrellisError)?.issues ?? []
             return issues.contains {
                 $0.location == "rules/leak-key.lua:2" && $0.message.contains("trellis.constant: the table has a key that is a table")
             }

@@ -273,7 +273,7 @@ struct KhanImportTests {
         #expect {
             try KhanMap(yaml: yaml, fileName: "map.yaml")
         } throws: { error in
-            let issues = (error as? SheetMapError)?.issues ?? []
+            let issues = (error as? YAMLFileError)?.issues ?? []
             return issues == [
                 "map.yaml:6:9: colums: unknown key (a Khan map has student_id, skills, columns, values and date_order)",
                 "map.yaml:1:13: student_id: expected sis_id, email or name",

@@ -343,7 +343,7 @@ struct PracticeExtensionTests {
 
     @Test func readsResultsMustBeABoolean() throws {
         let source = "return {\n  id = \"r\",\n  reads_results = \"yes\",\n  evaluate = function() end,\n}"
-        let error = #expect(throws: RulePackError.self) { try engine([source]) }
+        let error = #expect(throws: TrellisError.self) { try engine([source]) }
         #expect(error?.issues.map(\.message) == ["reads_results must be true or false, got a string"])
         #expect(error?.issues.first?.location == "rules/r1.lua:3")
     }

@@ -9,7 +9,7 @@ private func pack(_ rules: [(name: String, source: String)]) -> RulePack {
 }
 
 /// The error loading `rulePack` throws, or nil when it loads.
-private func loadError(_ rulePack: RulePack, parameters: [String: [String: JSONValue]] = [:]) -> RulePackError? {
+private func loadError(_ rulePack: RulePack, parameters: [String: [String: JSONValue]] = [:]) -> TrellisError? {
     do {
         _ = try Engine(rulePack: rulePack, parameters: parameters)
         return nil

@@ -238,7 +238,7 @@ struct SheetImportTests {
     }
 
     @Test func aMapsMistakesNameTheirLines() {
-        #expect(throws: SheetMapError.self) {
+        #expect(throws: YAMLFileError.self) {
             try SheetMap(yaml: "columns:\n  pupil: Name\ndate_order: ymd\n", fileName: "map.yaml")
         }
         do {

@@ -20,7 +20,7 @@ import Testing
             _ = try Configuration(yaml: text, fileName: "school.yaml")
             return nil
         } catch {
-            return error.issues
+            return error.issues.map(\.description)
         }
     }
 

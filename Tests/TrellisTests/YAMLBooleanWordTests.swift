@@ -9,8 +9,8 @@ struct YAMLBooleanWordTests {
         do {
             _ = try Engine(rulePack: pack, configuration: try Configuration(yaml: yaml, fileName: "school.yaml"))
             return []
-        } catch let error as ConfigurationError {
-            return error.issues
+        } catch let error as TrellisError {
+            return error.issues.map(\.description)
         }
     }
 
@@ -32,7 +32,7 @@ struct YAMLBooleanWordTests {
         let pack = RulePack(sources: [RuleSource(path: "school/quiet.lua", source: rule)])
         let found = try issues("rules:\n  quiet:\n    params:\n      loud: no\n", pack: pack)
         #expect(found.count == 1 && found[0].hasPrefix("school.yaml:4:13: rules.quiet.params.loud: no is text, not a boolean, in YAML 1.2: write false"), "\(found)")
-        #expect(throws: RulePackError.self) { try Engine(rulePack: pack, parameters: ["quiet": ["loud": .string("yes")]]) }
+        #expect(throws: TrellisError.self) { try Engine(rulePack: pack, parameters: ["quiet": ["loud": .string("yes")]]) }
         do {
             _ = try Engine(rulePack: pack, parameters: ["quiet": ["loud": .string("yes")]])
         } catch {

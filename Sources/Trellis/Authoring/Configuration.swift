@@ -31,30 +31,38 @@ public struct Configuration: Sendable {
         public var parameters: [String: JSONValue]
     }
 
-    public init(contentsOf path: String) throws(ConfigurationError) {
+    /// Reads the configuration at `path`.
+    ///
+    /// - Throws: ``TrellisError``, every problem an ``TrellisIssue/Kind/invalidConfiguration``
+    ///   issue with its file:line:column and the setting's path.
+    public init(contentsOf path: String) throws(TrellisError) {
         guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
-            throw ConfigurationError(issues: ["\(path): cannot be read as UTF-8 text"])
+            throw TrellisError(.invalidConfiguration, "cannot be read as UTF-8 text", location: path)
         }
         try self.init(yaml: text, fileName: path)
     }
 
-    public init(yaml text: String, fileName: String) throws(ConfigurationError) {
+    /// Reads a configuration from YAML text, naming `fileName` in every location.
+    ///
+    /// - Throws: ``TrellisError``, as ``init(contentsOf:)``.
+    public init(yaml text: String, fileName: String) throws(TrellisError) {
         let document: YAMLDocument
         do {
             document = try YAMLDocument(text: text, fileName: fileName)
         } catch {
-            throw ConfigurationError(issues: [error.description])
+            throw TrellisError(issues: [error.issue(.invalidConfiguration)])
         }
-        var issues: [String] = []
+        var issues: [TrellisIssue] = []
         func problem(_ path: String, _ message: String) {
-            issues.append("\(document.location(of: path)): \(path): \(message)")
+            issues.append(document.issue(at: path, message))
         }
         let root: [String: JSONValue]
         switch document.value {
         case .object(let mapping): root = mapping
         // A file of comments alone (school.yaml as `trellis init` writes it): every default.
         case .null: root = [:]
-        default: throw ConfigurationError(issues: ["\(document.location(of: "")): a configuration is a mapping with rules, ladders and limits"])
+        default:
+            throw TrellisError(.invalidConfiguration, "a configuration is a mapping with rules, ladders and limits", location: document.location(of: ""))
         }
         for key in root.keys.sorted() where !["rules", "ladders", "limits"].contains(key) {
             problem(key, "unknown setting (the settings are rules, ladders and limits)")
@@ -134,7 +142,7 @@ public struct Configuration: Sendable {
                 problem("limits", "expected a mapping with instructions, memory_mb and time_ms")
             }
         }
-        guard issues.isEmpty else { throw ConfigurationError(issues: issues) }
+        guard issues.isEmpty else { throw TrellisError(issues: issues) }
         self.yaml = document
         self.rules = rules
         self.ladders = ladders
@@ -147,14 +155,16 @@ public struct Configuration: Sendable {
     /// - Parameters:
     ///   - definitions: the pack's rules, as an engine loaded them (`Engine.rules`).
     ///   - pack: the pack those rules came from.
-    public func resolve(against definitions: [RuleDefinition], pack: RulePack) throws(ConfigurationError) -> (pack: RulePack, parameters: [String: [String: JSONValue]]) {
-        var issues: [String] = []
+    /// - Throws: ``TrellisError``, each problem an ``TrellisIssue/Kind/invalidConfiguration``
+    ///   issue with the setting's line and path.
+    public func resolve(against definitions: [RuleDefinition], pack: RulePack) throws(TrellisError) -> (pack: RulePack, parameters: [String: [String: JSONValue]]) {
+        var issues: [TrellisIssue] = []
         var parameters: [String: [String: JSONValue]] = [:]
         var disabled: Set<String> = []
         for id in rules.keys.sorted() {
             guard let settings = rules[id] else { continue }
             guard let rule = definitions.first(where: { $0.id == id }) else {
-                issues.append("\(yaml.location(of: "rules.\(id)")): rules.\(id): no rule has this id (the rules are \(definitions.map(\.id).joined(separator: ", ")))")
+                issues.append(yaml.issue(at: "rules.\(id)", "no rule has this id (the rules are \(definitions.map(\.id).joined(separator: ", ")))"))
                 continue
             }
             if settings.enabled == false { disabled.insert(id) }
@@ -162,17 +172,17 @@ public struct Configuration: Sendable {
                 let path = "rules.\(id).params.\(name)"
                 guard let value = settings.parameters[name] else { continue }
                 guard let declared = rule.parameters.first(where: { $0.name == name }) else {
-                    issues.append("\(yaml.location(of: path)): \(path): \(id) has no parameter \(name) (it has \(rule.parameters.map(\.name).joined(separator: ", ")))")
+                    issues.append(yaml.issue(at: path, "\(id) has no parameter \(name) (it has \(rule.parameters.map(\.name).joined(separator: ", ")))"))
                     continue
                 }
                 if let problem = declared.problem(withGiven: value) {
-                    issues.append("\(yaml.location(of: path)): \(path): \(problem) (\(declared.summary), declared in \(rule.path))")
+                    issues.append(yaml.issue(at: path, "\(problem) (\(declared.summary), declared in \(rule.path))"))
                     continue
                 }
                 parameters[id, default: [:]][name] = value
             }
         }
-        guard issues.isEmpty else { throw ConfigurationError(issues: issues) }
+        guard issues.isEmpty else { throw TrellisError(issues: issues) }
         var kept = pack
         let disabledPaths = Set(definitions.filter { disabled.contains($0.id) }.map(\.path))
         kept.sources.removeAll { disabledPaths.contains($0.path) }
@@ -184,13 +194,6 @@ public struct Configuration: Sendable {
         let engine = try Engine(rulePack: pack)
         return try resolve(against: engine.rules, pack: pack).parameters
     }
-}
-
-/// A configuration that cannot be used, every problem with its line.
-public struct ConfigurationError: Error, Sendable, CustomStringConvertible {
-    public var issues: [String]
-
-    public var description: String { issues.joined(separator: "\n") }
 }
 
 extension RuleParameter {

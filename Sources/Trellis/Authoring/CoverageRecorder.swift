@@ -20,15 +20,15 @@ public final class CoverageRecorder: @unchecked Sendable {
 }
 
 /// What a rule file's tests ran, and what they never ran.
-public struct FileCoverage: Sendable, Hashable {
-    public var path: String
+package struct FileCoverage: Sendable, Hashable {
+    package var path: String
     /// Lines that hold code, as the Lua compiler sees them.
-    public var executableLines: [Int]
-    public var linesRun: [Int]
-    public var linesNeverRun: [Int]
+    package var executableLines: [Int]
+    package var linesRun: [Int]
+    package var linesNeverRun: [Int]
 
     /// Covered executable lines, 0...100.
-    public var percent: Double {
+    package var percent: Double {
         executableLines.isEmpty ? 100 : Double(executableLines.count - linesNeverRun.count) * 100 / Double(executableLines.count)
     }
 }
@@ -55,7 +55,7 @@ enum ExecutableLines {
 
 extension CoverageRecorder {
     /// Coverage of every file of `pack`: the lines that hold code, and which of them ran.
-    public func report(for pack: RulePack) throws -> [FileCoverage] {
+    package func report(for pack: RulePack) throws -> [FileCoverage] {
         let run = linesRun
         return try pack.sources.map { source in
             let executable = try ExecutableLines.of(source: source.source, chunkName: source.path)

@@ -1,41 +1,41 @@
 /// Every rule's outcome for one student, and which recommendation won over which and why:
 /// what `trellis explain` shows.
-public struct Explanation: Sendable, Hashable {
-    public var student: String
-    public var asOf: String
+package struct Explanation: Sendable, Hashable {
+    package var student: String
+    package var asOf: String
     /// One entry per rule, in pack order.
-    public var rules: [RuleOutcome]
+    package var rules: [RuleOutcome]
     /// When the student's record is invalid, why (and no rule ran).
-    public var inputIssues: [TrellisIssue]
+    package var inputIssues: [TrellisIssue]
     /// The class-level recommendations (`evaluate_class`) that name this student in `student` or
     /// `students`, in output order.
-    public var classRecommendations: [Recommendation] = []
+    package var classRecommendations: [Recommendation] = []
 
     /// What one rule did for the student.
-    public struct RuleOutcome: Sendable, Hashable {
-        public var rule: RuleDefinition
-        public var recommendations: [Decision]
-        public var notes: [RuleNote]
-        public var errors: [TrellisIssue]
+    package struct RuleOutcome: Sendable, Hashable {
+        package var rule: RuleDefinition
+        package var recommendations: [Decision]
+        package var notes: [RuleNote]
+        package var errors: [TrellisIssue]
         /// What the rule passed to `ctx.log` for this student, in order.
-        public var logs: [String]
+        package var logs: [String]
     }
 
     /// A recommendation and its fate in conflict resolution.
-    public struct Decision: Sendable, Hashable {
-        public var recommendation: Recommendation
+    package struct Decision: Sendable, Hashable {
+        package var recommendation: Recommendation
         /// True when it is in the output.
-        public var won: Bool
+        package var won: Bool
         /// The other side of the conflict: the losers when it won, the winner when it lost.
-        public var against: [Recommendation]
+        package var against: [Recommendation]
         /// Why, in words: "priority 60 beats 50", "same priority 50: generalization sorts first".
-        public var why: String?
+        package var why: String?
     }
 }
 
 extension Engine {
     /// Explains the decisions for one student of a roster; nil when no record has that id.
-    public func explain(student id: String, in roster: Roster) -> Explanation? {
+    package func explain(student id: String, in roster: Roster) -> Explanation? {
         for entry in roster.entries {
             switch entry {
             case .invalid(let studentID, let issues) where studentID == id:
@@ -64,7 +64,7 @@ extension Engine {
         let outcomes: RuleOutcomes
         // A runner of its own, which keeps ctx.log's messages (the engine's never do).
         let log = RuleLog()
-        do throws(RulePackError) {
+        do throws(TrellisError) {
             let runner = try RuleRunner(pack: pack, limits: limits, isolation: isolation, log: log)
             runner.prepare(context: context, parameterValues: parameterValues)
             outcomes = runner.evaluate(student.decidable)

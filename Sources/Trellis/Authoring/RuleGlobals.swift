@@ -1,13 +1,13 @@
 /// The globals a rule file reads that its environment does not have: `print`, `require`, `io`, a
 /// misspelt helper. Each would fail, or read nil, only when that line runs; `trellis check` says so
 /// beforehand, with the line and what to use instead.
-public enum RuleGlobals {
+package enum RuleGlobals {
     /// Every global that a file of `pack` reads and neither the sandbox nor the file itself sets,
     /// once per file and name, at its first line.
     ///
     /// - Returns: nil when `luac5.4` (Debian's lua5.4 package), which lists what a file reads, is
     ///   not installed.
-    public static func problems(in pack: RulePack) throws -> [TrellisIssue]? {
+    package static func problems(in pack: RulePack) throws -> [TrellisIssue]? {
         let available = try sandboxGlobals()
         var problems: [TrellisIssue] = []
         for source in pack.sources {
@@ -41,7 +41,7 @@ public enum RuleGlobals {
     }
 
     /// The names the rules' environment holds: the sandbox's base table, read from a state.
-    static func sandboxGlobals() throws(RulePackError) -> Set<String> {
+    static func sandboxGlobals() throws(TrellisError) -> Set<String> {
         try RuleRunner(pack: RulePack(sources: []), limits: RuleLimits()).sandboxGlobals()
     }
 }

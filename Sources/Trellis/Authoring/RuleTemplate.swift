@@ -1,6 +1,6 @@
 /// The files `trellis new` writes: a rule that works as it is, and a test that passes for it.
-public enum RuleTemplate {
-    public static func rule(named name: String) -> String {
+package enum RuleTemplate {
+    package static func rule(named name: String) -> String {
         """
         -- \(name): say in one line what this rule decides, for whom and why.
         return {
@@ -32,7 +32,7 @@ public enum RuleTemplate {
         """
     }
 
-    public static func test(named name: String) -> String {
+    package static func test(named name: String) -> String {
         """
         # Tests for \(name). Each case gives a student (or `students:`) and what must come out;
         # only the fields you write are compared. Run: trellis test <folder> --run \(name)

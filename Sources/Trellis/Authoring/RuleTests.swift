@@ -2,47 +2,47 @@ import Foundation
 
 /// One case of a rule test file: a few students, optional parameters, and what must (and must
 /// not) come out. The format is documented in docs/rules.md.
-public struct RuleTestCase: Sendable, Hashable {
+package struct RuleTestCase: Sendable, Hashable {
     /// The test file.
-    public var file: String
+    package var file: String
     /// `file:line` of the case.
-    public var location: String
-    public var name: String
+    package var location: String
+    package var name: String
     /// Rule ids to load; empty for the whole pack.
-    public var rules: [String]
+    package var rules: [String]
     /// The class document the case evaluates.
-    public var document: JSONValue
-    public var parameters: [String: [String: JSONValue]]
+    package var document: JSONValue
+    package var parameters: [String: [String: JSONValue]]
     /// Each must match exactly one recommendation (or note, or error).
-    public var expect: [Expectation]
+    package var expect: [Expectation]
     /// None of these may match.
-    public var absent: [Expectation]
+    package var absent: [Expectation]
 
     /// Fields a result must have; a field not given is not checked.
-    public struct Expectation: Sendable, Hashable {
-        public var fields: [String: JSONValue]
+    package struct Expectation: Sendable, Hashable {
+        package var fields: [String: JSONValue]
         /// `file:line` of the expectation.
-        public var location: String
+        package var location: String
     }
 
     /// `file: name`, what `--run` matches against.
-    public var fullName: String { "\(file): \(name)" }
+    package var fullName: String { "\(file): \(name)" }
 }
 
 /// How one case went.
-public struct RuleTestResult: Sendable, Hashable {
-    public var testCase: RuleTestCase
+package struct RuleTestResult: Sendable, Hashable {
+    package var testCase: RuleTestCase
     /// Readable reasons, empty when the case passed.
-    public var failures: [String]
+    package var failures: [String]
     /// What the rules passed to `ctx.log` while the case ran.
-    public var logs: [RuleLog.Message] = []
-    public var passed: Bool { failures.isEmpty }
+    package var logs: [RuleLog.Message] = []
+    package var passed: Bool { failures.isEmpty }
 }
 
 /// Loads and runs rule tests (the `trellis test` command).
-public enum RuleTests {
+package enum RuleTests {
     /// The test files of a rule folder: `tests/*.yaml`, `*.yml` and `*.json` inside it.
-    public static func files(in directories: [String]) -> [String] {
+    package static func files(in directories: [String]) -> [String] {
         directories.flatMap { directory -> [String] in
             let folder = (directory.hasSuffix("/") ? directory : directory + "/") + "tests"
             let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
@@ -52,7 +52,7 @@ public enum RuleTests {
 
     /// Reads the cases of a test file. A test file in `DIR/tests/` may be a symbolic link to a
     /// file inside `DIR`, never to one outside it (which a syntax error would quote).
-    public static func load(file path: String) throws(RuleTestError) -> [RuleTestCase] {
+    package static func load(file path: String) throws(RuleTestError) -> [RuleTestCase] {
         let testFolder = (path as NSString).deletingLastPathComponent
         let ruleFolder = testFolder.isEmpty ? ".." : (testFolder as NSString).deletingLastPathComponent
         let data: Data
@@ -139,8 +139,8 @@ public enum RuleTests {
 
     /// Runs cases with the rules of `pack`. Each case gets an engine with only its rules (all of
     /// the pack when it names none) and its parameters.
-    public static func run(_ cases: [RuleTestCase], pack: RulePack, coverage: CoverageRecorder? = nil) -> [RuleTestResult] {
-        var engines: [String: Result<Engine, RulePackError>] = [:]
+    package static func run(_ cases: [RuleTestCase], pack: RulePack, coverage: CoverageRecorder? = nil) -> [RuleTestResult] {
+        var engines: [String: Result<Engine, TrellisError>] = [:]
         let log = RuleLog()
         return cases.map { testCase in
             let key = testCase.rules.joined(separator: ",") + "|" + JSONText.quoted("\(testCase.parameters.sorted { $0.key < $1.key })")
@@ -155,7 +155,7 @@ public enum RuleTests {
         }
     }
 
-    private static func makeEngine(for testCase: RuleTestCase, pack: RulePack, coverage: CoverageRecorder?, log: RuleLog) -> Result<Engine, RulePackError> {
+    private static func makeEngine(for testCase: RuleTestCase, pack: RulePack, coverage: CoverageRecorder?, log: RuleLog) -> Result<Engine, TrellisError> {
         var chosen = pack
         if !testCase.rules.isEmpty {
             // A rule is chosen by its id, which is its file name by convention; the engine checks the id.
@@ -164,10 +164,10 @@ public enum RuleTests {
             }
             let missing = testCase.rules.filter { rule in !chosen.sources.contains { $0.path.hasSuffix("/\(rule).lua") } }
             if !missing.isEmpty {
-                return .failure(RulePackError(issues: missing.map { TrellisIssue(kind: .invalidRule, rule: $0, message: "no rule file \($0).lua in the pack") }))
+                return .failure(TrellisError(issues: missing.map { TrellisIssue(kind: .invalidRule, rule: $0, message: "no rule file \($0).lua in the pack") }))
             }
         }
-        do throws(RulePackError) {
+        do throws(TrellisError) {
             return .success(try Engine(rulePack: chosen, parameters: testCase.parameters, coverage: coverage, log: log))
         } catch {
             return .failure(error)
@@ -306,10 +306,10 @@ private struct Found {
 }
 
 /// A test file that cannot be read, with its place.
-public struct RuleTestError: Error, Sendable, CustomStringConvertible {
-    public var description: String
+package struct RuleTestError: Error, Sendable, CustomStringConvertible {
+    package var description: String
 
-    public init(_ description: String) {
+    package init(_ description: String) {
         self.description = description
     }
 }

@@ -1,13 +1,13 @@
 import Foundation
 import Yams
 
-/// A YAML file that cannot be used (a gradebook profile, an assignment map); each issue names
-/// its place as `file:line:column: key path: message`.
-public struct YAMLFileError: Error, Sendable, CustomStringConvertible {
+/// A YAML file of an import that cannot be used (a gradebook profile, an assignment map, a sheet
+/// or Khan map); each issue names its place as `file:line:column: key path: message`.
+package struct YAMLFileError: Error, Sendable, CustomStringConvertible {
     /// One line per problem.
-    public var issues: [String]
+    package var issues: [String]
 
-    public var description: String { issues.joined(separator: "\n") }
+    package var description: String { issues.joined(separator: "\n") }
 }
 
 /// Decodes a YAML file into a `Decodable` type with Yams, so that every mistake names its line:

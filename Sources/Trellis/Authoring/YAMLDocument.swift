@@ -11,7 +11,38 @@ struct YAMLDocument {
 
     /// A YAML syntax error, with its place.
     struct SyntaxError: Error, CustomStringConvertible {
-        var description: String
+        /// `school.yaml:2:17`, or the file name alone when the parser gives no place.
+        var location: String
+        var message: String
+
+        var description: String { "\(location): \(message)" }
+
+        /// The error as a configuration issue, its place in the location field.
+        func issue(_ kind: TrellisIssue.Kind) -> TrellisIssue {
+            TrellisIssue(kind: kind, message: message, location: location)
+        }
+
+        /// Yams's error, its line and column in the location rather than in the words.
+        init(_ error: any Error, fileName: String) {
+            let place: (mark: Yams.Mark, problem: String, context: YamlError.Context?)? =
+                switch error as? YamlError {
+                case .scanner(let context, let problem, let mark, _)?: (mark, problem, context)
+                case .parser(let context, let problem, let mark, _)?: (mark, problem, context)
+                case .composer(let context, let problem, let mark, _)?: (mark, problem, context)
+                default: nil
+                }
+            guard let place else {
+                self.init(location: fileName, message: "\(error)")
+                return
+            }
+            let context = place.context.map { " (\($0.text) at line \($0.mark.line), column \($0.mark.column))" } ?? ""
+            self.init(location: "\(fileName):\(place.mark.line):\(place.mark.column)", message: place.problem + context)
+        }
+
+        init(location: String, message: String) {
+            self.location = location
+            self.message = message
+        }
     }
 
     init(text: String, fileName: String) throws(SyntaxError) {
@@ -28,14 +59,14 @@ struct YAMLDocument {
         // Before Yams composes the tree: it hashes every mapping key whole, aliases expanded.
         if let exceeded = YAMLAliasLimit.check(text) {
             throw SyntaxError(
-                description: "\(fileName):\(exceeded.line):\(exceeded.column): the alias *\(exceeded.anchor) takes the document past "
-                    + "\(YAMLAliasLimit.maximumText) values more than it writes out "
+                location: "\(fileName):\(exceeded.line):\(exceeded.column)",
+                message: "the alias *\(exceeded.anchor) takes the document past \(YAMLAliasLimit.maximumText) values more than it writes out "
                     + "(a YAML alias bomb?): write the values out, or use fewer aliases")
         }
         do {
             return try Yams.compose(yaml: text)
         } catch {
-            throw SyntaxError(description: "\(fileName): \(error)")
+            throw SyntaxError(error, fileName: fileName)
         }
     }
 
@@ -48,6 +79,11 @@ struct YAMLDocument {
             current = String(current[..<cut])
         }
         return marks[""].map { "\(fileName):\($0)" } ?? fileName
+    }
+
+    /// A configuration problem with the setting at `path`: its line and column, and the path.
+    func issue(at path: String, _ message: String) -> TrellisIssue {
+        TrellisIssue(kind: .invalidConfiguration, message: message, location: location(of: path), path: path)
     }
 
     private static func convert(_ node: Node, path: String, marks: inout [String: String]) -> JSONValue {

@@ -19,7 +19,7 @@ extension Engine {
         AsyncThrowingStream { continuation in
             let task = Task {
                 let runner: RuleRunner
-                do throws(RulePackError) {
+                do throws(TrellisError) {
                     runner = try self.makeRunner(context: context)
                 } catch {
                     continuation.finish(throwing: error)

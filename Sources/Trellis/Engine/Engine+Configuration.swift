@@ -13,8 +13,8 @@ extension Engine {
     ///   - parameters: values that win over the configuration's, by rule id and name.
     ///   - limits: the limits to use; nil for the configuration's, or the defaults.
     ///   - isolation: `.sandboxed` unless you are measuring the sandbox.
-    /// - Throws: `RulePackError` for a pack that cannot be used, `ConfigurationError` for a
-    ///   configuration that does not fit the pack (each problem with its YAML line).
+    /// - Throws: `TrellisError`: `invalid_rule` issues for a pack that cannot be used,
+    ///   `invalid_configuration` ones for a configuration that does not fit the pack (each problem with its YAML line).
     public convenience init(
         rulePack: RulePack = .bundled, configuration: Configuration?, parameters: [String: [String: JSONValue]] = [:], limits: RuleLimits? = nil,
         isolation: Isolation = .sandboxed

@@ -83,7 +83,7 @@ extension Engine {
         let work: @Sendable (Int) -> Void = { _ in
             let runner: RuleRunner?
             let setupFailure: String?
-            do throws(RulePackError) {
+            do throws(TrellisError) {
                 runner = try self.makeRunner(context: context)
                 setupFailure = nil
             } catch {

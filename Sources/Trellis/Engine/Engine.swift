@@ -51,7 +51,7 @@ public final class Engine: Sendable {
     public init(
         rulePack: RulePack = .bundled, parameters: [String: [String: JSONValue]] = [:], limits: RuleLimits = RuleLimits(),
         isolation: Isolation = .sandboxed, coverage: CoverageRecorder? = nil, log: RuleLog? = nil
-    ) throws(RulePackError) {
+    ) throws(TrellisError) {
         let runner = try RuleRunner(pack: rulePack, limits: limits, isolation: isolation, coverage: coverage, log: log)
         let definitions = runner.rules.map(\.definition)
         self.rules = definitions
@@ -63,7 +63,7 @@ public final class Engine: Sendable {
         self.log = log
     }
 
-    private static func resolve(_ overrides: [String: [String: JSONValue]], for rules: [RuleDefinition]) throws(RulePackError) -> [String: [String: JSONValue]] {
+    private static func resolve(_ overrides: [String: [String: JSONValue]], for rules: [RuleDefinition]) throws(TrellisError) -> [String: [String: JSONValue]] {
         var problems: [TrellisIssue] = []
         var resolved: [String: [String: JSONValue]] = [:]
         for rule in rules {
@@ -86,7 +86,7 @@ public final class Engine: Sendable {
         for ruleID in overrides.keys.sorted() where !rules.contains(where: { $0.id == ruleID }) {
             problems.append(TrellisIssue(kind: .invalidRule, rule: ruleID, message: "no rule has the id \(ruleID) (rules: \(rules.map(\.id).joined(separator: ", ")))"))
         }
-        guard problems.isEmpty else { throw RulePackError(issues: problems) }
+        guard problems.isEmpty else { throw TrellisError(issues: problems) }
         return resolved
     }
 
@@ -104,7 +104,7 @@ public final class Engine: Sendable {
         let work: @Sendable (Int) -> Void = { worker in
             let runner: RuleRunner?
             let setupFailure: String?
-            do throws(RulePackError) {
+            do throws(TrellisError) {
                 runner = try self.makeRunner(context: roster.context)
                 setupFailure = nil
             } catch {
@@ -147,7 +147,7 @@ public final class Engine: Sendable {
     var hasClassRules: Bool { rules.contains(where: \.evaluatesClass) }
 
     func evaluateClass(_ spill: ClassSpill, context: ClassContext, deliver: ((Recommendation) -> Void)?) -> ClassResult {
-        do throws(RulePackError) {
+        do throws(TrellisError) {
             let runner = try makeRunner(context: context)
             defer { recycle(runner) }
             return runner.evaluateClass(spill, info: context.classInfo, deliver: deliver)
@@ -157,7 +157,7 @@ public final class Engine: Sendable {
     }
 
     func evaluateClass(students: [Student], results: [StudentResult], context: ClassContext) -> ClassResult {
-        do throws(RulePackError) {
+        do throws(TrellisError) {
             let runner = try makeRunner(context: context)
             defer { recycle(runner) }
             return runner.evaluateClass(students, results: results, info: context.classInfo)
@@ -173,7 +173,7 @@ public final class Engine: Sendable {
 
     /// Evaluates one student with the class-level fields of `context`.
     public func evaluate(_ student: Student, context: ClassContext) -> StudentResult {
-        do throws(RulePackError) {
+        do throws(TrellisError) {
             let runner = try makeRunner(context: context)
             defer { recycle(runner) }
             return Self.result(for: student, runner: runner)
@@ -184,7 +184,7 @@ public final class Engine: Sendable {
 
     /// A runner prepared for `context`: an idle one when there is one (loading the rules into a
     /// new Lua state costs more than many students), else a new one. Give it back with `recycle`.
-    func makeRunner(context: ClassContext) throws(RulePackError) -> RuleRunner {
+    func makeRunner(context: ClassContext) throws(TrellisError) -> RuleRunner {
         let runner: RuleRunner
         if let idle = idleRunners.take() {
             runner = idle

@@ -16,7 +16,7 @@ extension RulePack {
     ///   - directories: rule folders, as the user named them; none for the bundled pack alone.
     ///   - includingBundled: false for only the folders' rules.
     /// - Throws: every problem of the folders' rules, each with its file and line.
-    public init(directories: [String], includingBundled: Bool) throws(RulePackError) {
+    public init(directories: [String], includingBundled: Bool) throws(TrellisError) {
         let folders = try RulePack(directories: directories)
         guard includingBundled else {
             self = folders

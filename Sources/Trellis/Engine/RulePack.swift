@@ -37,7 +37,7 @@ public struct RulePack: Sendable, Hashable {
     /// its folder, or that is not a regular file, is refused by name and never read.
     ///
     /// - Parameter directories: folders as the user named them; error locations use these paths.
-    public init(directories: [String]) throws(RulePackError) {
+    public init(directories: [String]) throws(TrellisError) {
         var sources: [RuleSource] = []
         var problems: [TrellisIssue] = []
         let files = FileManager.default
@@ -71,21 +71,8 @@ public struct RulePack: Sendable, Hashable {
                 sources.append(RuleSource(path: path, source: text))
             }
         }
-        guard problems.isEmpty else { throw RulePackError(issues: problems) }
+        guard problems.isEmpty else { throw TrellisError(issues: problems) }
         self.sources = sources
         self.replacements = []
-    }
-}
-
-/// A rule pack that cannot be used, with every problem found and its file:line.
-public struct RulePackError: Error, Sendable, CustomStringConvertible {
-    public var issues: [TrellisIssue]
-
-    public init(issues: [TrellisIssue]) {
-        self.issues = issues
-    }
-
-    public var description: String {
-        issues.map(\.description).joined(separator: "\n")
     }
 }

@@ -33,7 +33,7 @@ final class RuleRunner {
     /// Loads the engine's Lua and every rule; throws every problem found, each with file:line.
     init(
         pack: RulePack, limits: RuleLimits, isolation: Engine.Isolation = .sandboxed, coverage: CoverageRecorder? = nil, log: RuleLog? = nil
-    ) throws(RulePackError) {
+    ) throws(TrellisError) {
         self.isolation = isolation
         self.log = log
         do {
@@ -42,7 +42,7 @@ final class RuleRunner {
             lua.keepsLog = log != nil
             environmentMetatable = try Self.loadEngineLua(into: lua)
         } catch {
-            throw RulePackError(issues: [TrellisIssue(kind: .invalidRule, message: "the engine's Lua failed to load: \(error.message)", location: error.location)])
+            throw TrellisError(issues: [TrellisIssue(kind: .invalidRule, message: "the engine's Lua failed to load: \(error.message)", location: error.location)])
         }
         var problems: [TrellisIssue] = []
         var firstPathByID: [String: String] = [:]
@@ -61,7 +61,7 @@ final class RuleRunner {
                 problems.append(contentsOf: error.issues)
             }
         }
-        guard problems.isEmpty else { throw RulePackError(issues: problems) }
+        guard problems.isEmpty else { throw TrellisError(issues: problems) }
     }
 
     private static func loadEngineLua(into lua: LuaState) throws(LuaFailure) -> LuaReference {
@@ -73,11 +73,11 @@ final class RuleRunner {
 
     // MARK: Loading rules
 
-    private func load(_ source: RuleSource) throws(RulePackError) -> LoadedRule {
+    private func load(_ source: RuleSource) throws(TrellisError) -> LoadedRule {
         let top = lua.top
         defer { lua.top = top }
-        func problem(_ message: String, location: String? = nil, rule: String? = nil) -> RulePackError {
-            RulePackError(issues: [TrellisIssue(kind: .invalidRule, rule: rule, message: message, location: location ?? source.path)])
+        func problem(_ message: String, location: String? = nil, rule: String? = nil) -> TrellisError {
+            TrellisError(issues: [TrellisIssue(kind: .invalidRule, rule: rule, message: message, location: location ?? source.path)])
         }
         do {
             try lua.load(source.source, chunkName: source.path)
@@ -156,7 +156,7 @@ final class RuleRunner {
         }
         lua.pop()
         guard problems.isEmpty else {
-            throw RulePackError(issues: problems.map { problem in
+            throw TrellisError(issues: problems.map { problem in
                 let line = problem.field.flatMap { SourceLines.line(assigning: $0, in: source.source) }
                 return TrellisIssue(kind: .invalidRule, rule: id, message: problem.message, location: source.path + (line.map { ":\($0)" } ?? ""))
             })

@@ -1,9 +1,9 @@
 /// A history file (`--history FILE`) that cannot be used, with the file's name in every message.
-public struct HistoryError: Error, Sendable, CustomStringConvertible {
+package struct HistoryError: Error, Sendable, CustomStringConvertible {
     /// The history file.
-    public var path: String
+    package var path: String
     /// What is wrong, in words a user acts on.
-    public var message: String
+    package var message: String
 
     init(path: String, _ message: String) {
         self.path = path
@@ -11,5 +11,5 @@ public struct HistoryError: Error, Sendable, CustomStringConvertible {
     }
 
     /// `FILE: message`.
-    public var description: String { TerminalText.escaped("\(path): \(message)") }
+    package var description: String { TerminalText.escaped("\(path): \(message)") }
 }

@@ -1,8 +1,8 @@
 /// What each run of a history recommended, and what changed from the run of the same class
 /// before it (`trellis history`).
-public struct HistoryTimeline: Sendable {
+package struct HistoryTimeline: Sendable {
     /// How a (student, skill, kind)'s winning recommendation compares with the previous run's.
-    public enum Status: String, Sendable, Hashable {
+    package enum Status: String, Sendable, Hashable {
         /// The previous run had none (or there is no previous run of the class).
         case new
         /// A different action, target or menu (contract section 6's change; a new reason alone is none).
@@ -14,33 +14,33 @@ public struct HistoryTimeline: Sendable {
     }
 
     /// One (student, skill, kind) in one run.
-    public struct Entry: Sendable, Hashable {
-        public var student: String
-        public var skill: String?
-        public var kind: String
-        public var status: Status
+    package struct Entry: Sendable, Hashable {
+        package var student: String
+        package var skill: String?
+        package var kind: String
+        package var status: Status
         /// This run's winner; `nil` when ``status`` is `gone`.
-        public var recommendation: Recommendation?
+        package var recommendation: Recommendation?
         /// The previous run's winner; `nil` when ``status`` is `new`.
-        public var previous: Recommendation?
+        package var previous: Recommendation?
     }
 
     /// One run and its entries.
-    public struct Step: Sendable, Hashable {
-        public var run: RecordedRun
+    package struct Step: Sendable, Hashable {
+        package var run: RecordedRun
         /// The number of the run of the same class before this one, if any.
-        public var previousRunID: Int64?
+        package var previousRunID: Int64?
         /// Its entries: students in the order recorded, then each student's in the rules' order.
-        public var entries: [Entry]
+        package var entries: [Entry]
     }
 
     /// The history file.
-    public var path: String
+    package var path: String
     /// The student and skill asked for, if any.
-    public var student: String?
-    public var skill: String?
+    package var student: String?
+    package var skill: String?
     /// Every run, oldest first.
-    public var steps: [Step]
+    package var steps: [Step]
 
     /// The timeline of `history`, for one student and skill when given. Class-level rules'
     /// recommendations are not listed (they name no single student).
@@ -50,7 +50,7 @@ public struct HistoryTimeline: Sendable {
     ///   - student: only this student's recommendations, if given.
     ///   - skill: only this skill's, if given.
     /// - Throws: ``HistoryError`` naming the file when it cannot be read.
-    public init(history: RunHistory, student: String? = nil, skill: String? = nil) throws(HistoryError) {
+    package init(history: RunHistory, student: String? = nil, skill: String? = nil) throws(HistoryError) {
         path = history.path
         self.student = student
         self.skill = skill

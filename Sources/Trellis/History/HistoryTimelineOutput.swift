@@ -8,7 +8,7 @@ extension HistoryTimeline {
     /// writes a side (`action`, `from`, `to`, `rule`, `reason`, and `options` ids for a menu) or null.
     ///
     /// - Returns: the document, indented, with a final line break.
-    public func json() -> String {
+    package func json() -> String {
         var writer = JSONWriter(pretty: true)
         writer.beginObject()
         writer.member("history", path)
@@ -65,7 +65,7 @@ extension HistoryTimeline {
     /// from the input and the rules is escaped.
     ///
     /// - Returns: the text, with a final line break.
-    public func table() -> String {
+    package func table() -> String {
         var text = ""
         var previousRuns: [Int64: RecordedRun] = [:]
         let focused = student != nil || skill != nil

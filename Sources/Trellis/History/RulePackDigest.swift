@@ -18,7 +18,7 @@ extension Engine {
     /// runs (its path and text; rules a configuration turned off are left out), the parameter
     /// values in force (defaults, a configuration's and `--param`'s), the limits and the
     /// isolation. Two engines with the same digest answer the same input the same way.
-    public var rulePackSHA256: String {
+    package var rulePackSHA256: String {
         var hasher = SHA256()
         let running = Set(rules.map(\.path))
         for source in pack.sources where running.contains(source.path) {

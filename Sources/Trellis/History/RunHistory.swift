@@ -14,11 +14,11 @@ import GRDB
 /// let run = try history.record(RunRecord(command: "evaluate", input: bytes, configuration: nil, engine: engine,
 ///                                        context: roster.context, asOf: nil, evaluation: report))
 /// ```
-public final class RunHistory: Sendable {
+package final class RunHistory: Sendable {
     /// The history file.
-    public let path: String
+    package let path: String
     /// Set when the file existed with permissions wider than 0600: the words to show the user.
-    public let permissionWarning: String?
+    package let permissionWarning: String?
     private let database: DatabaseQueue
 
     /// Opens the history at `path`, creating it (mode 0600) when nothing is there, and brings an
@@ -27,7 +27,7 @@ public final class RunHistory: Sendable {
     /// - Parameter path: the history file.
     /// - Throws: ``HistoryError`` naming the file when it cannot be created or opened, is not a
     ///   Trellis history, or was written by a newer Trellis.
-    public init(path: String) throws(HistoryError) {
+    package init(path: String) throws(HistoryError) {
         self.path = path
         permissionWarning = try HistoryFile.prepare(path)
         var configuration = GRDB.Configuration()
@@ -48,7 +48,7 @@ public final class RunHistory: Sendable {
     ///
     /// - Parameter context: the class-level fields of a run's input.
     /// - Returns: the key the history files the run under.
-    public static func classKey(of context: ClassContext) -> String {
+    package static func classKey(of context: ClassContext) -> String {
         if let id = context.classInfo?.id, !id.isEmpty { return id }
         return context.classInfo?.title ?? ""
     }
@@ -59,7 +59,7 @@ public final class RunHistory: Sendable {
     /// - Returns: the run as the file now holds it, with its number.
     /// - Throws: ``HistoryError`` naming the file when it cannot be written (then nothing of the run is in it).
     @discardableResult
-    public func record(_ record: RunRecord) throws(HistoryError) -> RecordedRun {
+    package func record(_ record: RunRecord) throws(HistoryError) -> RecordedRun {
         let run = record.run
         do {
             return try database.write { db in
@@ -96,7 +96,7 @@ public final class RunHistory: Sendable {
     /// Every run, oldest first.
     ///
     /// - Throws: ``HistoryError`` naming the file when it cannot be read.
-    public func runs() throws(HistoryError) -> [RecordedRun] {
+    package func runs() throws(HistoryError) -> [RecordedRun] {
         try read { db in try Self.fetchRuns(db, sql: "SELECT * FROM run ORDER BY id", arguments: []) }
     }
 
@@ -106,7 +106,7 @@ public final class RunHistory: Sendable {
     ///   - classKey: the class (``classKey(of:)``).
     ///   - id: a run's number; only runs recorded before it count.
     /// - Throws: ``HistoryError`` naming the file when it cannot be read.
-    public func latestRun(ofClass classKey: String, before id: Int64? = nil) throws(HistoryError) -> RecordedRun? {
+    package func latestRun(ofClass classKey: String, before id: Int64? = nil) throws(HistoryError) -> RecordedRun? {
         try read { db in
             try Self.fetchRuns(
                 db, sql: "SELECT * FROM run WHERE class_key = ? AND id < ? ORDER BY id DESC LIMIT 1", arguments: [classKey, id ?? Int64.max]
@@ -118,7 +118,7 @@ public final class RunHistory: Sendable {
     /// and `skill` when given.
     ///
     /// - Throws: ``HistoryError`` naming the file when it cannot be read.
-    public func recommendations(ofRun id: Int64, student: String? = nil, skill: String? = nil) throws(HistoryError) -> [RecordedRecommendation] {
+    package func recommendations(ofRun id: Int64, student: String? = nil, skill: String? = nil) throws(HistoryError) -> [RecordedRecommendation] {
         try read { db in
             var sql = "SELECT * FROM recommendation WHERE run_id = ?"
             var arguments: StatementArguments = [id]

@@ -2,9 +2,9 @@ import Foundation
 
 /// One run of the rules as the history records it: when, on what, with which rules, and every
 /// winning recommendation.
-public struct RunRecord: Sendable {
+package struct RunRecord: Sendable {
     /// The run as the history will hold it (its ``RecordedRun/id`` is 0 until it is recorded).
-    public internal(set) var run: RecordedRun
+    package internal(set) var run: RecordedRun
     /// The winning recommendations: each student's in input order, then the class-level rules'
     /// (whose `student` is `nil`).
     var recommendations: [(student: String?, recommendation: Recommendation)]
@@ -20,7 +20,7 @@ public struct RunRecord: Sendable {
     ///   - asOf: the `--as-of` day, if one was given.
     ///   - evaluation: what the rules decided.
     ///   - recordedAt: when; now by default.
-    public init(
+    package init(
         command: String, input: [UInt8], configuration: [UInt8]?, engine: Engine, context: ClassContext, asOf: SchoolDay?,
         evaluation: EvaluationReport, recordedAt: Date = Date()
     ) {
@@ -39,37 +39,37 @@ public struct RunRecord: Sendable {
 }
 
 /// A run read back from a history file.
-public struct RecordedRun: Sendable, Hashable {
+package struct RecordedRun: Sendable, Hashable {
     /// The run's number in the file: 1 for the first, higher for later ones.
-    public var id: Int64
+    package var id: Int64
     /// When it was made, ISO 8601 in UTC (`2026-11-20T08:15:02Z`).
-    public var recordedAt: String
+    package var recordedAt: String
     /// `evaluate`, `report`, `serve evaluate` or `serve report`.
-    public var command: String
+    package var command: String
     /// The day given with `--as-of`, if any (`YYYY-MM-DD`).
-    public var asOf: String?
+    package var asOf: String?
     /// The day the recommendations were for: the document's `as_of`, or the `--as-of` day.
-    public var evaluatedAsOf: String
+    package var evaluatedAsOf: String
     /// Which class the run is about (see ``RunHistory/classKey(of:)``).
-    public var classKey: String
+    package var classKey: String
     /// `trellis --version` of the Trellis that made the run.
-    public var trellisVersion: String
+    package var trellisVersion: String
     /// SHA-256 of the input's bytes, of the rule pack (``Engine/rulePackSHA256``) and of the
     /// configuration file's bytes (`nil` without one).
-    public var inputSHA256: String
-    public var rulePackSHA256: String
-    public var configurationSHA256: String?
+    package var inputSHA256: String
+    package var rulePackSHA256: String
+    package var configurationSHA256: String?
     /// Student records read, records skipped for bad data, and error entries.
-    public var students: Int
-    public var skipped: Int
-    public var errors: Int
+    package var students: Int
+    package var skipped: Int
+    package var errors: Int
 }
 
 /// A recommendation read back from a history file, with the student it is for.
-public struct RecordedRecommendation: Sendable, Hashable {
+package struct RecordedRecommendation: Sendable, Hashable {
     /// The student; `nil` for a class-level rule's recommendation.
-    public var student: String?
+    package var student: String?
     /// Its fields; `evidence` and a custom rule's further fields stay in the file's
     /// `recommendation` column (the output contract's JSON), not here.
-    public var recommendation: Recommendation
+    package var recommendation: Recommendation
 }

@@ -1,28 +1,28 @@
 /// What the report says about the class's previous run in a history: what is new since, and
 /// whether that run's fades, advances and step-backs were followed.
-public struct SinceLastRun: Sendable {
+package struct SinceLastRun: Sendable {
     /// A fade, advance or step back the previous run recommended, and what the sessions since
     /// show was done.
-    public struct FollowUpCheck: Sendable, Hashable {
-        public var student: String
-        public var skill: String
+    package struct FollowUpCheck: Sendable, Hashable {
+        package var student: String
+        package var skill: String
         /// `prompt` or `scaffold`.
-        public var kind: String
-        public var recommendation: Recommendation
+        package var kind: String
+        package var recommendation: Recommendation
         /// Whether the first session of the skill after the previous run's day was at the
         /// recommended level (as `trellis replay` judges it); `nil` with no session since.
-        public var followed: Bool?
+        package var followed: Bool?
     }
 
     /// The history file.
-    public var path: String
+    package var path: String
     /// The class's latest run before this one; `nil` when this is the first.
-    public var previous: RecordedRun?
+    package var previous: RecordedRun?
     /// Each (student, skill, kind) whose winner differs from the previous run's (as `trellis
     /// diff` counts a change): `before` is the previous run's.
-    public var changes: [RecommendationChange]
+    package var changes: [RecommendationChange]
     /// The previous run's fades, advances and step-backs, each judged.
-    public var followUps: [FollowUpCheck]
+    package var followUps: [FollowUpCheck]
 
     /// Compares `evaluation` of `roster` with the latest run of the same class in `history`,
     /// before it is recorded.
@@ -32,7 +32,7 @@ public struct SinceLastRun: Sendable {
     ///   - roster: this run's input (its sessions judge the previous run's recommendations).
     ///   - evaluation: this run's evaluation.
     /// - Throws: ``HistoryError`` naming the file when it cannot be read.
-    public init(history: RunHistory, roster: Roster, evaluation: EvaluationReport) throws(HistoryError) {
+    package init(history: RunHistory, roster: Roster, evaluation: EvaluationReport) throws(HistoryError) {
         path = history.path
         previous = try history.latestRun(ofClass: RunHistory.classKey(of: roster.context))
         guard let previous else {

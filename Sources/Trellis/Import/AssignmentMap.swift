@@ -16,7 +16,7 @@ import Foundation
 /// Every key is checked: an unknown one stops the import with its line, and a title or topic
 /// that matches nothing in the files read is a warning with its line (a misspelt title would
 /// otherwise leave its assignment out unnoticed).
-public struct AssignmentMap: Sendable {
+package struct AssignmentMap: Sendable {
     struct Entry: Sendable {
         /// The skill id (empty for an `ignore` entry).
         var skill: String
@@ -32,15 +32,15 @@ public struct AssignmentMap: Sendable {
     var ignored: [String: Entry] = [:]
 
     /// An empty map: skills come from topics alone.
-    public init() {}
+    package init() {}
 
     /// Reads a map; every problem, with its line, in the error.
-    public init(contentsOf path: String) throws(YAMLFileError) {
+    package init(contentsOf path: String) throws(YAMLFileError) {
         let (file, places) = try StrictYAMLDecoder.decode(MapFile.self, contentsOf: path)
         try self.init(file, places)
     }
 
-    public init(yaml text: String, fileName: String) throws(YAMLFileError) {
+    package init(yaml text: String, fileName: String) throws(YAMLFileError) {
         let (file, places) = try StrictYAMLDecoder.decode(MapFile.self, from: text, fileName: fileName)
         try self.init(file, places)
     }

@@ -11,7 +11,7 @@ import Foundation
 /// one of the sources. The same entry from two sources is kept once. A source merged again
 /// (next week's export) replaces its own entries: its sessions of each day it holds, its work
 /// items by id, skill and due date (a status moves on), its self-assessments by skill and date.
-public enum ClassMerge {
+package enum ClassMerge {
     /// Merges `addition` into `base`.
     ///
     /// - Parameters:
@@ -20,7 +20,7 @@ public enum ClassMerge {
     ///   - addition: the document merged in.
     ///   - additionSource: names `addition`'s entries that have no `source` yet (`sessions.csv`).
     /// - Returns: the merged document, and the conflicts and other problems as import issues.
-    public static func merge(_ base: ClassDocument, source baseSource: String, with addition: ClassDocument, source additionSource: String) -> (
+    package static func merge(_ base: ClassDocument, source baseSource: String, with addition: ClassDocument, source additionSource: String) -> (
         document: ClassDocument, issues: [ImportIssue]
     ) {
         var issues: [ImportIssue] = []

@@ -2,9 +2,9 @@
 ///
 /// Imports never stop at the first problem: every valid row or statement is kept and each
 /// problem becomes one issue, so a coordinator can fix the export in one pass.
-public struct ImportIssue: Sendable, Hashable, CustomStringConvertible {
+package struct ImportIssue: Sendable, Hashable, CustomStringConvertible {
     /// How much an issue cost.
-    public enum Severity: String, Sendable, Hashable {
+    package enum Severity: String, Sendable, Hashable {
         /// Something was left out: a row, a statement, or a whole file. Makes the import partial.
         case fault
         /// Everything was imported, but by a guess worth checking (a misspelt column read by its
@@ -12,18 +12,18 @@ public struct ImportIssue: Sendable, Hashable, CustomStringConvertible {
         case warning
     }
 
-    public var severity: Severity
+    package var severity: Severity
     /// The file, as the importer was given it (`export/results.csv`).
-    public var file: String
+    package var file: String
     /// The line in `file` where the row or statement starts (1-based); nil for the file as a whole.
-    public var line: Int?
+    package var line: Int?
     /// The column or field the problem is in (`score`, `result.score.scaled`).
-    public var field: String?
+    package var field: String?
     /// A spreadsheet's column letter (`B`), when the problem is in one cell.
-    public var column: String?
-    public var message: String
+    package var column: String?
+    package var message: String
 
-    public init(severity: Severity = .fault, file: String, line: Int? = nil, column: String? = nil, field: String? = nil, message: String) {
+    package init(severity: Severity = .fault, file: String, line: Int? = nil, column: String? = nil, field: String? = nil, message: String) {
         self.severity = severity
         self.file = file
         self.line = line
@@ -35,7 +35,7 @@ public struct ImportIssue: Sendable, Hashable, CustomStringConvertible {
     /// `file:line: field: message` (`file:row:column: field: message` for a cell), with
     /// `warning: ` before the message of a warning, on one line, with what a terminal would act
     /// on written as escapes (`TerminalText`): messages quote the export's own values.
-    public var description: String {
+    package var description: String {
         var text = line.map { "\(file):\($0)" } ?? file
         if line != nil, let column { text += ":\(column)" }
         if let field { text += ": \(field)" }
@@ -46,7 +46,7 @@ public struct ImportIssue: Sendable, Hashable, CustomStringConvertible {
 }
 
 /// How an import went, as the command's exit status reports it.
-public enum ImportStatus: Sendable, Hashable {
+package enum ImportStatus: Sendable, Hashable {
     /// Every row or statement was imported (warnings allowed).
     case clean
     /// Something usable was imported, and something was left out (see the faults).
@@ -56,37 +56,37 @@ public enum ImportStatus: Sendable, Hashable {
 }
 
 /// What an import read and left out, counted, for the summary line.
-public struct ImportCounts: Sendable, Hashable {
+package struct ImportCounts: Sendable, Hashable {
     /// Rows (OneRoster, all files together) or statements (xAPI) read.
-    public var read = 0
+    package var read = 0
     /// Rows or statements left out for a fault.
-    public var skipped = 0
+    package var skipped = 0
     /// Rows or statements that are valid but carry nothing to import: teachers' user rows, rows
     /// marked `tobedeleted`, statements without a result.
-    public var ignored = 0
+    package var ignored = 0
 
-    public init() {}
+    package init() {}
 }
 
 /// The class documents an import produced, and every problem it met.
-public struct ImportResult: Sendable, Hashable {
+package struct ImportResult: Sendable, Hashable {
     /// One document per class, each ready for `RosterReader` and the engine.
-    public var documents: [ClassDocument]
+    package var documents: [ClassDocument]
     /// Faults and warnings, in the order the files were read.
-    public var issues: [ImportIssue]
-    public var counts: ImportCounts
+    package var issues: [ImportIssue]
+    package var counts: ImportCounts
 
-    public init(documents: [ClassDocument], issues: [ImportIssue], counts: ImportCounts) {
+    package init(documents: [ClassDocument], issues: [ImportIssue], counts: ImportCounts) {
         self.documents = documents
         self.issues = issues
         self.counts = counts
     }
 
     /// The faults alone: what was left out.
-    public var faults: [ImportIssue] { issues.filter { $0.severity == .fault } }
+    package var faults: [ImportIssue] { issues.filter { $0.severity == .fault } }
 
     /// Unusable when no document has a student; partial when any fault left something out.
-    public var status: ImportStatus {
+    package var status: ImportStatus {
         if !documents.contains(where: { !$0.students.isEmpty }) { return .unusable }
         return faults.isEmpty ? .clean : .partial
     }

@@ -11,21 +11,21 @@ import Foundation
 ///
 /// A row with a bad value is left out and reported with its file, line and column; every other
 /// row is imported. docs/formats.md ("Imports") gives the whole mapping.
-public struct OneRosterImporter: Sendable {
+package struct OneRosterImporter: Sendable {
     /// The class-level fields every document starts from: `as_of`, `ladders`, `catalog`, and
     /// `class` fields beyond id, title and staff.
-    public var context: ClassContext
+    package var context: ClassContext
     /// Import this class only (its `sourcedId`); nil for every class.
-    public var classID: String?
+    package var classID: String?
 
-    public init(context: ClassContext = ClassContext(asOf: RosterReader.today()), classID: String? = nil) {
+    package init(context: ClassContext = ClassContext(asOf: RosterReader.today()), classID: String? = nil) {
         self.context = context
         self.classID = classID
     }
 
     /// Imports the export in `folder`, naming files as `folder/name.csv` in issues. A `.zip`
     /// file is read as the folder it holds (`OneRosterArchive`).
-    public func importFolder(at folder: String) -> ImportResult {
+    package func importFolder(at folder: String) -> ImportResult {
         if folder.lowercased().hasSuffix(".zip") { return OneRosterArchive.importArchive(at: folder, with: self) }
         var run = OneRosterRun(importer: self, folder: folder)
         return run.import()

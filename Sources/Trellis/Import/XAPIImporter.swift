@@ -12,24 +12,24 @@ import Foundation
 ///   ``XAPIExtension``; staff from `context.instructor`.
 ///
 /// docs/formats.md ("Imports") gives the whole mapping.
-public struct XAPIImporter: Sendable {
+package struct XAPIImporter: Sendable {
     /// The class-level fields of the document: `as_of`, `ladders` (prompt levels and stages are
     /// checked against them), `catalog`, `class`.
-    public var context: ClassContext
+    package var context: ClassContext
     /// The scaled score from which a trial without `result.success` counts as correct.
-    public var correctThreshold: Double
+    package var correctThreshold: Double
 
     /// 0.8 mirrors the bundled rules' mastery criterion of 80% correct.
-    public static let defaultCorrectThreshold = 0.8
+    package static let defaultCorrectThreshold = 0.8
 
-    public init(context: ClassContext = ClassContext(asOf: RosterReader.today()), correctThreshold: Double = XAPIImporter.defaultCorrectThreshold) {
+    package init(context: ClassContext = ClassContext(asOf: RosterReader.today()), correctThreshold: Double = XAPIImporter.defaultCorrectThreshold) {
         self.context = context
         self.correctThreshold = correctThreshold
     }
 
     /// Imports files and folders; a folder stands for every `.json`, `.jsonl` and `.ndjson` file
     /// below it, in name order.
-    public func importFiles(at paths: [String]) -> ImportResult {
+    package func importFiles(at paths: [String]) -> ImportResult {
         var issues = IssueLog()
         var sources: [(file: String, bytes: [UInt8])] = []
         for path in paths {
@@ -54,7 +54,7 @@ public struct XAPIImporter: Sendable {
     }
 
     /// Imports statements already in memory, each source named `file` in issues (`<stdin>`).
-    public func importSources(_ sources: [(file: String, bytes: [UInt8])]) -> ImportResult {
+    package func importSources(_ sources: [(file: String, bytes: [UInt8])]) -> ImportResult {
         var run = XAPIRun(importer: self)
         for source in sources {
             for statement in XAPIStatementReader.read(source.bytes, file: source.file, issues: &run.issues) {
@@ -95,17 +95,17 @@ extension XAPIImporter {
 ///
 /// A tool that records teaching trials as xAPI sets them in `context.extensions`; `skill` may
 /// also stand in the activity's `object.definition.extensions`, once for every statement about it.
-public enum XAPIExtension {
+package enum XAPIExtension {
     /// The namespace: `https://trellis.example/xapi/extensions/`.
-    public static let namespace = "https://trellis.example/xapi/extensions/"
+    package static let namespace = "https://trellis.example/xapi/extensions/"
     /// The trial's prompt level, a name on the prompt ladder (`gestural`).
-    public static let promptLevel = namespace + "prompt-level"
+    package static let promptLevel = namespace + "prompt-level"
     /// The trial's stage of gradual release, a name on the stage ladder (`guided`).
-    public static let stage = namespace + "stage"
+    package static let stage = namespace + "stage"
     /// The skill the trial practises, when it is not the activity's id (`fractions`).
-    public static let skill = namespace + "skill"
+    package static let skill = namespace + "skill"
     /// Where the trial took place (`classroom`).
-    public static let setting = namespace + "setting"
+    package static let setting = namespace + "setting"
 }
 
 /// One import of statements: the trials found so far, grouped into sessions at the end.

@@ -1,6 +1,6 @@
 /// What a request body for one evaluation holds: a whole class, or one student with the
 /// class-level fields beside it.
-public enum RequestDocument: Sendable, Hashable {
+package enum RequestDocument: Sendable, Hashable {
     /// A class document (section 1 of the contract): `students` and the class-level fields.
     case roster(Roster)
     /// `{"as_of": ..., "ladders": ..., "catalog": ..., "class": ..., "student": {...}}`: one
@@ -15,15 +15,15 @@ extension RosterReader {
     /// paths start with `student`, as a document's start with `students[0]`, and every location
     /// is `sourceName:line:column` in these bytes.
     ///
-    /// - Throws: ``InputError`` when the body is not JSON, has both or neither of `students` and
+    /// - Throws: ``TrellisError`` when the body is not JSON, has both or neither of `students` and
     ///   `student`, or a class-level field is broken.
-    public static func readRequest(
+    package static func readRequest(
         _ bytes: [UInt8], sourceName: String, today: String = RosterReader.today(), ladders: Ladders = Ladders()
-    ) throws(InputError) -> RequestDocument {
-        let result: Result<RequestDocument, InputError> = bytes.withUnsafeBufferPointer { whole in
+    ) throws(TrellisError) -> RequestDocument {
+        let result: Result<RequestDocument, TrellisError> = bytes.withUnsafeBufferPointer { whole in
             // A UTF-8 byte-order mark is accepted, as for files.
             let body = UnsafeBufferPointer(rebasing: whole[byteOrderMarkLength(whole)...])
-            do throws(InputError) {
+            do throws(TrellisError) {
                 return .success(try readRequest(body, sourceName: sourceName, today: today, ladders: ladders))
             } catch {
                 return .failure(error)
@@ -34,25 +34,25 @@ extension RosterReader {
 
     private static func readRequest(
         _ bytes: UnsafeBufferPointer<UInt8>, sourceName: String, today: String, ladders: Ladders
-    ) throws(InputError) -> RequestDocument {
+    ) throws(TrellisError) -> RequestDocument {
         func location(_ offset: Int) -> String {
             RosterReader.location(of: offset, in: bytes, sourceName: sourceName)
         }
-        func syntaxError(_ error: JSONSyntaxError) -> InputError {
+        func syntaxError(_ error: JSONSyntaxError) -> TrellisError {
             RosterReader.syntaxError(error, in: bytes, sourceName: sourceName)
         }
         guard bytes.contains(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }) else {
-            throw InputError("the body is empty: expected a class document, or one student under \"student\"", location: sourceName)
+            throw TrellisError(.invalidInput, "the body is empty: expected a class document, or one student under \"student\"", location: sourceName)
         }
         let offsets = try topLevelOffsets(
             bytes, sourceName: sourceName, notAnObject: "expected a JSON object: a class document, or one student under \"student\"")
         switch (offsets["students"], offsets["student"]) {
         case (.some, .some(let offset)):
-            throw InputError("give either \"students\" (a class) or \"student\" (one student), not both", location: location(offset), path: "student")
+            throw TrellisError(.invalidInput, "give either \"students\" (a class) or \"student\" (one student), not both", location: location(offset), path: "student")
         case (.some, nil):
             return .roster(try read(Array(bytes), sourceName: sourceName, format: .document, today: today, ladders: ladders))
         case (nil, nil):
-            throw InputError("required field 'students' (a class) or 'student' (one student) is missing", location: location(0))
+            throw TrellisError(.invalidInput, "required field 'students' (a class) or 'student' (one student) is missing", location: location(0))
         case (nil, .some(let studentOffset)):
             var reader = FieldReader(scanner: JSONScanner(bytes))
             let context: ClassContext
@@ -61,7 +61,7 @@ extension RosterReader {
             do {
                 context = try ClassContextDecoder().decode(valueOffsets: offsets, reader: &reader, defaultAsOf: today, defaultLadders: ladders)
                 guard reader.issues.isEmpty else {
-                    throw InputError(issues: reader.issues.map {
+                    throw TrellisError(issues: reader.issues.map {
                         TrellisIssue(kind: .invalidInput, message: $0.message, location: location($0.offset), path: $0.render(after: ""))
                     })
                 }
@@ -70,10 +70,10 @@ extension RosterReader {
                 reader = studentReader
             } catch let error as JSONSyntaxError {
                 throw syntaxError(error)
-            } catch let error as InputError {
+            } catch let error as TrellisError {
                 throw error
             } catch {
-                throw InputError("\(error)", location: sourceName)
+                throw TrellisError(.invalidInput, "\(error)", location: sourceName)
             }
             let prefix = "student" + (id.map { " (\($0))" } ?? "")
             let entry = RosterEntry.decoded(student, id: id, issues: reader.issues) {

@@ -1,23 +1,5 @@
 import Foundation
 
-/// An input that cannot be used at all: not JSON, truncated, empty, or a broken class-level field.
-public struct InputError: Error, Sendable, CustomStringConvertible {
-    /// Every problem found, each with its location.
-    public var issues: [TrellisIssue]
-
-    public init(issues: [TrellisIssue]) {
-        self.issues = issues
-    }
-
-    init(_ message: String, location: String? = nil, path: String? = nil) {
-        self.issues = [TrellisIssue(kind: .invalidInput, message: message, location: location, path: path)]
-    }
-
-    public var description: String {
-        issues.map(\.description).joined(separator: "\n")
-    }
-}
-
 /// How an input is laid out.
 public enum InputFormat: String, Sendable, CaseIterable {
     /// Decide from the content: an object with class-level keys or `students` is a document.
@@ -67,10 +49,10 @@ public enum RosterReader {
     public static func read(
         _ bytes: [UInt8], sourceName: String, format: InputFormat = .auto, header: ClassContext? = nil, today: String = RosterReader.today(),
         ladders: Ladders = Ladders()
-    ) throws(InputError) -> Roster {
-        let result: Result<Roster, InputError> = bytes.withUnsafeBufferPointer { buffer in
+    ) throws(TrellisError) -> Roster {
+        let result: Result<Roster, TrellisError> = bytes.withUnsafeBufferPointer { buffer in
             let body = UnsafeBufferPointer(rebasing: buffer[byteOrderMarkLength(buffer)...])
-            do throws(InputError) {
+            do throws(TrellisError) {
                 return .success(try read(body, sourceName: sourceName, format: format, header: header, today: today, ladders: ladders))
             } catch {
                 return .failure(error)
@@ -82,10 +64,10 @@ public enum RosterReader {
     /// Reads only the class-level fields of a document (a header for an NDJSON stream).
     public static func readHeader(
         _ bytes: [UInt8], sourceName: String, today: String = RosterReader.today(), ladders: Ladders = Ladders()
-    ) throws(InputError) -> ClassContext {
-        let result: Result<ClassContext, InputError> = bytes.withUnsafeBufferPointer { buffer in
+    ) throws(TrellisError) -> ClassContext {
+        let result: Result<ClassContext, TrellisError> = bytes.withUnsafeBufferPointer { buffer in
             let body = UnsafeBufferPointer(rebasing: buffer[byteOrderMarkLength(buffer)...])
-            do throws(InputError) {
+            do throws(TrellisError) {
                 let top = try topLevelOffsets(body, sourceName: sourceName)
                 return .success(try context(body, offsets: top, sourceName: sourceName, today: today, ladders: ladders))
             } catch {
@@ -133,11 +115,11 @@ public enum RosterReader {
 
     private static func read(
         _ bytes: UnsafeBufferPointer<UInt8>, sourceName: String, format: InputFormat, header: ClassContext?, today: String, ladders: Ladders
-    ) throws(InputError) -> Roster {
+    ) throws(TrellisError) -> Roster {
         guard bytes.contains(where: { !isWhitespace($0) }) else {
-            throw InputError("the input is empty: expected a class document or one student per line", location: sourceName)
+            throw TrellisError(.invalidInput, "the input is empty: expected a class document or one student per line", location: sourceName)
         }
-        if let problem = encodingProblem(Array(bytes.prefix(4))) { throw InputError(problem, location: sourceName) }
+        if let problem = encodingProblem(Array(bytes.prefix(4))) { throw TrellisError(.invalidInput, problem, location: sourceName) }
         switch format {
         case .ndjson:
             return readLines(bytes, sourceName: sourceName, context: header ?? ClassContext(asOf: today, ladders: ladders))
@@ -187,7 +169,7 @@ public enum RosterReader {
     /// `ladders` is known before the students are checked against it wherever it stands.
     static func topLevelOffsets(
         _ bytes: UnsafeBufferPointer<UInt8>, sourceName: String, notAnObject: String = "expected a class document: a JSON object with \"students\""
-    ) throws(InputError) -> [String: Int] {
+    ) throws(TrellisError) -> [String: Int] {
         var scanner = JSONScanner(bytes)
         var offsets: [String: Int] = [:]
         do throws(JSONSyntaxError) {
@@ -211,7 +193,7 @@ public enum RosterReader {
 
     private static func context(
         _ bytes: UnsafeBufferPointer<UInt8>, offsets: [String: Int], sourceName: String, today: String, ladders: Ladders
-    ) throws(InputError) -> ClassContext {
+    ) throws(TrellisError) -> ClassContext {
         var reader = FieldReader(scanner: JSONScanner(bytes))
         let context: ClassContext
         do throws(JSONSyntaxError) {
@@ -220,17 +202,17 @@ public enum RosterReader {
             throw syntaxError(error, in: bytes, sourceName: sourceName)
         }
         guard reader.issues.isEmpty else {
-            throw InputError(issues: reader.issues.map { issue($0, prefix: "", studentID: nil, kind: .invalidInput, bytes: bytes, sourceName: sourceName) })
+            throw TrellisError(issues: reader.issues.map { issue($0, prefix: "", studentID: nil, kind: .invalidInput, bytes: bytes, sourceName: sourceName) })
         }
         return context
     }
 
     private static func readDocument(
         _ bytes: UnsafeBufferPointer<UInt8>, offsets: [String: Int], sourceName: String, today: String, ladders: Ladders
-    ) throws(InputError) -> Roster {
+    ) throws(TrellisError) -> Roster {
         let context = try context(bytes, offsets: offsets, sourceName: sourceName, today: today, ladders: ladders)
         guard let studentsOffset = offsets["students"] else {
-            throw InputError("required field 'students' is missing", location: location(of: 0, in: bytes, sourceName: sourceName))
+            throw TrellisError(.invalidInput, "required field 'students' is missing", location: location(of: 0, in: bytes, sourceName: sourceName))
         }
         var entries: [RosterEntry] = []
         var checker = DuplicateChecker(counting: .studentIndexes)
@@ -239,8 +221,8 @@ public enum RosterReader {
         do {
             guard try scanner.peekKind() == .array else {
                 let found = try scanner.readValue()
-                throw InputError(
-                    "expected an array of students, got \(found.briefDescription)",
+                throw TrellisError(
+                    .invalidInput, "expected an array of students, got \(found.briefDescription)",
                     location: location(of: studentsOffset, in: bytes, sourceName: sourceName), path: "students")
             }
             guard try scanner.beginArray() else { return Roster(context: context, entries: []) }
@@ -267,10 +249,10 @@ public enum RosterReader {
             } while try scanner.nextElement()
         } catch let error as JSONSyntaxError {
             throw syntaxError(error, in: bytes, sourceName: sourceName)
-        } catch let error as InputError {
+        } catch let error as TrellisError {
             throw error
         } catch {
-            throw InputError("\(error)", location: sourceName)
+            throw TrellisError(.invalidInput, "\(error)", location: sourceName)
         }
         return Roster(context: context, entries: entries)
     }
@@ -381,8 +363,8 @@ public enum RosterReader {
             location: location(of: field.offset, in: bytes, sourceName: sourceName), path: field.render(after: prefix))
     }
 
-    static func syntaxError(_ error: JSONSyntaxError, in bytes: UnsafeBufferPointer<UInt8>, sourceName: String) -> InputError {
-        InputError("invalid JSON: \(error.message)", location: location(of: error.offset, in: bytes, sourceName: sourceName))
+    static func syntaxError(_ error: JSONSyntaxError, in bytes: UnsafeBufferPointer<UInt8>, sourceName: String) -> TrellisError {
+        TrellisError(.invalidInput, "invalid JSON: \(error.message)", location: location(of: error.offset, in: bytes, sourceName: sourceName))
     }
 
     static func location(of offset: Int, in bytes: UnsafeBufferPointer<UInt8>, sourceName: String) -> String {

@@ -14,6 +14,9 @@ public struct TrellisIssue: Sendable, Hashable, Error, CustomStringConvertible {
         case invalidInput = "invalid_input"
         /// A rule cannot be loaded (a syntax error, no `evaluate`, a bad declaration).
         case invalidRule = "invalid_rule"
+        /// A school's configuration (YAML) cannot be used: a syntax error, an unknown setting or
+        /// rule, a parameter value its rule does not allow.
+        case invalidConfiguration = "invalid_configuration"
         /// A skill of the student was not decided: some of its data was bad or lost on import.
         case undecidedSkill = "undecided_skill"
     }
@@ -26,9 +29,11 @@ public struct TrellisIssue: Sendable, Hashable, Error, CustomStringConvertible {
     /// The skill left undecided, for `undecidedSkill`.
     public var skill: String?
     public var message: String
-    /// `rules/x.lua:12` for a rule, `class.json:57:23` for input.
+    /// `rules/x.lua:12` for a rule, `class.json:57:23` for input, `school.yaml:4:7` for a
+    /// configuration.
     public var location: String?
-    /// The field in the input, for example `students[4] (h-05).skills[0].sessions[2].trials`.
+    /// The field in the input, for example `students[4] (h-05).skills[0].sessions[2].trials`, or
+    /// the setting in a configuration, for example `rules.prompt-fading.params.fade_percent`.
     public var path: String?
 
     public init(

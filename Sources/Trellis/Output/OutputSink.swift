@@ -18,10 +18,10 @@ public protocol OutputSink: AnyObject {
 }
 
 /// Writes to a file descriptor as it goes (standard output, or a device such as `/dev/null`).
-public final class DescriptorSink: OutputSink {
+package final class DescriptorSink: OutputSink {
     private let handle: FileHandle
 
-    public init(descriptor: Int32 = STDOUT_FILENO) {
+    package init(descriptor: Int32 = STDOUT_FILENO) {
         handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: false)
     }
 
@@ -29,12 +29,12 @@ public final class DescriptorSink: OutputSink {
         self.handle = handle
     }
 
-    public func write(_ text: String) throws {
+    package func write(_ text: String) throws {
         try handle.write(contentsOf: Data(text.utf8))
     }
 
-    public func commit() throws {}
-    public func abort() {}
+    package func commit() throws {}
+    package func abort() {}
 }
 
 /// Writes a file whole or not at all: the text goes to a temporary file in the same folder,

@@ -2,7 +2,7 @@
 ///
 /// `trellis --version` prints it, and CHANGELOG.md's latest release heading names it (a test
 /// keeps the two the same).
-public enum TrellisVersion {
+package enum TrellisVersion {
     /// Semantic versioning: `major.minor.patch`.
-    public static let current = "0.1.0"
+    package static let current = "0.1.0"
 }

@@ -1,14 +1,14 @@
 /// Realistic made-up rosters for benchmarks and tests: the same seed always gives the same
 /// students, so a measurement can be repeated exactly.
-public struct SyntheticRoster: Sendable {
-    public var students: Int
-    public var seed: UInt64
+package struct SyntheticRoster: Sendable {
+    package var students: Int
+    package var seed: UInt64
     /// Skills per student.
-    public var skillsPerStudent: Int
+    package var skillsPerStudent: Int
     /// Sessions per skill.
-    public var sessionsPerSkill: Int
+    package var sessionsPerSkill: Int
 
-    public init(students: Int, seed: UInt64 = 1, skillsPerStudent: Int = 8, sessionsPerSkill: Int = 20) {
+    package init(students: Int, seed: UInt64 = 1, skillsPerStudent: Int = 8, sessionsPerSkill: Int = 20) {
         self.students = students
         self.seed = seed
         self.skillsPerStudent = skillsPerStudent
@@ -20,7 +20,7 @@ public struct SyntheticRoster: Sendable {
     static let modalities = ["video", "drawing", "worksheet", "oral", "manipulatives", "tablet-app"]
 
     /// The class-level fields: default ladders and a catalog of three items per skill.
-    public var context: ClassContext {
+    package var context: ClassContext {
         var catalog: [CatalogItem] = []
         for (index, skill) in (Self.adaptiveSkills + Self.academicSkills).enumerated() {
             for offset in 0..<3 {
@@ -32,7 +32,7 @@ public struct SyntheticRoster: Sendable {
     }
 
     /// The `index`th student (0-based); independent of the others, so generation can stream.
-    public func student(_ index: Int) -> Student {
+    package func student(_ index: Int) -> Student {
         var random = SplitMix64(seed: seed &+ UInt64(index) &* 0x9E37_79B9_7F4A_7C15)
         let ladders = Ladders()
         var skills: [Skill] = []

@@ -1,12 +1,12 @@
 /// A day of the school calendar, `YYYY-MM-DD`, as `--as-of`, `--from` and `--to` give it.
-public struct SchoolDay: Sendable, Hashable, Comparable, CustomStringConvertible {
+package struct SchoolDay: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// The day as written, `YYYY-MM-DD`.
-    public let text: String
+    package let text: String
 
     /// The day `text` names, or `nil` when it is not a real `YYYY-MM-DD` day.
     ///
     /// - Parameter text: the day, such as `2026-11-12`; a time of day is not accepted here.
-    public init?(_ text: String) {
+    package init?(_ text: String) {
         guard text.utf8.count == 10, SchoolDate.isValid(text) else { return nil }
         self.text = text
     }
@@ -17,9 +17,9 @@ public struct SchoolDay: Sendable, Hashable, Comparable, CustomStringConvertible
         self.init(String(date.prefix(10)))
     }
 
-    public var description: String { text }
+    package var description: String { text }
 
-    public static func < (lhs: SchoolDay, rhs: SchoolDay) -> Bool { lhs.text < rhs.text }
+    package static func < (lhs: SchoolDay, rhs: SchoolDay) -> Bool { lhs.text < rhs.text }
 }
 
 extension Roster {
@@ -34,7 +34,7 @@ extension Roster {
     ///
     /// - Parameter day: the day to look back to.
     /// - Returns: the roster as of `day`, in the same order.
-    public func asOf(_ day: SchoolDay) -> Roster {
+    package func asOf(_ day: SchoolDay) -> Roster {
         var context = self.context
         context.asOf = day.text
         return Roster(context: context, entries: entries.map { entry in
@@ -49,7 +49,7 @@ extension ClassDocument {
     ///
     /// - Parameter day: the day to look back to.
     /// - Returns: the document as of `day`.
-    public func asOf(_ day: SchoolDay) -> ClassDocument {
+    package func asOf(_ day: SchoolDay) -> ClassDocument {
         var context = self.context
         context.asOf = day.text
         return ClassDocument(context: context, students: students.map { $0.asOf(day) })

@@ -1,5 +1,5 @@
 /// What became of a followed fade or advance (contract section 6).
-public enum ReplayOutcome: String, Sendable, Hashable {
+package enum ReplayOutcome: String, Sendable, Hashable {
     /// The next sessions after the first followed one (as many as the follow-up asks) were all
     /// at the new level or one with less support.
     case held
@@ -11,32 +11,32 @@ public enum ReplayOutcome: String, Sendable, Hashable {
 
 /// A decision of the rules found by ``Replay``: a winning `prompt` or `scaffold` recommendation
 /// to fade, advance, step back or call mastered, on the first day it appeared.
-public struct ReplayDecision: Sendable, Hashable {
+package struct ReplayDecision: Sendable, Hashable {
     /// The day it first appeared, `YYYY-MM-DD`.
-    public var day: String
-    public var student: String
-    public var skill: String
+    package var day: String
+    package var student: String
+    package var skill: String
     /// `prompt` or `scaffold`.
-    public var kind: String
+    package var kind: String
     /// `fade`, `advance`, `step_back` or `mastered`.
-    public var action: String
-    public var from: String?
-    public var to: String?
-    public var rule: String
+    package var action: String
+    package var from: String?
+    package var to: String?
+    package var rule: String
     /// Whether the first later session of the skill was at `to`; `nil` with no later session,
     /// and for `mastered`.
-    public var followed: Bool?
+    package var followed: Bool?
     /// For a followed fade or advance, what became of it; otherwise `nil`.
-    public var outcome: ReplayOutcome?
+    package var outcome: ReplayOutcome?
 }
 
 /// A rule's decisions of one action, counted.
-public struct ReplayCount: Sendable, Hashable {
-    public var decisions = 0
-    public var followed = 0
-    public var held = 0
-    public var regressed = 0
-    public var open = 0
+package struct ReplayCount: Sendable, Hashable {
+    package var decisions = 0
+    package var followed = 0
+    package var held = 0
+    package var regressed = 0
+    package var open = 0
 
     /// Counts as given; all zero by default.
     ///
@@ -46,7 +46,7 @@ public struct ReplayCount: Sendable, Hashable {
     ///   - held: followed fades or advances that held.
     ///   - regressed: followed fades or advances that regressed.
     ///   - open: followed fades or advances not yet decided.
-    public init(decisions: Int = 0, followed: Int = 0, held: Int = 0, regressed: Int = 0, open: Int = 0) {
+    package init(decisions: Int = 0, followed: Int = 0, held: Int = 0, regressed: Int = 0, open: Int = 0) {
         self.decisions = decisions
         self.followed = followed
         self.held = held
@@ -55,22 +55,22 @@ public struct ReplayCount: Sendable, Hashable {
     }
 
     /// regressed / (held + regressed); `nil` while neither has happened.
-    public var regressionRate: Double? {
+    package var regressionRate: Double? {
         held + regressed == 0 ? nil : Double(regressed) / Double(held + regressed)
     }
 }
 
 /// A term replayed: the class evaluated as of each day with a session (contract section 6).
-public struct Replay: Sendable, Hashable {
+package struct Replay: Sendable, Hashable {
     /// The days evaluated, oldest first.
-    public var days: [String]
+    package var days: [String]
     /// The decisions, by day, then student in input order, then in the order the rules gave them.
-    public var decisions: [ReplayDecision]
+    package var decisions: [ReplayDecision]
     /// Issues of the evaluations (bad student records, failed rules), each once, first seen first.
-    public var issues: [TrellisIssue]
+    package var issues: [TrellisIssue]
 
     /// The decisions counted by rule and then action.
-    public var summary: [String: [String: ReplayCount]] {
+    package var summary: [String: [String: ReplayCount]] {
         var counts: [String: [String: ReplayCount]] = [:]
         for decision in decisions {
             var count = counts[decision.rule, default: [:]][decision.action, default: ReplayCount()]
@@ -94,7 +94,7 @@ public struct Replay: Sendable, Hashable {
     ///   - from: the first day to include, or `nil`.
     ///   - to: the last day to include, or `nil`.
     /// - Returns: the days, oldest first.
-    public static func days(of roster: Roster, from: SchoolDay? = nil, to: SchoolDay? = nil) -> [SchoolDay] {
+    package static func days(of roster: Roster, from: SchoolDay? = nil, to: SchoolDay? = nil) -> [SchoolDay] {
         var days: Set<SchoolDay> = []
         for entry in roster.entries {
             guard case .student(let student) = entry else { continue }
@@ -125,7 +125,7 @@ public struct Replay: Sendable, Hashable {
     ///   - jobs: workers for each day's evaluation; the result is the same for any number.
     ///   - progress: called with the number of days done.
     /// - Returns: the days, the decisions and the issues.
-    public static func run(
+    package static func run(
         _ roster: Roster, engine: Engine, from: SchoolDay? = nil, to: SchoolDay? = nil, followUp: Int = 5, jobs: Int = 1,
         progress: (@Sendable (Int) -> Void)? = nil
     ) -> Replay {

@@ -6,7 +6,7 @@ extension Replay {
     /// `decisions`, `followed`, `held`, `regressed` and `open`, rules and actions in sorted order.
     ///
     /// - Returns: the document, indented, with a final line break.
-    public func json() -> String {
+    package func json() -> String {
         var writer = JSONWriter(pretty: true)
         writer.beginObject()
         writer.key("days")
@@ -64,7 +64,7 @@ extension Replay {
     /// regression rate, regressed / (held + regressed). Text from the input and the rules is escaped.
     ///
     /// - Returns: the text, with a final line break.
-    public func table() -> String {
+    package func table() -> String {
         var text = "\(days.count) \(days.count == 1 ? "day" : "days")"
         if let first = days.first, let last = days.last { text += " (\(first) to \(last))" }
         text += ", \(decisions.count) \(decisions.count == 1 ? "decision" : "decisions")\n"

@@ -1,14 +1,14 @@
 /// A (student, skill, kind) whose winning recommendation differs between two setups (contract
 /// section 6, what-if): in `action`, `to` or the menu's option ids, or present under one only.
-public struct RecommendationChange: Sendable, Hashable {
-    public var student: String
+package struct RecommendationChange: Sendable, Hashable {
+    package var student: String
     /// The skill, or `nil` for a recommendation about the student as a whole.
-    public var skill: String?
-    public var kind: String
+    package var skill: String?
+    package var kind: String
     /// The winner under the base setup; `nil` when it had none.
-    public var before: Recommendation?
+    package var before: Recommendation?
     /// The winner under the setup tried; `nil` when it has none.
-    public var after: Recommendation?
+    package var after: Recommendation?
 
     /// A change of `kind` for `student` and `skill`.
     ///
@@ -18,7 +18,7 @@ public struct RecommendationChange: Sendable, Hashable {
     ///   - kind: the recommendation's kind (`prompt`, `scaffold`, `choices`...).
     ///   - before: the winner under the base setup, if any.
     ///   - after: the winner under the setup tried, if any.
-    public init(student: String, skill: String?, kind: String, before: Recommendation?, after: Recommendation?) {
+    package init(student: String, skill: String?, kind: String, before: Recommendation?, after: Recommendation?) {
         self.student = student
         self.skill = skill
         self.kind = kind
@@ -28,7 +28,7 @@ public struct RecommendationChange: Sendable, Hashable {
 }
 
 /// What-if: the changes between two evaluations of the same input (contract section 6).
-public enum WhatIf {
+package enum WhatIf {
     /// Every change between `before` and `after`, by student in input order, then in the order
     /// the base setup's winners come (the other setup's new ones after them). Students skipped
     /// for invalid input have no recommendations under either setup; class-level results are
@@ -38,7 +38,7 @@ public enum WhatIf {
     ///   - before: the evaluation under the base setup.
     ///   - after: the evaluation of the same input under the setup tried.
     /// - Returns: the changes; empty when the two agree.
-    public static func changes(before: EvaluationReport, after: EvaluationReport) -> [RecommendationChange] {
+    package static func changes(before: EvaluationReport, after: EvaluationReport) -> [RecommendationChange] {
         changes(before: before.results, after: after.results)
     }
 
@@ -72,7 +72,7 @@ public enum WhatIf {
     ///
     /// - Parameter changes: changes as ``changes(before:after:)`` lists them.
     /// - Returns: how many distinct students they name.
-    public static func studentCount(_ changes: [RecommendationChange]) -> Int {
+    package static func studentCount(_ changes: [RecommendationChange]) -> Int {
         Set(changes.map(\.student)).count
     }
 

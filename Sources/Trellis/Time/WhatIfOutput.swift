@@ -6,7 +6,7 @@ extension WhatIf {
     ///
     /// - Parameter changes: the changes, as ``changes(before:after:)`` lists them.
     /// - Returns: the document, indented, with a final line break.
-    public static func json(_ changes: [RecommendationChange]) -> String {
+    package static func json(_ changes: [RecommendationChange]) -> String {
         var writer = JSONWriter(pretty: true)
         writer.beginObject()
         writer.key("changes")
@@ -64,7 +64,7 @@ extension WhatIf {
     ///
     /// - Parameter changes: the changes, as ``changes(before:after:)`` lists them.
     /// - Returns: the CSV text.
-    public static func csv(_ changes: [RecommendationChange]) -> String {
+    package static func csv(_ changes: [RecommendationChange]) -> String {
         let sideColumns = ["action", "from", "to", "options", "rule", "reason"]
         var text = ""
         ReportCSV.append(["student", "skill", "kind"] + sideColumns.map { "before_" + $0 } + sideColumns.map { "after_" + $0 }, to: &text)
@@ -87,7 +87,7 @@ extension WhatIf {
     ///
     /// - Parameter changes: the changes, as ``changes(before:after:)`` lists them.
     /// - Returns: the text, with a final line break.
-    public static func table(_ changes: [RecommendationChange]) -> String {
+    package static func table(_ changes: [RecommendationChange]) -> String {
         var text = ""
         for change in changes {
             text += TerminalText.escaped("\(change.student)  \(change.skill ?? "-")  \(change.kind)") + "\n"

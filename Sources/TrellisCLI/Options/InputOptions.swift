@@ -21,7 +21,7 @@ struct InputOptions: ParsableArguments {
     func header(ladders: Ladders) throws -> ClassContext? {
         guard let classHeader else { return nil }
         guard let data = FileManager.default.contents(atPath: classHeader) else {
-            throw InputError(issues: [TrellisIssue(kind: .invalidInput, message: "cannot read the class file", location: classHeader)])
+            throw TrellisError(issues: [TrellisIssue(kind: .invalidInput, message: "cannot read the class file", location: classHeader)])
         }
         return try RosterReader.readHeader(Array(data), sourceName: classHeader, ladders: ladders)
     }
@@ -56,8 +56,8 @@ struct InputOptions: ParsableArguments {
         do {
             return try RosterReader.read(
                 bytes, sourceName: sourceName, format: ndjson ? .ndjson : inputFormat, header: try header(ladders: ladders), ladders: ladders)
-        } catch let error as InputError {
-            Terminal.printError("the input cannot be used:\n" + error.issues.map { "  \($0)" }.joined(separator: "\n"))
+        } catch let error as TrellisError {
+            Terminal.printUnusable(error)
             throw Exit.unusableInput
         } catch {
             Terminal.printError("cannot read \(sourceName): \(FileProblem.systemReason(error))")

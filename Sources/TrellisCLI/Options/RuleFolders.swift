@@ -15,7 +15,7 @@ enum RuleFolders {
     }
 
     /// The pack, after a note on standard error for each bundled rule a folder replaces.
-    static func pack(_ directories: [String], noBundled: Bool) throws(RulePackError) -> RulePack {
+    static func pack(_ directories: [String], noBundled: Bool) throws(TrellisError) -> RulePack {
         let pack = try RulePack(directories: directories, includingBundled: !noBundled)
         for replacement in pack.replacements { Terminal.printError("note: \(replacement)") }
         return pack

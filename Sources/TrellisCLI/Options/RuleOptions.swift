@@ -40,27 +40,19 @@ struct RuleOptions: ParsableArguments {
     /// The engine these options describe, and the configuration (for its ladders). Prints the
     /// problems and exits with status 2 when the rules or the configuration cannot be used.
     func makeEngine() throws -> (engine: Engine, configuration: Configuration?) {
-        do {
-            let pack = try RuleFolders.pack(directories, noBundled: noBundled)
-            let settings = try configuration.map { try Configuration(contentsOf: $0) }
-            var limits = settings?.limits ?? RuleLimits()
-            if let maxInstructions { limits.instructions = maxInstructions }
-            if let maxMemoryMegabytes { limits.memoryBytes = maxMemoryMegabytes << 20 }
-            if let maxMilliseconds { limits.milliseconds = maxMilliseconds }
-            // --param wins over the configuration file.
-            let engine = try Engine(
-                rulePack: pack, configuration: settings, parameters: try parsedParameters(), limits: limits, isolation: unsandboxed ? .unsandboxed : .sandboxed)
-            return (engine, settings)
-        } catch let error as RulePackError {
-            Terminal.printError("the rules cannot be used:\n" + error.issues.map { "  \($0)" }.joined(separator: "\n"))
-            throw Exit.unusableInput
-        } catch let error as ConfigurationError {
-            Terminal.printError("the configuration cannot be used:\n" + error.issues.map { "  \($0)" }.joined(separator: "\n"))
+        let source = try packSource()
+        do throws(TrellisError) {
+            let pack = try source.rulePack()
+            for replacement in pack.replacements { Terminal.printError("note: \(replacement)") }
+            return try source.engine(for: pack)
+        } catch {
+            Terminal.printUnusable(error)
             throw Exit.unusableInput
         }
     }
 
-    /// Where `trellis serve` reads its rules from, now and at every reload.
+    /// Where the rules come from (`trellis serve` reads them again at every reload): the one
+    /// reading of the folders, the configuration, `--param` and the limits for every command.
     func packSource() throws -> RulePackSource {
         RulePackSource(
             directories: directories, includesBundled: !noBundled, configurationPath: configuration, parameters: try parsedParameters(), instructions: maxInstructions,

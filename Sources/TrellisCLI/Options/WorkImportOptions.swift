@@ -11,24 +11,13 @@ struct WorkImportOptions: ParsableArguments {
     @Option(name: .customLong("map"), help: ArgumentHelp("A YAML map: skills (assignment title: skill), topics (topic: skill), ignore (titles).", valueName: "map.yaml"), completion: .file())
     var mapFile: String?
 
-    @Option(name: .customLong("date-order"), help: ArgumentHelp("How to read slashed due dates such as 03/04/2026: mdy (month first) or dmy (day first).", valueName: "mdy|dmy"))
-    var dateOrder: String?
+    @OptionGroup var dates: DateOrderOption
 
-    func validate() throws {
-        if let dateOrder, SheetDateOrder(rawValue: dateOrder) == nil { throw ValidationError("--date-order must be mdy or dmy") }
-    }
-
-    var order: SheetDateOrder? { dateOrder.flatMap(SheetDateOrder.init) }
+    var order: SheetDateOrder? { dates.order }
 
     /// The `--map`, or an empty one; exits with status 2 when it cannot be used.
     func map() throws -> AssignmentMap {
-        guard let mapFile else { return AssignmentMap() }
-        do {
-            return try AssignmentMap(contentsOf: mapFile)
-        } catch {
-            Terminal.printError("the map cannot be used:\n" + error.issues.map { "  \($0)" }.joined(separator: "\n"))
-            throw Exit.unusableInput
-        }
+        try ImportOptions.map(at: mapFile, or: AssignmentMap(), read: AssignmentMap.init(contentsOf:))
     }
 
     /// Merges into `--into` when given, prints the issues and writes the document.

@@ -39,19 +39,16 @@ struct Check: ParsableCommand {
             // Globals the sandbox does not have fail only when their line runs: said now.
             let checked = RulePack(sources: folders.isEmpty ? pack.sources : pack.sources.filter { !$0.isBundled })
             if let problems = try RuleGlobals.problems(in: checked) {
-                if !problems.isEmpty { throw RulePackError(issues: problems) }
+                if !problems.isEmpty { throw TrellisError(issues: problems) }
             } else {
                 Terminal.printError("note: the globals the rules read were not checked: that needs luac5.4 (Debian's lua5.4 package)")
             }
             let count = own.count == 1 ? "1 rule is" : "\(own.count) rules are"
             let beside = own.count == engine.rules.count ? "" : " (beside \(engine.rules.count - own.count) bundled rules)"
             Terminal.printOut("\(count) fine: \(own.map { TerminalText.escaped($0.id) }.joined(separator: ", "))\(beside)")
-        } catch let error as RulePackError {
+        } catch let error as TrellisError {
             for issue in error.issues { Terminal.printOut(issue.description) }
             Terminal.printError("\(error.issues.count) problem\(error.issues.count == 1 ? "" : "s") found")
-            throw Exit.unusableInput
-        } catch let error as ConfigurationError {
-            for issue in error.issues { Terminal.printOut(issue) }
             throw Exit.unusableInput
         }
     }

@@ -101,8 +101,8 @@ struct Evaluate: ParsableCommand {
         let context: ClassContext
         do {
             context = try inputOptions.header(ladders: ladders) ?? ClassContext(asOf: RosterReader.today(), ladders: ladders)
-        } catch let error as InputError {
-            Terminal.printError("the input cannot be used:\n" + error.issues.map { "  \($0)" }.joined(separator: "\n"))
+        } catch let error as TrellisError {
+            Terminal.printUnusable(error)
             throw Exit.unusableInput
         }
         if source.isEmpty {

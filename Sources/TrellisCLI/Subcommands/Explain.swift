@@ -25,15 +25,15 @@ struct Explain: ParsableCommand {
     func run() throws {
         let (engine, settings) = try rules.makeEngine()
         let roster: Roster
-        do throws(InputError) {
+        do throws(TrellisError) {
             guard let data = FileManager.default.contents(atPath: input) else {
-                throw InputError(issues: [TrellisIssue(kind: .invalidInput, message: "cannot read the file", location: input)])
+                throw TrellisError(issues: [TrellisIssue(kind: .invalidInput, message: "cannot read the file", location: input)])
             }
             let ladders = settings?.ladders ?? Ladders()
             var header: ClassContext?
             if let classHeader {
                 guard let headerData = FileManager.default.contents(atPath: classHeader) else {
-                    throw InputError(issues: [TrellisIssue(kind: .invalidInput, message: "cannot read the class file", location: classHeader)])
+                    throw TrellisError(issues: [TrellisIssue(kind: .invalidInput, message: "cannot read the class file", location: classHeader)])
                 }
                 header = try RosterReader.readHeader(Array(headerData), sourceName: classHeader, ladders: ladders)
             }

@@ -23,8 +23,7 @@ extension Import {
         @Option(name: .customLong("map"), help: ArgumentHelp("A YAML map: skills (a Khan skill, unit or course name: the skill id), student_id, columns, values, date_order.", valueName: "map.yaml"), completion: .file())
         var mapFile: String?
 
-        @Option(name: .customLong("date-order"), help: ArgumentHelp("How to read slashed dates such as 03/04/2026: mdy (month first) or dmy (day first). Without it they are faults.", valueName: "mdy|dmy"))
-        var dateOrder: String?
+        @OptionGroup var dates: DateOrderOption
 
         @OptionGroup var merge: MergeOptions
 
@@ -35,7 +34,6 @@ extension Import {
 
         func validate() throws {
             guard !files.isEmpty else { throw ValidationError("give at least one Khan Academy export (.csv)") }
-            if let dateOrder, SheetDateOrder(rawValue: dateOrder) == nil { throw ValidationError("--date-order must be mdy or dmy") }
         }
 
         func run() throws {
@@ -44,7 +42,7 @@ extension Import {
             // unless --as-of or --header says otherwise.
             var context = try options.context()
             if let into = merge.into, options.asOf == nil, options.header == nil { context = try MergeOptions.document(at: into).context }
-            let importer = KhanImporter(context: context, map: map, dateOrder: dateOrder.flatMap(SheetDateOrder.init))
+            let importer = KhanImporter(context: context, map: map, dateOrder: dates.order)
             let progress = RowProgress(enabled: !options.quiet && Terminal.isTerminal(2))
             var result = importer.importFiles(files) { rows in progress.update(rows) }
             progress.finish()

@@ -27,8 +27,7 @@ extension Import {
         @Option(name: .customLong("map"), help: ArgumentHelp("A YAML map: columns, values, ladders, tally marks, date_order, sheets.", valueName: "map.yaml"), completion: .file())
         var mapFile: String?
 
-        @Option(name: .customLong("date-order"), help: ArgumentHelp("How to read slashed dates such as 03/04/2026: mdy (month first) or dmy (day first). Without it they are faults.", valueName: "mdy|dmy"))
-        var dateOrder: String?
+        @OptionGroup var dates: DateOrderOption
 
         @Option(name: .customLong("class-id"), help: ArgumentHelp("The class id written into the document (class.id).", valueName: "id"))
         var classID: String?
@@ -42,7 +41,6 @@ extension Import {
 
         func validate() throws {
             guard !files.isEmpty else { throw ValidationError("give at least one .csv, .tsv or .xlsx file") }
-            if let dateOrder, SheetDateOrder(rawValue: dateOrder) == nil { throw ValidationError("--date-order must be mdy or dmy") }
             if headerOutput != nil, !Self.isNDJSON(merge.destination(output)) { throw ValidationError("--header-output goes with -o FILE.ndjson") }
         }
 
@@ -59,7 +57,7 @@ extension Import {
                 info.id = classID
                 context.classInfo = info
             }
-            let importer = SheetImporter(context: context, map: map, dateOrder: dateOrder.flatMap(SheetDateOrder.init))
+            let importer = SheetImporter(context: context, map: map, dateOrder: dates.order)
             let progress = RowProgress(enabled: !options.quiet && Terminal.isTerminal(2))
             let imported: SheetImport
             do {
@@ -182,7 +180,7 @@ final class RowProgress: @unchecked Sendable {
 extension ImportOptions {
     /// The `--map` at `path`, or `none` without one; exits with status 2, each mistake on a
     /// line, when it cannot be used.
-    static func map<Map>(at path: String?, or none: Map, read: (String) throws(SheetMapError) -> Map) throws -> Map {
+    static func map<Map>(at path: String?, or none: Map, read: (String) throws(YAMLFileError) -> Map) throws -> Map {
         guard let path else { return none }
         do {
             return try read(path)

@@ -56,8 +56,8 @@ struct Init: ParsableCommand {
             try write(settings.luarc, to: "\(folder)/.luarc.json")
             try write(settings.luacheckrc, to: "\(folder)/.luacheckrc")
             try write(SchoolReadme.text(folder: folder, sampleRule: Self.sampleRule), to: "\(folder)/README.md")
-        } catch let error as RulePackError {
-            Terminal.printError("the rules cannot be used:\n" + error.issues.map { "  \($0)" }.joined(separator: "\n"))
+        } catch let error as TrellisError {
+            Terminal.printUnusable(error)
             throw Exit.unusableInput
         } catch {
             Terminal.printError("cannot write in \(folder): \(FileProblem.systemReason(error))")

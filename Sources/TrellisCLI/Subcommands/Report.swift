@@ -65,8 +65,8 @@ struct Report: ParsableCommand {
         let header: ClassContext?
         do {
             header = try inputOptions.header(ladders: ladders)
-        } catch let error as InputError {
-            Terminal.printError("the input cannot be used:\n" + error.issues.map { "  \($0)" }.joined(separator: "\n"))
+        } catch let error as TrellisError {
+            Terminal.printUnusable(error)
             throw Exit.unusableInput
         }
 
@@ -132,8 +132,8 @@ struct Report: ParsableCommand {
             var format = inputOptions.inputFormat
             if format == .auto, ["ndjson", "jsonl"].contains(URL(fileURLWithPath: file).pathExtension.lowercased()) { format = .ndjson }
             roster = try RosterReader.read(bytes, sourceName: source.name, format: format, header: header, ladders: ladders)
-        } catch let error as InputError {
-            Terminal.printError("the input cannot be used:\n" + error.issues.map { "  \($0)" }.joined(separator: "\n"))
+        } catch let error as TrellisError {
+            Terminal.printUnusable(error)
             if alone { throw Exit.unusableInput }
             return nil
         } catch {

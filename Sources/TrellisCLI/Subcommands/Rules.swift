@@ -19,30 +19,16 @@ struct Rules: ParsableCommand {
 
     func run() throws {
         let engine: Engine
-        do throws(RulePackError) {
+        do throws(TrellisError) {
             let pack = try RuleFolders.pack(ruleDirectories, noBundled: noBundled)
             engine = try Engine(rulePack: pack)
         } catch {
-            Terminal.printError("the rules cannot be used:\n" + error.issues.map { "  \($0)" }.joined(separator: "\n"))
+            Terminal.printUnusable(error)
             throw Exit.unusableInput
         }
         switch format {
         case .json:
-            let rules = engine.rules.map { rule -> JSONValue in
-                .object([
-                    "id": .string(rule.id), "path": .string(rule.path), "description": rule.description.map(JSONValue.string) ?? .null,
-                    "priority": .number(rule.priority), "api": .integer(Int64(rule.api)), "class_level": .bool(rule.evaluatesClass),
-                    "reads_results": .bool(rule.readsResults),
-                    "params": .array(rule.parameters.map { parameter in
-                        .object([
-                            "name": .string(parameter.name), "type": .string(parameter.type.rawValue), "default": parameter.defaultValue,
-                            "min": parameter.minimum.map(JSONValue.number) ?? .null, "max": parameter.maximum.map(JSONValue.number) ?? .null,
-                            "description": parameter.description.map(JSONValue.string) ?? .null,
-                        ])
-                    }),
-                ])
-            }
-            print(JSONValue.array(rules).jsonText)
+            print(JSONValue.array(engine.rules.map { $0.json() }).jsonText)
         case .text:
             // Ids, descriptions and parameter texts are the rule files' own words.
             let e = { (text: String) in TerminalText.escaped(text) }

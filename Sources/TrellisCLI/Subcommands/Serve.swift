@@ -88,8 +88,8 @@ struct Serve: ParsableCommand {
         let server: TrellisServer
         do {
             server = try TrellisServer(configuration: try serverConfiguration(), source: try rules.packSource())
-        } catch let error as PackLoadError {
-            Terminal.printError("the rules cannot be used:\n" + error.issues.map { "  " + ($0.location.map { $0 + ": " } ?? "") + $0.message }.joined(separator: "\n"))
+        } catch let error as TrellisError {
+            Terminal.printUnusable(error)
             throw Exit.unusableInput
         } catch let error as ServerSetupError {
             Terminal.printError(error.description)

@@ -38,8 +38,8 @@ struct Test: ParsableCommand {
         do {
             pack = try RuleFolders.pack(directories, noBundled: noBundled)
             for file in RuleTests.files(in: directories) { cases += try RuleTests.load(file: file) }
-        } catch let error as RulePackError {
-            Terminal.printError("the rules cannot be used:\n" + error.issues.map { "  \($0)" }.joined(separator: "\n"))
+        } catch let error as TrellisError {
+            Terminal.printUnusable(error)
             throw Exit.unusableInput
         } catch let error as RuleTestError {
             Terminal.printError(error.description)

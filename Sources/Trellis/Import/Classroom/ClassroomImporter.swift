@@ -11,20 +11,20 @@ import Foundation
 /// `late` kept. An assignment's skill is the map's (by title, then topic), else its topic's name
 /// as a skill id; an assignment with neither is left out with a warning. docs/import.md gives
 /// the whole mapping.
-public struct ClassroomImporter: Sendable {
+package struct ClassroomImporter: Sendable {
     /// The class-level fields the document starts from (`--header`, `--as-of`).
-    public var context: ClassContext
-    public var map: AssignmentMap
+    package var context: ClassContext
+    package var map: AssignmentMap
     /// Where the school is: the API gives due dates and times in UTC, and a due day is the day
     /// where the school is.
-    public var timeZone: TimeZone
+    package var timeZone: TimeZone
     /// How slashed due dates of a gradebook CSV are read.
-    public var dateOrder: SheetDateOrder?
+    package var dateOrder: SheetDateOrder?
 
     /// What `source` says on every imported work item.
-    public static let source = "google-classroom"
+    package static let source = "google-classroom"
 
-    public init(
+    package init(
         context: ClassContext = ClassContext(asOf: RosterReader.today()), map: AssignmentMap = AssignmentMap(), timeZone: TimeZone = .current,
         dateOrder: SheetDateOrder? = nil
     ) {
@@ -35,7 +35,7 @@ public struct ClassroomImporter: Sendable {
     }
 
     /// Imports the files (all gradebook CSV, or all API JSON) into one class document.
-    public func importFiles(_ paths: [String]) -> ImportResult {
+    package func importFiles(_ paths: [String]) -> ImportResult {
         let json = paths.filter(Self.isJSON)
         let sheets = paths.filter { !Self.isJSON($0) }
         if !json.isEmpty, !sheets.isEmpty {

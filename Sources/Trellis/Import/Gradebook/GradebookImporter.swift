@@ -12,16 +12,16 @@ import Foundation
 /// and its skill is recorded in the student's `incomplete` list so that `trellis evaluate`
 /// leaves that skill undecided; a bad due date or points cell does the same for every student
 /// of its assignment. Everything else is imported.
-public struct GradebookImporter: Sendable {
-    public var profile: GradebookProfile
+package struct GradebookImporter: Sendable {
+    package var profile: GradebookProfile
     /// The class-level fields the document starts from (`--header`, `--as-of`).
-    public var context: ClassContext
-    public var map: AssignmentMap
+    package var context: ClassContext
+    package var map: AssignmentMap
     /// How slashed due dates are read; the profile's `date_order` when nil; without either, a
     /// slashed date is a fault.
-    public var dateOrder: SheetDateOrder?
+    package var dateOrder: SheetDateOrder?
 
-    public init(profile: GradebookProfile, context: ClassContext = ClassContext(asOf: RosterReader.today()), map: AssignmentMap = AssignmentMap(), dateOrder: SheetDateOrder? = nil) {
+    package init(profile: GradebookProfile, context: ClassContext = ClassContext(asOf: RosterReader.today()), map: AssignmentMap = AssignmentMap(), dateOrder: SheetDateOrder? = nil) {
         self.profile = profile
         self.context = context
         self.map = map
@@ -29,7 +29,7 @@ public struct GradebookImporter: Sendable {
     }
 
     /// Imports every file into one class document.
-    public func importFiles(_ paths: [String]) -> ImportResult {
+    package func importFiles(_ paths: [String]) -> ImportResult {
         var run = GradebookRun(importer: self)
         for path in paths { run.read(path) }
         return run.result()

@@ -29,15 +29,15 @@ import Foundation
 /// Trellis bundles profiles for Google Classroom's gradebook download (`classroom`) and a
 /// generic "one row per student, one column per assignment" gradebook (`generic`); see
 /// `bundledNames`. Every key is checked: a mistake names its line in the file.
-public struct GradebookProfile: Sendable, Hashable {
+package struct GradebookProfile: Sendable, Hashable {
     /// The profile's name: the bundled name, the file's `name`, else its file name.
-    public var name: String
+    package var name: String
     /// One line on what writes this layout.
-    public var description: String?
+    package var description: String?
     /// What each imported work item's `source` says.
-    public var source: String
+    package var source: String
     /// The profile's own YAML text, as read.
-    public var yaml: String
+    package var yaml: String
 
     /// Normalised header names (`SheetField.normalise`) for each student column.
     var studentColumns: [StudentColumn: [String]] = [:]
@@ -87,14 +87,14 @@ public struct GradebookProfile: Sendable, Hashable {
     }
 
     /// Reads a profile file (its `name`, else its file name without the extension).
-    public init(contentsOf path: String) throws(YAMLFileError) {
+    package init(contentsOf path: String) throws(YAMLFileError) {
         guard let data = FileManager.default.contents(atPath: path) else { throw YAMLFileError(issues: ["\(path): cannot be read"]) }
         guard let text = String(data: data, encoding: .utf8) else { throw YAMLFileError(issues: ["\(path): not UTF-8 text"]) }
         try self.init(yaml: text, fileName: path, name: URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent)
     }
 
     /// Reads a profile from its text; `name` stands when the text has none.
-    public init(yaml text: String, fileName: String, name fallbackName: String) throws(YAMLFileError) {
+    package init(yaml text: String, fileName: String, name fallbackName: String) throws(YAMLFileError) {
         let (file, places) = try StrictYAMLDecoder.decode(ProfileFile.self, from: text, fileName: fileName)
         let profileName = file.name ?? fallbackName
         yaml = text
@@ -132,19 +132,19 @@ public struct GradebookProfile: Sendable, Hashable {
     }
 
     /// The names of the profiles bundled in Trellis, sorted.
-    public static var bundledNames: [String] {
+    package static var bundledNames: [String] {
         EmbeddedGradebookProfiles.all.map { ($0.name as NSString).deletingPathExtension }.sorted()
     }
 
     /// A bundled profile by name; nil when there is none of that name.
-    public static func bundled(_ name: String) -> GradebookProfile? {
+    package static func bundled(_ name: String) -> GradebookProfile? {
         guard let entry = EmbeddedGradebookProfiles.all.first(where: { ($0.name as NSString).deletingPathExtension == name }) else { return nil }
         // The bundled profiles are checked by the test suite; one that failed would be a build defect.
         return try? GradebookProfile(yaml: entry.source, fileName: "profiles/\(entry.name)", name: name)
     }
 
     /// `--profile`: the file at `nameOrPath` when there is one, else the bundled profile of that name.
-    public static func resolve(_ nameOrPath: String) throws(YAMLFileError) -> GradebookProfile {
+    package static func resolve(_ nameOrPath: String) throws(YAMLFileError) -> GradebookProfile {
         var isFolder: ObjCBool = false
         if FileManager.default.fileExists(atPath: nameOrPath, isDirectory: &isFolder), !isFolder.boolValue {
             return try GradebookProfile(contentsOf: nameOrPath)

@@ -78,20 +78,10 @@ struct KhanColumns {
     /// present wins; a column holds one field).
     init(header: [String], map: KhanMap) {
         self.header = header
-        let normalised = header.map(SheetField.normalise)
-        var taken: Set<Int> = []
-        for field in KhanField.allCases {
-            if let name = map.columns[field], let index = normalised.firstIndex(of: SheetField.normalise(name)) {
-                byField[field] = index
-                taken.insert(index)
-            }
-        }
-        for field in KhanField.allCases where byField[field] == nil {
-            if let index = field.synonyms.lazy.compactMap({ synonym in normalised.indices.first { normalised[$0] == synonym && !taken.contains($0) } }).first {
-                byField[field] = index
-                taken.insert(index)
-            }
-        }
+        let found = HeaderColumns.find(in: header, fields: KhanField.allCases, named: map.columns, synonyms: \.synonyms)
+        byField = found.byField
+        let normalised = found.normalised
+        let taken = Set(byField.values)
         unclaimed = header.indices.filter { !taken.contains($0) && !normalised[$0].isEmpty && !KhanField.others.contains(normalised[$0]) }
     }
 

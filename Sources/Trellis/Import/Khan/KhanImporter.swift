@@ -13,20 +13,20 @@ import Foundation
 /// Bad data costs the least it can: a bad cell leaves out its row (in a grid of skills, its cell),
 /// is reported with `file:row:column` and the cell's text, and is recorded in the student's
 /// `incomplete` skills, so that `trellis evaluate` leaves that skill undecided.
-public struct KhanImporter: Sendable {
+package struct KhanImporter: Sendable {
     /// The class-level fields the document starts from (`--header`, `--as-of`); `as_of` also
     /// decides whether an unfinished assignment is missing (its due date has passed) or assigned.
-    public var context: ClassContext
+    package var context: ClassContext
     /// Which Khan skills, units and courses are which skill ids, and the columns and values
     /// Khan's usual names miss.
-    public var map: KhanMap
+    package var map: KhanMap
     /// How slashed dates are read; the map's `date_order` when nil; without either, a slashed
     /// date is a fault.
-    public var dateOrder: SheetDateOrder?
+    package var dateOrder: SheetDateOrder?
 
     /// An importer that starts every document from `context`, with `map` and `dateOrder` for what
     /// the exports do not say.
-    public init(context: ClassContext = ClassContext(asOf: RosterReader.today()), map: KhanMap = KhanMap(), dateOrder: SheetDateOrder? = nil) {
+    package init(context: ClassContext = ClassContext(asOf: RosterReader.today()), map: KhanMap = KhanMap(), dateOrder: SheetDateOrder? = nil) {
         self.context = context
         self.map = map
         self.dateOrder = dateOrder
@@ -34,7 +34,7 @@ public struct KhanImporter: Sendable {
 
     /// Imports every file of `paths` (`.csv`, or `.xlsx` with one export a sheet) into one class
     /// document. `progress` is called with the rows read so far, every 1,000 rows.
-    public func importFiles(_ paths: [String], progress: (@Sendable (Int) -> Void)? = nil) -> ImportResult {
+    package func importFiles(_ paths: [String], progress: (@Sendable (Int) -> Void)? = nil) -> ImportResult {
         var run = KhanRun(importer: self, progress: progress)
         for path in paths { run.read(path) }
         return run.result()

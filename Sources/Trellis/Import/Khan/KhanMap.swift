@@ -18,7 +18,7 @@ import Foundation
 /// ```
 ///
 /// Every key is checked; a mistake names its line in the file.
-public struct KhanMap: Sendable {
+package struct KhanMap: Sendable {
     /// The column whose value is each student's id; nil for the default (SIS id, else email, else name).
     var studentID: KhanField?
     var columns: [KhanField: String] = [:]
@@ -31,15 +31,15 @@ public struct KhanMap: Sendable {
     var dateOrder: SheetDateOrder?
 
     /// No map: skill ids are Khan's names made into ids, and the student's id is the SIS id.
-    public init() {}
+    package init() {}
 
     /// Reads a map; every problem, with its line, in the error.
-    public init(contentsOf path: String) throws(SheetMapError) {
+    package init(contentsOf path: String) throws(YAMLFileError) {
         try self.init(yaml: try MapFile.text(at: path), fileName: path)
     }
 
     /// Reads a map from its YAML text; `fileName` names it in the errors.
-    public init(yaml text: String, fileName: String) throws(SheetMapError) {
+    package init(yaml text: String, fileName: String) throws(YAMLFileError) {
         var file = try MapFile(
             yaml: text, fileName: fileName, keys: ["student_id", "skills", "columns", "values", "date_order"], kind: "a Khan map",
             keysInWords: "student_id, skills, columns, values and date_order")

@@ -8,9 +8,9 @@ struct MapFile {
     private(set) var issues: [String] = []
 
     /// The text of the map at `path`.
-    static func text(at path: String) throws(SheetMapError) -> String {
+    static func text(at path: String) throws(YAMLFileError) -> String {
         guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
-            throw SheetMapError(issues: ["\(path): cannot be read as UTF-8 text"])
+            throw YAMLFileError(issues: ["\(path): cannot be read as UTF-8 text"])
         }
         return text
     }
@@ -18,14 +18,14 @@ struct MapFile {
     /// Reads `text`. A root that is not a mapping is the error; each top-level key not in `keys`
     /// is an issue. `kind` names the map in messages (`a map`), `keys` in words (`columns, values
     /// and sheets`).
-    init(yaml text: String, fileName: String, keys: [String], kind: String, keysInWords: String) throws(SheetMapError) {
+    init(yaml text: String, fileName: String, keys: [String], kind: String, keysInWords: String) throws(YAMLFileError) {
         do {
             document = try YAMLDocument(text: text, fileName: fileName)
         } catch {
-            throw SheetMapError(issues: [error.description])
+            throw YAMLFileError(issues: [error.description])
         }
         guard case .object(let root) = document.value else {
-            throw SheetMapError(issues: ["\(document.location(of: "")): \(kind) is a mapping with \(keysInWords)"])
+            throw YAMLFileError(issues: ["\(document.location(of: "")): \(kind) is a mapping with \(keysInWords)"])
         }
         self.root = root
         for key in root.keys.sorted() where !keys.contains(key) {
@@ -60,7 +60,7 @@ struct MapFile {
     }
 
     /// Throws every issue gathered, if there is one.
-    func check() throws(SheetMapError) {
-        guard issues.isEmpty else { throw SheetMapError(issues: issues) }
+    func check() throws(YAMLFileError) {
+        guard issues.isEmpty else { throw YAMLFileError(issues: issues) }
     }
 }

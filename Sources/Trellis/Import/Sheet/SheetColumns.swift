@@ -76,23 +76,9 @@ struct SheetColumns {
     /// synonym present wins; a column is used for one field only).
     init(header: [String], map: SheetMap) {
         self.header = header
-        let normalised = header.map(SheetField.normalise)
-        var taken: Set<Int> = []
-        for field in SheetField.allCases {
-            if let name = map.columns[field], let index = normalised.firstIndex(of: SheetField.normalise(name)) {
-                byField[field] = index
-                taken.insert(index)
-            }
-        }
-        for field in SheetField.allCases where byField[field] == nil {
-            for synonym in field.synonyms {
-                if let index = normalised.indices.first(where: { normalised[$0] == synonym && !taken.contains($0) && !map.columns.values.contains(header[$0]) }) {
-                    byField[field] = index
-                    taken.insert(index)
-                    break
-                }
-            }
-        }
+        let found = HeaderColumns.find(in: header, fields: SheetField.allCases, named: map.columns, synonyms: \.synonyms)
+        byField = found.byField
+        let normalised = found.normalised
         // "Student" alone names the student: their id when no other column does, else their name.
         if byField[.studentID] == nil, let name = byField[.studentName], normalised[name] == "student" {
             byField[.studentID] = name

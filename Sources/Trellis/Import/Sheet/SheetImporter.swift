@@ -13,15 +13,15 @@ import Foundation
 /// `file:row:column` and the cell's text, and is recorded in the student's `incomplete` skills,
 /// so that `trellis evaluate` leaves that skill undecided rather than decide on what is left.
 /// Blank rows and totals rows are skipped and said so. docs/import.md gives the whole mapping.
-public struct SheetImporter: Sendable {
+package struct SheetImporter: Sendable {
     /// The class-level fields the document starts from (`--header`, `--as-of`).
-    public var context: ClassContext
-    public var map: SheetMap
+    package var context: ClassContext
+    package var map: SheetMap
     /// How slashed dates are read; the map's `date_order` when nil; without either, a slashed
     /// date is a fault.
-    public var dateOrder: SheetDateOrder?
+    package var dateOrder: SheetDateOrder?
 
-    public init(context: ClassContext = ClassContext(asOf: RosterReader.today()), map: SheetMap = SheetMap(), dateOrder: SheetDateOrder? = nil) {
+    package init(context: ClassContext = ClassContext(asOf: RosterReader.today()), map: SheetMap = SheetMap(), dateOrder: SheetDateOrder? = nil) {
         self.context = context
         self.map = map
         self.dateOrder = dateOrder
@@ -29,7 +29,7 @@ public struct SheetImporter: Sendable {
 
     /// Imports every sheet of `paths` into one class document, held in memory. `progress` is
     /// called with the rows read so far, every 1,000 rows.
-    public func importFiles(_ paths: [String], progress: (@Sendable (Int) -> Void)? = nil) -> ImportResult {
+    package func importFiles(_ paths: [String], progress: (@Sendable (Int) -> Void)? = nil) -> ImportResult {
         do {
             return try read(paths, progress: progress).result()
         } catch {
@@ -43,7 +43,7 @@ public struct SheetImporter: Sendable {
     /// sheet is never held whole.
     ///
     /// - Throws: a `TemporaryFileError` when the temporary file cannot be made or written.
-    public func read(_ paths: [String], progress: (@Sendable (Int) -> Void)? = nil) throws(TemporaryFileError) -> SheetImport {
+    package func read(_ paths: [String], progress: (@Sendable (Int) -> Void)? = nil) throws(TemporaryFileError) -> SheetImport {
         var run = try SheetRun(importer: self, progress: progress)
         for path in paths { try run.read(path) }
         return run.finish()
@@ -536,14 +536,14 @@ private struct SheetRun {
 /// Faults that only the chosen ladders reveal (a level on none of them) are found as the
 /// students are handed out, so ``issues``, ``counts`` and ``status`` are final once
 /// ``forEachStudent(_:)`` has returned.
-public final class SheetImport {
+package final class SheetImport {
     /// The class-level fields, with the ladders the import chose.
-    public let context: ClassContext
+    package let context: ClassContext
     /// Faults and warnings, in the order the rows were read.
-    public private(set) var issues: [ImportIssue]
-    public private(set) var counts: ImportCounts
+    package private(set) var issues: [ImportIssue]
+    package private(set) var counts: ImportCounts
     /// The sessions, work items and self-assessments handed out so far.
-    public private(set) var imported = ImportedCounts()
+    package private(set) var imported = ImportedCounts()
 
     private var students: [SheetRun.StudentRecord]
     private let spill: SessionSpill
@@ -564,10 +564,10 @@ public final class SheetImport {
     }
 
     /// The number of students the import holds.
-    public var studentCount: Int { students.count }
+    package var studentCount: Int { students.count }
 
     /// Unusable when no student could be read; partial when a fault left something out.
-    public var status: ImportStatus {
+    package var status: ImportStatus {
         if students.isEmpty { return .unusable }
         return issues.contains { $0.severity == .fault } ? .partial : .clean
     }
@@ -577,7 +577,7 @@ public final class SheetImport {
     /// once: a second call hands out none.
     ///
     /// - Throws: what `body` throws; a `TemporaryFileError` when a session cannot be read back.
-    public func forEachStudent(_ body: (Student) throws -> Void) throws {
+    package func forEachStudent(_ body: (Student) throws -> Void) throws {
         for index in students.indices {
             let student = try build(index)
             students[index].skills = [:]
@@ -589,7 +589,7 @@ public final class SheetImport {
     }
 
     /// The whole import as one document in memory.
-    public func result() throws(TemporaryFileError) -> ImportResult {
+    package func result() throws(TemporaryFileError) -> ImportResult {
         var built: [Student] = []
         built.reserveCapacity(students.count)
         for index in students.indices { built.append(try build(index)) }
@@ -645,11 +645,11 @@ public final class SheetImport {
 }
 
 /// What an import handed out, counted, for the summary line.
-public struct ImportedCounts: Sendable, Hashable {
-    public var students = 0
-    public var sessions = 0
-    public var workItems = 0
-    public var selfAssessments = 0
+package struct ImportedCounts: Sendable, Hashable {
+    package var students = 0
+    package var sessions = 0
+    package var workItems = 0
+    package var selfAssessments = 0
 
-    public init() {}
+    package init() {}
 }

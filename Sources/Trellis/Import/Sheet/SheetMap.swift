@@ -19,7 +19,7 @@ import Foundation
 /// ```
 ///
 /// Every key is checked; a mistake names its line in the file.
-public struct SheetMap: Sendable {
+package struct SheetMap: Sendable {
     var columns: [SheetField: String] = [:]
     /// By field, then by the sheet's value normalised (lower case, trimmed).
     var values: [SheetField: [String: String]] = [:]
@@ -30,14 +30,14 @@ public struct SheetMap: Sendable {
     /// Sheet name (lower case) → what it holds; nil for a sheet to skip.
     var sheets: [String: SheetKind?] = [:]
 
-    public init() {}
+    package init() {}
 
     /// Reads a map; every problem, with its line, in the error.
-    public init(contentsOf path: String) throws(SheetMapError) {
+    package init(contentsOf path: String) throws(YAMLFileError) {
         try self.init(yaml: try MapFile.text(at: path), fileName: path)
     }
 
-    public init(yaml text: String, fileName: String) throws(SheetMapError) {
+    package init(yaml text: String, fileName: String) throws(YAMLFileError) {
         var file = try MapFile(
             yaml: text, fileName: fileName, keys: ["columns", "values", "ladders", "tally", "date_order", "sheets"], kind: "a map",
             keysInWords: "columns, values, ladders, tally, date_order and sheets")
@@ -125,11 +125,4 @@ public struct SheetMap: Sendable {
     func mapped(_ field: SheetField, _ text: String) -> String? {
         values[field]?[text.trimmingCharacters(in: .whitespaces).lowercased()]
     }
-}
-
-/// A map file that cannot be used; each issue names its line.
-public struct SheetMapError: Error, Sendable, CustomStringConvertible {
-    public var issues: [String]
-
-    public var description: String { issues.joined(separator: "\n") }
 }

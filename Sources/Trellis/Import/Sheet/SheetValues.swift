@@ -1,7 +1,7 @@
 import Foundation
 
 /// How a slashed date (`03/04/2026`) is read: never guessed.
-public enum SheetDateOrder: String, Sendable, CaseIterable {
+package enum SheetDateOrder: String, Sendable, CaseIterable {
     /// Month first, as in the United States: `11/17/2026`.
     case mdy
     /// Day first, as in most of the world: `17/11/2026`.

@@ -25,9 +25,13 @@ public struct ClassReport: Sendable {
     ///   - parameters: the rules' parameter values in force (`Engine.parameterValues`): the
     ///     charts' criterion line and the staff sheets' next steps follow `prompt-fading` and
     ///     `scaffold-stage`; the contract's defaults (3 sessions, 80%, 5 trials) without them.
-    ///   - sinceLastRun: the comparison with the class's previous run in a history
-    ///     (`trellis report --history`); with it the report gains the section "Since the last run".
-    public init(roster: Roster, evaluation: EvaluationReport, parameters: [String: [String: JSONValue]] = [:], sinceLastRun: SinceLastRun? = nil) {
+    public init(roster: Roster, evaluation: EvaluationReport, parameters: [String: [String: JSONValue]] = [:]) {
+        self.init(roster: roster, evaluation: evaluation, parameters: parameters, sinceLastRun: nil)
+    }
+
+    /// A report with the section "Since the last run": the comparison with the class's previous
+    /// run in a history (`trellis report --history`, `POST /v1/report` with `--history`).
+    package init(roster: Roster, evaluation: EvaluationReport, parameters: [String: [String: JSONValue]] = [:], sinceLastRun: SinceLastRun?) {
         model = ReportModel(context: roster.context, entries: roster.entries, evaluation: evaluation, parameters: parameters)
         self.sinceLastRun = sinceLastRun
     }
