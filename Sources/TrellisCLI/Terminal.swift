@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Trellis
 
 /// Standard error and terminal detection. Everything printed here for people passes through
@@ -55,13 +56,12 @@ enum Summary {
 
 /// A progress bar on standard error: students done, rate and time left. For a stream, the
 /// share done is that of the bytes read, when the input's size is known.
-final class ProgressLine: @unchecked Sendable {
+final class ProgressLine: Sendable {
     private let total: Int?
     private let totalBytes: Int?
     private let started = Date()
-    private var lastDrawn = Date.distantPast
-    private var drawn = false
-    private let lock = NSLock()
+    /// When the bar was last drawn, and whether it is on the screen now.
+    private let shown = Mutex((lastDrawn: Date.distantPast, drawn: false))
 
     /// What is counted: students, or the days of a replay.
     private let unit: String
@@ -85,8 +85,8 @@ final class ProgressLine: @unchecked Sendable {
     func update(_ progress: StreamProgress) {
         if progress.phase == .classRules {
             // The class-level rules run once over every student: no bar, but say what is going on.
-            lock.withLock {
-                drawn = true
+            shown.withLock { shown in
+                shown.drawn = true
                 FileHandle.standardError.write(Data("\r\u{1B}[K\(progress.students) students evaluated; running the class-level rules...".utf8))
             }
             return
@@ -97,10 +97,10 @@ final class ProgressLine: @unchecked Sendable {
 
     /// Erases the bar so that a message can be printed; the next update draws it again.
     func clear() {
-        lock.withLock {
-            guard drawn else { return }
+        shown.withLock { shown in
+            guard shown.drawn else { return }
             FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
-            drawn = false
+            shown.drawn = false
         }
     }
 
@@ -109,11 +109,11 @@ final class ProgressLine: @unchecked Sendable {
     }
 
     private func draw(students: Int, fraction: Double?, force: Bool) {
-        lock.withLock {
+        shown.withLock { shown in
             let now = Date()
-            guard force || now.timeIntervalSince(lastDrawn) > 0.1 else { return }
-            lastDrawn = now
-            drawn = true
+            guard force || now.timeIntervalSince(shown.lastDrawn) > 0.1 else { return }
+            shown.lastDrawn = now
+            shown.drawn = true
             let elapsed = max(now.timeIntervalSince(started), 0.001)
             let rate = Double(students) / elapsed
             var line = "\r"

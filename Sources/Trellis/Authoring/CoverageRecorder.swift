@@ -1,21 +1,21 @@
 import Foundation
+import Synchronization
 
 /// Records which lines of rule files run, for `trellis test --coverage`.
 ///
 /// Shared by every Lua state of a test run; the line hook reports to it from whichever worker.
-public final class CoverageRecorder: @unchecked Sendable {
-    private var hits: [String: Set<Int>] = [:]
-    private let lock = NSLock()
+public final class CoverageRecorder: Sendable {
+    private let hits = Mutex<[String: Set<Int>]>([:])
 
     public init() {}
 
     func record(source: String, line: Int) {
-        lock.withLock { _ = hits[source, default: []].insert(line) }
+        hits.withLock { _ = $0[source, default: []].insert(line) }
     }
 
     /// The lines run so far, by rule file path.
     public var linesRun: [String: Set<Int>] {
-        lock.withLock { hits }
+        hits.withLock { $0 }
     }
 }
 

@@ -1,4 +1,4 @@
-import Foundation
+import Synchronization
 
 /// Keeps what rules pass to `ctx.log(...)`, for the rule author: `trellis test` and
 /// `trellis explain` show it. An engine without one (every evaluation, report and server answer)
@@ -6,7 +6,7 @@ import Foundation
 ///
 /// Shared by the Lua states of an engine; a rule call keeps at most 100 messages of up to 2,000
 /// bytes each.
-public final class RuleLog: @unchecked Sendable {
+public final class RuleLog: Sendable {
     /// One call of `ctx.log`: its arguments as `print` would show them, joined by spaces.
     public struct Message: Sendable, Hashable {
         /// The id of the rule that logged it.
@@ -22,19 +22,18 @@ public final class RuleLog: @unchecked Sendable {
         }
     }
 
-    private var messages: [Message] = []
-    private let lock = NSLock()
+    private let messages = Mutex<[Message]>([])
 
     public init() {}
 
     func append(_ message: Message) {
-        lock.withLock { messages.append(message) }
+        messages.withLock { $0.append(message) }
     }
 
     /// The messages kept since the last call, in the order the rules logged them; they are then
     /// forgotten.
     public func take() -> [Message] {
-        lock.withLock {
+        messages.withLock { messages in
             defer { messages = [] }
             return messages
         }

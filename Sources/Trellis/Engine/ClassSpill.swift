@@ -4,9 +4,10 @@ import Foundation
 /// temporary file for class-level rules, so that memory stays flat in the roster's size: a
 /// class-level rule builds a student's table only when it reads that student.
 ///
-/// Written in input order by one thread (the stream's ordered stage), read after every student
-/// is done by the thread that runs the class-level rules.
-final class ClassSpill: @unchecked Sendable {
+/// Not `Sendable`: the stream's pipeline owns it while it is written, in input order, under the
+/// pipeline's lock, and hands it back (`StreamPipeline.end`) to the thread that runs the
+/// class-level rules once every student is done.
+final class ClassSpill {
     private let file: TemporaryFile
     // Per student, in input order: where its image starts (its winners follow it, up to the
     // next student's start), the image's length, and its line. Flat arrays of numbers, since at

@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import Synchronization
 
 /// An NDJSON roster read as a stream: one student a line, from a file or standard input.
 public struct NDJSONInput: Sendable {
@@ -74,55 +75,43 @@ extension Engine {
         _ input: NDJSONInput, context: ClassContext, jobs: Int = 1, progress: (@Sendable (StreamProgress) -> Void)? = nil,
         deliver: @escaping @Sendable (StudentOutcome) -> Void, deliverClass: (@Sendable (Recommendation) -> Void)? = nil
     ) throws -> StreamedEvaluation {
-        let spill = hasClassRules ? try ClassSpill() : nil
+        let keepsStudents = hasClassRules
         let workers = max(1, jobs)
         let pipeline = StreamPipeline(
-            reader: LineReader(descriptor: input.descriptor, prefix: input.prefix), input: input, workers: workers, spill: spill, progress: progress,
-            deliver: deliver)
+            reader: LineReader(descriptor: input.descriptor, prefix: input.prefix), input: input, workers: workers,
+            spill: keepsStudents ? try ClassSpill() : nil, progress: progress, deliver: deliver)
         let decoder = StudentDecoder(ladders: context.ladders)
         let work: @Sendable (Int) -> Void = { _ in
-            let runner: RuleRunner?
-            let setupFailure: String?
-            do throws(TrellisError) {
-                runner = try self.makeRunner(context: context)
-                setupFailure = nil
-            } catch {
-                runner = nil
-                setupFailure = error.description
-            }
-            while let (sequence, batch) = pipeline.nextBatch() {
-                var done: [StreamPipeline.Evaluated] = []
-                done.reserveCapacity(batch.lines.count)
-                batch.bytes.withUnsafeBufferPointer { buffer in
-                    for line in batch.lines {
-                        let entry = RosterReader.readLine(
-                            UnsafeBufferPointer(rebasing: buffer[line.range]), number: line.number, sourceName: input.sourceName, decoder: decoder)
-                        let outcome =
-                            if let runner { Self.outcome(of: entry, runner: runner) } else {
-                                Self.unevaluated(entry, because: setupFailure ?? "the rules could not be loaded")
-                            }
-                        var image: [UInt8]?
-                        if spill != nil, case .student(let student) = entry { image = StudentImage.encode(student.decidable) }
-                        done.append(StreamPipeline.Evaluated(line: line.number, outcome: outcome, image: image, lineLength: line.range.count))
+            self.withEvaluator(context: context) { evaluate in
+                while let (sequence, batch) = pipeline.nextBatch() {
+                    var done: [StreamPipeline.Evaluated] = []
+                    done.reserveCapacity(batch.lines.count)
+                    batch.bytes.withUnsafeBufferPointer { buffer in
+                        for line in batch.lines {
+                            let entry = RosterReader.readLine(
+                                UnsafeBufferPointer(rebasing: buffer[line.range]), number: line.number, sourceName: input.sourceName, decoder: decoder)
+                            var image: [UInt8]?
+                            if keepsStudents, case .student(let student) = entry { image = StudentImage.encode(student.decidable) }
+                            done.append(StreamPipeline.Evaluated(line: line.number, outcome: evaluate(entry), image: image, lineLength: line.range.count))
+                        }
                     }
+                    pipeline.complete(sequence, done, bytesReadSoFar: batch.bytesReadSoFar)
                 }
-                pipeline.complete(sequence, done, bytesReadSoFar: batch.bytesReadSoFar)
             }
-            if let runner { self.recycle(runner) }
         }
         if workers == 1 {
             work(0)
         } else {
             DispatchQueue.concurrentPerform(iterations: workers, execute: work)
         }
-        var (summary, firstLines) = try pipeline.end()
+        let ended = try pipeline.end()
+        var summary = ended.summary
         var classResult: ClassResult?
-        if let spill {
+        if let spill = ended.spill {
             if let error = spill.writeError { throw error }
-            spill.useFirstLines(firstLines)
             progress?(StreamProgress(phase: .classRules, students: summary.students, bytesRead: input.totalBytes ?? 0, totalBytes: input.totalBytes))
             var delivered = 0
-            let result = evaluateClass(spill, context: context, deliver: deliverClass.map { deliverClass in
+            let result = evaluateClass(.spilled(spill), context: context, deliver: deliverClass.map { deliverClass in
                 { recommendation in
                     delivered += 1
                     deliverClass(recommendation)
@@ -138,7 +127,7 @@ extension Engine {
 
 /// The shared state of a streamed run: hands out batches in order, keeps at most a few batches
 /// in flight, and delivers finished batches in input order.
-final class StreamPipeline: @unchecked Sendable {
+final class StreamPipeline: Sendable {
     struct Evaluated {
         var line: Int
         var outcome: StudentOutcome
@@ -148,105 +137,101 @@ final class StreamPipeline: @unchecked Sendable {
         var lineLength = 0
     }
 
-    private let condition = NSCondition()
-    private var reader: LineReader
+    private struct State {
+        var reader: LineReader
+        var nextSequence = 0
+        var nextToDeliver = 0
+        var finished: [Int: (batch: [Evaluated], bytesRead: Int)] = [:]
+        var readingDone = false
+        var readError: (any Error)?
+        var duplicates = RosterReader.DuplicateChecker(counting: .lines)
+        var summary = EvaluationSummary()
+        /// Written only here, in input order; handed back by `end`.
+        var spill: ClassSpill?
+    }
+
+    private let state: Mutex<State>
+    /// A slot for each batch that may be in flight (handed out and not yet delivered); bounds
+    /// memory. Two a worker: one being evaluated and one done, waiting for an earlier, slower batch.
+    private let slots = DispatchSemaphore(value: 0)
     private let input: NDJSONInput
     private let progress: (@Sendable (StreamProgress) -> Void)?
     private let deliver: @Sendable (StudentOutcome) -> Void
-    private var nextSequence = 0
-    private var nextToDeliver = 0
-    private var finished: [Int: (batch: [Evaluated], bytesRead: Int)] = [:]
-    private var readingDone = false
-    private var readError: (any Error)?
-    private var duplicates = RosterReader.DuplicateChecker(counting: .lines)
-    private var summary = EvaluationSummary()
-    private let spill: ClassSpill?
-    /// Batches handed out but not yet delivered; bounds memory. Two a worker: one being
-    /// evaluated and one done, waiting for an earlier, slower batch.
-    private let maximumInFlight: Int
 
     init(
-        reader: LineReader, input: NDJSONInput, workers: Int, spill: ClassSpill?, progress: (@Sendable (StreamProgress) -> Void)?,
+        reader: LineReader, input: NDJSONInput, workers: Int, spill: sending ClassSpill?, progress: (@Sendable (StreamProgress) -> Void)?,
         deliver: @escaping @Sendable (StudentOutcome) -> Void
     ) {
-        self.reader = reader
+        state = Mutex(State(reader: reader, spill: spill))
         self.input = input
-        maximumInFlight = 2 * workers
-        self.spill = spill
         self.progress = progress
         self.deliver = deliver
+        // Given one by one rather than as the semaphore's starting value: Dispatch traps when a
+        // semaphore is freed below its starting value, as it is when a run ends early.
+        for _ in 0..<(2 * workers) { slots.signal() }
     }
 
     /// The next batch of lines and its sequence number, or nil when the stream is done.
     func nextBatch() -> (Int, LineReader.Batch)? {
-        condition.lock()
-        defer { condition.unlock() }
-        while !readingDone && nextSequence - nextToDeliver >= maximumInFlight { condition.wait() }
-        // A class's temporary file that cannot grow (a full disk) ends the run: reading on
-        // would only evaluate students whose outcome is lost.
-        if spill?.writeError != nil { readingDone = true }
-        guard !readingDone else { return nil }
-        do {
-            guard let batch = try reader.next() else {
-                readingDone = true
-                condition.broadcast()
+        slots.wait()
+        let next = state.withLock { state -> (Int, LineReader.Batch)? in
+            // A class's temporary file that cannot grow (a full disk) ends the run: reading on
+            // would only evaluate students whose outcome is lost.
+            if state.spill?.writeError != nil { state.readingDone = true }
+            guard !state.readingDone else { return nil }
+            do {
+                guard let batch = try state.reader.next() else {
+                    state.readingDone = true
+                    return nil
+                }
+                defer { state.nextSequence += 1 }
+                return (state.nextSequence, batch)
+            } catch {
+                state.readError = error
+                state.readingDone = true
                 return nil
             }
-            defer { nextSequence += 1 }
-            return (nextSequence, batch)
-        } catch {
-            readError = error
-            readingDone = true
-            condition.broadcast()
-            return nil
         }
+        // Nothing handed out: the slot goes back, for the next worker to find the end too.
+        if next == nil { slots.signal() }
+        return next
     }
 
     /// Records a finished batch and delivers every batch that is now next in order.
     func complete(_ sequence: Int, _ batch: [Evaluated], bytesReadSoFar: Int) {
-        condition.lock()
-        defer { condition.unlock() }
-        finished[sequence] = (batch, bytesReadSoFar)
-        while let ready = finished.removeValue(forKey: nextToDeliver) {
-            for item in ready.batch { deliverInOrder(item) }
-            nextToDeliver += 1
-            progress?(StreamProgress(students: summary.students, bytesRead: ready.bytesRead, totalBytes: input.totalBytes))
+        let delivered = state.withLock { state in
+            state.finished[sequence] = (batch, bytesReadSoFar)
+            var delivered = 0
+            while let ready = state.finished.removeValue(forKey: state.nextToDeliver) {
+                for item in ready.batch { deliverInOrder(item, state: &state) }
+                state.nextToDeliver += 1
+                delivered += 1
+                progress?(StreamProgress(students: state.summary.students, bytesRead: ready.bytesRead, totalBytes: input.totalBytes))
+            }
+            return delivered
         }
-        condition.broadcast()
+        for _ in 0..<delivered { slots.signal() }
     }
 
-    private func deliverInOrder(_ item: Evaluated) {
+    private func deliverInOrder(_ item: Evaluated, state: inout State) {
         var outcome = item.outcome
-        let id: String?
-        var issues: [TrellisIssue] = []
-        switch outcome {
-        case .evaluated(let result): id = result.student
-        case .skipped(let studentID, let existing):
-            id = studentID
-            issues = existing
-        }
-        var isDuplicate = false
-        if let id, let message = duplicates.check(id: id, at: item.line) {
-            issues.append(
-                TrellisIssue(
-                    kind: .invalidStudent, student: id, message: message, location: "\(input.sourceName):\(item.line):1",
-                    path: "line \(item.line) (\(id)).id"))
-            outcome = .skipped(studentID: id, issues: issues)
-            isDuplicate = true
-        }
-        summary.add(outcome)
-        if let spill, !isDuplicate, let image = item.image, case .evaluated(let result) = outcome {
-            spill.append(image: image, lineLength: item.lineLength, line: item.line, id: result.student, recommendations: result.recommendations)
+        let isDuplicate = state.duplicates.check(&outcome, line: item.line, sourceName: input.sourceName)
+        state.summary.add(outcome)
+        if !isDuplicate, let image = item.image, case .evaluated(let result) = outcome {
+            state.spill?.append(image: image, lineLength: item.lineLength, line: item.line, id: result.student, recommendations: result.recommendations)
         }
         deliver(outcome)
     }
 
-    /// After every worker has stopped: the summary, and the line where each student id was
-    /// first used.
-    func end() throws -> (EvaluationSummary, firstLines: [String: Int]) {
-        condition.lock()
-        defer { condition.unlock() }
-        if let readError { throw readError }
-        return (summary, duplicates.firstPlace)
+    /// After every worker has stopped: the summary, and the class's students for the class-level
+    /// rules (with the line where each student id was first used).
+    func end() throws -> (summary: EvaluationSummary, spill: ClassSpill?) {
+        try state.withLock { state throws -> sending (summary: EvaluationSummary, spill: ClassSpill?) in
+            if let readError = state.readError { throw readError }
+            let spill = state.spill
+            state.spill = nil
+            spill?.useFirstLines(state.duplicates.firstPlace)
+            return (state.summary, spill)
+        }
     }
 }

@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import Synchronization
 
 /// Evaluates students with a rule pack.
 ///
@@ -102,25 +103,12 @@ public final class Engine: Sendable {
         let outcomes = OutcomeSlots(count: entries.count)
         let finished = FinishedCounter()
         let work: @Sendable (Int) -> Void = { worker in
-            let runner: RuleRunner?
-            let setupFailure: String?
-            do throws(TrellisError) {
-                runner = try self.makeRunner(context: roster.context)
-                setupFailure = nil
-            } catch {
-                // The pack loaded once already; only running out of memory gets here.
-                runner = nil
-                setupFailure = error.description
-            }
-            for index in stride(from: worker, to: entries.count, by: workers) {
-                if let runner {
-                    outcomes[index] = Self.outcome(of: entries[index], runner: runner)
-                } else {
-                    outcomes[index] = Self.unevaluated(entries[index], because: setupFailure ?? "the rules could not be loaded")
+            self.withEvaluator(context: roster.context) { evaluate in
+                for index in stride(from: worker, to: entries.count, by: workers) {
+                    outcomes[index] = evaluate(entries[index])
+                    if let progress { progress(finished.increment()) }
                 }
-                if let progress { progress(finished.increment()) }
             }
-            if let runner { self.recycle(runner) }
         }
         if workers == 1 {
             work(0)
@@ -140,29 +128,18 @@ public final class Engine: Sendable {
         let results = outcomes.compactMap { outcome -> StudentResult? in
             if case .evaluated(let result) = outcome { result } else { nil }
         }
-        return evaluateClass(students: students, results: results, context: roster.context)
+        return evaluateClass(.whole(students, results: results), context: roster.context)
     }
 
     /// Whether any rule has `evaluate_class`.
     var hasClassRules: Bool { rules.contains(where: \.evaluatesClass) }
 
-    func evaluateClass(_ spill: ClassSpill, context: ClassContext, deliver: ((Recommendation) -> Void)?) -> ClassResult {
-        do throws(TrellisError) {
-            let runner = try makeRunner(context: context)
-            defer { recycle(runner) }
-            return runner.evaluateClass(spill, info: context.classInfo, deliver: deliver)
-        } catch {
-            return ClassResult(errors: [TrellisIssue(kind: .ruleError, message: error.description)])
-        }
-    }
-
-    func evaluateClass(students: [Student], results: [StudentResult], context: ClassContext) -> ClassResult {
-        do throws(TrellisError) {
-            let runner = try makeRunner(context: context)
-            defer { recycle(runner) }
-            return runner.evaluateClass(students, results: results, info: context.classInfo)
-        } catch {
-            return ClassResult(errors: [TrellisIssue(kind: .ruleError, message: error.description)])
+    /// Runs the class-level rules over `students` (see `RuleRunner.evaluateClass`).
+    func evaluateClass(_ students: RuleRunner.ClassStudents, context: ClassContext, deliver: ((Recommendation) -> Void)? = nil) -> ClassResult {
+        withRunner(context: context) { runner in
+            runner.evaluateClass(students, info: context.classInfo, deliver: deliver)
+        } unevaluated: { reason in
+            ClassResult(errors: [TrellisIssue(kind: .ruleError, message: reason)])
         }
     }
 
@@ -173,18 +150,52 @@ public final class Engine: Sendable {
 
     /// Evaluates one student with the class-level fields of `context`.
     public func evaluate(_ student: Student, context: ClassContext) -> StudentResult {
+        withStudentEvaluator(context: context) { evaluate in evaluate(student) }
+    }
+
+    /// Runs `body` with a runner prepared for `context`, then keeps the runner for the next
+    /// evaluation. When none can be made, `unevaluated` gets the reason instead: the pack loaded
+    /// once already (`init`), so only running out of memory gets there.
+    func withRunner<T>(context: ClassContext, _ body: (RuleRunner) -> T, unevaluated: (String) -> T) -> T {
+        let runner: RuleRunner
         do throws(TrellisError) {
-            let runner = try makeRunner(context: context)
-            defer { recycle(runner) }
-            return Self.result(for: student, runner: runner)
+            runner = try makeRunner(context: context)
         } catch {
-            return StudentResult(student: student.id, name: student.name, errors: [TrellisIssue(kind: .ruleError, student: student.id, message: error.description)])
+            return unevaluated(error.description)
+        }
+        defer { recycle(runner) }
+        return body(runner)
+    }
+
+    /// Runs `body` with the function that evaluates a student for `context` (`withRunner`): its
+    /// result, or the reason no runner could be made as its error.
+    func withStudentEvaluator<T>(context: ClassContext, _ body: ((Student) -> StudentResult) -> T) -> T {
+        withRunner(context: context) { runner in
+            body { Self.result(for: $0, runner: runner) }
+        } unevaluated: { reason in
+            body { student in
+                StudentResult(student: student.id, name: student.name, errors: [TrellisIssue(kind: .ruleError, student: student.id, message: reason)])
+            }
+        }
+    }
+
+    /// The same for roster entries: a student is evaluated, an invalid entry skipped.
+    func withEvaluator<T>(context: ClassContext, _ body: ((RosterEntry) -> StudentOutcome) -> T) -> T {
+        withStudentEvaluator(context: context) { evaluate in
+            withoutActuallyEscaping(evaluate) { evaluate in
+                body { entry in
+                    switch entry {
+                    case .student(let student): .evaluated(evaluate(student))
+                    case .invalid(let id, let issues): .skipped(studentID: id, issues: issues)
+                    }
+                }
+            }
         }
     }
 
     /// A runner prepared for `context`: an idle one when there is one (loading the rules into a
-    /// new Lua state costs more than many students), else a new one. Give it back with `recycle`.
-    func makeRunner(context: ClassContext) throws(TrellisError) -> RuleRunner {
+    /// new Lua state costs more than many students), else a new one. `withRunner` gives it back with `recycle`.
+    private func makeRunner(context: ClassContext) throws(TrellisError) -> RuleRunner {
         let runner: RuleRunner
         if let idle = idleRunners.take() {
             runner = idle
@@ -196,24 +207,12 @@ public final class Engine: Sendable {
     }
 
     /// Keeps a runner for the next evaluation (up to a few per core).
-    func recycle(_ runner: RuleRunner) {
+    private func recycle(_ runner: RuleRunner) {
         idleRunners.put(runner)
     }
 
-    static func unevaluated(_ entry: RosterEntry, because reason: String) -> StudentOutcome {
-        switch entry {
-        case .student(let student):
-            .evaluated(StudentResult(student: student.id, name: student.name, errors: [TrellisIssue(kind: .ruleError, student: student.id, message: reason)]))
-        case .invalid(let id, let issues): .skipped(studentID: id, issues: issues)
-        }
-    }
-
-    static func outcome(of entry: RosterEntry, runner: RuleRunner) -> StudentOutcome {
-        switch entry {
-        case .student(let student): .evaluated(result(for: student, runner: runner))
-        case .invalid(let id, let issues): .skipped(studentID: id, issues: issues)
-        }
-    }
+    /// How many runners wait for the next evaluation (for tests).
+    var idleRunnerCount: Int { idleRunners.count }
 
     static func result(for student: Student, runner: RuleRunner) -> StudentResult {
         let outcomes = runner.evaluate(student.decidable)
@@ -239,41 +238,35 @@ public final class Engine: Sendable {
 }
 
 /// Result slots that workers fill by index; each index is written by exactly one worker.
-private final class OutcomeSlots: @unchecked Sendable {
-    private var storage: [StudentOutcome?]
-    private let lock = NSLock()
+private final class OutcomeSlots: Sendable {
+    private let storage: Mutex<[StudentOutcome?]>
 
     init(count: Int) {
-        storage = Array(repeating: nil, count: count)
+        storage = Mutex(Array(repeating: nil, count: count))
     }
 
     subscript(index: Int) -> StudentOutcome? {
-        get { lock.withLock { storage[index] } }
-        set { lock.withLock { storage[index] = newValue } }
+        get { storage.withLock { $0[index] } }
+        set { storage.withLock { $0[index] = newValue } }
     }
 
     var values: [StudentOutcome] {
-        lock.withLock { storage.compactMap { $0 } }
+        storage.withLock { $0.compactMap { $0 } }
     }
 }
 
-private final class FinishedCounter: @unchecked Sendable {
-    private var count = 0
-    private let lock = NSLock()
+private final class FinishedCounter: Sendable {
+    private let count = Atomic<Int>(0)
 
     func increment() -> Int {
-        lock.withLock {
-            count += 1
-            return count
-        }
+        count.add(1, ordering: .relaxed).newValue
     }
 }
 
 /// Runners waiting for their next evaluation. Each is used by one thread at a time: taken out,
 /// used, put back.
-private final class RunnerPool: @unchecked Sendable {
-    private var idle: [RuleRunner] = []
-    private let lock = NSLock()
+private final class RunnerPool: Sendable {
+    private let idle = Mutex<[IdleRunner]>([])
     private let capacity: Int
 
     init(capacity: Int) {
@@ -281,12 +274,20 @@ private final class RunnerPool: @unchecked Sendable {
     }
 
     func take() -> RuleRunner? {
-        lock.withLock { idle.popLast() }
+        idle.withLock { $0.popLast()?.runner }
     }
 
     func put(_ runner: RuleRunner) {
-        lock.withLock {
-            if idle.count < capacity { idle.append(runner) }
+        idle.withLock { idle in
+            if idle.count < capacity { idle.append(IdleRunner(runner: runner)) }
         }
     }
+
+    var count: Int { idle.withLock { $0.count } }
+}
+
+/// A runner between two evaluations. Unchecked because a `RuleRunner` (its Lua state) moves from
+/// the thread that gave it back to the one that takes it next, by design; no two use it at once.
+private struct IdleRunner: @unchecked Sendable {
+    let runner: RuleRunner
 }

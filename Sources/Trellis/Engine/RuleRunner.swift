@@ -370,6 +370,15 @@ final class RuleRunner {
 
     // MARK: The class
 
+    /// The evaluated students a class-level rule sees, and their winning recommendations.
+    enum ClassStudents {
+        /// A whole roster's: built as tables once, for every class-level rule.
+        case whole([Student], results: [StudentResult])
+        /// A streamed roster's, read back one at a time as the rules index `class.students` and
+        /// `class.results`.
+        case spilled(ClassSpill)
+    }
+
     /// Runs every rule that has `evaluate_class`, once, over the evaluated students.
     ///
     /// The class table holds the class's fields, `students` (every evaluated student's table,
@@ -379,48 +388,47 @@ final class RuleRunner {
     ///
     /// With `deliver`, recommendations go to it as the rules make them (in rule order, each
     /// rule's emitted ones before those it returns) and the result holds only notes and errors.
-    func evaluateClass(_ students: [Student], results: [StudentResult], info: ClassInfo?, deliver: ((Recommendation) -> Void)? = nil) -> ClassResult {
-        runClassRules(studentCount: students.count, deliver: deliver) {
-            pushClass(info: info) {
-                lua.withLightProxies { lua.pushList(students) { lua.push($0) } }
-                lua.newTable(fields: results.count)
-                for result in results {
-                    // Student ids are data: pushed with their full bytes, never as C strings.
-                    lua.push(result.student)
-                    pushWinners(result.recommendations)
-                    lua.setRawPair()
-                }
-                lua.seal()
-            }
-        }
-    }
-
-    /// The same over a streamed roster's students, which are read back one at a time as the
-    /// class-level rules index `class.students` and `class.results`.
-    func evaluateClass(_ spill: ClassSpill, info: ClassInfo?, deliver: ((Recommendation) -> Void)? = nil) -> ClassResult {
-        // A class of up to a few thousand students is built once for all class-level rules; a
-        // larger roster is built as read and may be built again. Counted in students too: a tiny
-        // student's tables take a kilobyte for a 15-byte line.
-        let weak = spill.studentBytes > Self.classKeptWholeBytes || spill.count > Self.classKeptWholeStudents
-        let students = LuaLazyCollection(count: spill.count, weak: weak) { [unowned self] index in
-            guard let (student, packedSessions) = spill.student(at: index - 1) else { return false }
-            lua.withLightProxies { lua.push(student, packedSessions: packedSessions) }
-            return true
-        }
-        let results = LuaLazyCollection(
-            count: spill.count, weak: weak,
-            load: { [unowned self] index in
-                guard let recommendations = spill.recommendations(at: index - 1) else { return false }
-                pushWinners(recommendations)
-                return true
-            },
-            key: { [unowned self] index in lua.push(spill.ids[index - 1]) },
-            find: { id in spill.index(of: id).map { $0 + 1 } })
-        return withExtendedLifetime((students, results)) {
-            runClassRules(studentCount: spill.count, deliver: deliver) {
+    func evaluateClass(_ students: ClassStudents, info: ClassInfo?, deliver: ((Recommendation) -> Void)? = nil) -> ClassResult {
+        switch students {
+        case .whole(let students, let results):
+            return runClassRules(studentCount: students.count, deliver: deliver) {
                 pushClass(info: info) {
-                    lua.push(students)
-                    lua.push(results)
+                    lua.withLightProxies { lua.pushList(students) { lua.push($0) } }
+                    lua.newTable(fields: results.count)
+                    for result in results {
+                        // Student ids are data: pushed with their full bytes, never as C strings.
+                        lua.push(result.student)
+                        pushWinners(result.recommendations)
+                        lua.setRawPair()
+                    }
+                    lua.seal()
+                }
+            }
+        case .spilled(let spill):
+            // A class of up to a few thousand students is built once for all class-level rules; a
+            // larger roster is built as read and may be built again. Counted in students too: a tiny
+            // student's tables take a kilobyte for a 15-byte line.
+            let weak = spill.studentBytes > Self.classKeptWholeBytes || spill.count > Self.classKeptWholeStudents
+            let students = LuaLazyCollection(count: spill.count, weak: weak) { [unowned self] index in
+                guard let (student, packedSessions) = spill.student(at: index - 1) else { return false }
+                lua.withLightProxies { lua.push(student, packedSessions: packedSessions) }
+                return true
+            }
+            let results = LuaLazyCollection(
+                count: spill.count, weak: weak,
+                load: { [unowned self] index in
+                    guard let recommendations = spill.recommendations(at: index - 1) else { return false }
+                    pushWinners(recommendations)
+                    return true
+                },
+                key: { [unowned self] index in lua.push(spill.ids[index - 1]) },
+                find: { id in spill.index(of: id).map { $0 + 1 } })
+            return withExtendedLifetime((students, results)) {
+                runClassRules(studentCount: spill.count, deliver: deliver) {
+                    pushClass(info: info) {
+                        lua.push(students)
+                        lua.push(results)
+                    }
                 }
             }
         }

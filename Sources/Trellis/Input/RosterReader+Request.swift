@@ -41,8 +41,8 @@ extension RosterReader {
         func syntaxError(_ error: JSONSyntaxError) -> TrellisError {
             RosterReader.syntaxError(error, in: bytes, sourceName: sourceName)
         }
-        guard bytes.contains(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }) else {
-            throw TrellisError(.invalidInput, "the body is empty: expected a class document, or one student under \"student\"", location: sourceName)
+        guard !isBlank(bytes) else {
+            throw emptyInput(sourceName: sourceName, what: "body", expected: "a class document, or one student under \"student\"")
         }
         let offsets = try topLevelOffsets(
             bytes, sourceName: sourceName, notAnObject: "expected a JSON object: a class document, or one student under \"student\"")

@@ -116,9 +116,7 @@ public enum RosterReader {
     private static func read(
         _ bytes: UnsafeBufferPointer<UInt8>, sourceName: String, format: InputFormat, header: ClassContext?, today: String, ladders: Ladders
     ) throws(TrellisError) -> Roster {
-        guard bytes.contains(where: { !isWhitespace($0) }) else {
-            throw TrellisError(.invalidInput, "the input is empty: expected a class document or one student per line", location: sourceName)
-        }
+        guard !isBlank(bytes) else { throw emptyInput(sourceName: sourceName) }
         if let problem = encodingProblem(Array(bytes.prefix(4))) { throw TrellisError(.invalidInput, problem, location: sourceName) }
         switch format {
         case .ndjson:
@@ -235,11 +233,8 @@ public enum RosterReader {
                 scanner = reader.scanner
                 let prefix = "students[\(index)]" + (id.map { " (\($0))" } ?? "")
                 var duplicates: [TrellisIssue] = []
-                if let id, let duplicate = checker.check(id: id, at: index) {
-                    duplicates.append(
-                        TrellisIssue(
-                            kind: .invalidStudent, student: id, message: duplicate,
-                            location: location(of: start, in: bytes, sourceName: sourceName), path: prefix + ".id"))
+                if let id, let duplicate = checker.issue(forRepeated: id, at: index, location: location(of: start, in: bytes, sourceName: sourceName)) {
+                    duplicates.append(duplicate)
                 }
                 entries.append(
                     .decoded(student, id: id, issues: reader.issues, extra: duplicates) {
@@ -302,8 +297,9 @@ public enum RosterReader {
     }
 
     /// Remembers the student ids of a roster, in input order, with where each was first used (a
-    /// line of NDJSON, or an index into a document's `students`), and turns a repeated id into an
-    /// invalid entry that names that place.
+    /// line of NDJSON, or an index into a document's `students`), and makes the issue of a
+    /// repeated id: the one place that says what a duplicate is, for a document, a whole NDJSON
+    /// roster and a stream.
     ///
     /// It keeps a number per id, not a label: at district scale this table is one of the few
     /// things that grows with the roster.
@@ -324,25 +320,37 @@ public enum RosterReader {
             self.places = places
         }
 
-        /// A message when `id` was seen before; remembers it (at `place`) otherwise.
-        mutating func check(id: String, at place: Int) -> String? {
-            if let first = firstPlace[id] { return "duplicate student id \(JSONValue.string(id).briefDescription), first at \(label(first))" }
-            firstPlace[id] = place
-            return nil
+        /// The issue of `id` at `place` when it was seen before; otherwise nil, and the id is
+        /// remembered at `place`.
+        mutating func issue(forRepeated id: String, at place: Int, location: @autoclosure () -> String) -> TrellisIssue? {
+            guard let first = firstPlace[id] else {
+                firstPlace[id] = place
+                return nil
+            }
+            return TrellisIssue(
+                kind: .invalidStudent, student: id, message: "duplicate student id \(JSONValue.string(id).briefDescription), first at \(label(first))",
+                location: location(), path: "\(label(place)) (\(id)).id")
         }
 
+        /// An NDJSON line's entry, skipped with the issue added when its id was used before.
         mutating func check(_ entry: RosterEntry, line: Int, sourceName: String) -> RosterEntry {
-            let id: String?
-            var issues: [TrellisIssue] = []
-            switch entry {
-            case .student(let student): id = student.id
-            case .invalid(let studentID, let existing):
-                id = studentID
-                issues = existing
+            let (id, issues): (String?, [TrellisIssue]) = switch entry {
+            case .student(let student): (student.id, [])
+            case .invalid(let studentID, let existing): (studentID, existing)
             }
-            guard let id, let duplicate = check(id: id, at: line) else { return entry }
-            issues.append(TrellisIssue(kind: .invalidStudent, student: id, message: duplicate, location: "\(sourceName):\(line):1", path: "line \(line) (\(id)).id"))
-            return .invalid(studentID: id, issues: issues)
+            guard let id, let duplicate = issue(forRepeated: id, at: line, location: "\(sourceName):\(line):1") else { return entry }
+            return .invalid(studentID: id, issues: issues + [duplicate])
+        }
+
+        /// The same for an evaluated line's outcome; true when its id was used before.
+        mutating func check(_ outcome: inout StudentOutcome, line: Int, sourceName: String) -> Bool {
+            let (id, issues): (String?, [TrellisIssue]) = switch outcome {
+            case .evaluated(let result): (result.student, [])
+            case .skipped(let studentID, let existing): (studentID, existing)
+            }
+            guard let id, let duplicate = issue(forRepeated: id, at: line, location: "\(sourceName):\(line):1") else { return false }
+            outcome = .skipped(studentID: id, issues: issues + [duplicate])
+            return true
         }
 
         private func label(_ place: Int) -> String {
@@ -374,6 +382,19 @@ public enum RosterReader {
 
     static func byteOrderMarkLength(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
         bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF ? 3 : 0
+    }
+
+    /// Whether `bytes` hold nothing but JSON's whitespace: input with no student and no document.
+    static func isBlank(_ bytes: some Sequence<UInt8>) -> Bool {
+        !bytes.contains { !isWhitespace($0) }
+    }
+
+    /// The error for an input that is empty or blank: the one wording for a file, standard input,
+    /// a stream (`trellis evaluate` checks a stream before reading it) and a request's body.
+    package static func emptyInput(
+        sourceName: String, what: String = "input", expected: String = "a class document or one student per line"
+    ) -> TrellisError {
+        TrellisError(.invalidInput, "the \(what) is empty: expected \(expected)", location: sourceName)
     }
 
     private static func isWhitespace(_ byte: UInt8) -> Bool {

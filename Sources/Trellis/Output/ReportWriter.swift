@@ -1,10 +1,59 @@
+import Synchronization
+
 /// Writes a report as the students' outcomes arrive, so that a roster of any size is written
 /// with memory bounded by one buffer. The text is the same as `ReportFormat.render` of the
 /// whole report.
 ///
-/// Calls must come one at a time and in order: `write` for each outcome, then `finish`
-/// (`Engine.evaluate(_:context:jobs:progress:deliver:deliverClass:)` calls `deliver` that way).
-public final class ReportWriter: @unchecked Sendable {
+/// Calls take turns (a lock a call); they must come in order: `write` for each outcome, then
+/// `finish` (`Engine.evaluate(_:context:jobs:progress:deliver:deliverClass:)` calls `deliver`
+/// that way).
+public final class ReportWriter: Sendable {
+    private let stream: Mutex<ReportStream>
+
+    /// - Parameters:
+    ///   - format: the output format.
+    ///   - sink: where the text goes.
+    ///   - asOf: the date of the run, for the JSON document's head.
+    ///   - options: what the table and CSV show, the table's width, and Excel's byte-order mark.
+    ///   - replacedRules: bundled rules a folder's rule replaced (`Engine.replacedRules`), listed
+    ///     in the JSON document's head as `replaced_rules` when there are any.
+    public init(format: ReportFormat, sink: any OutputSink, asOf: String, options: ReportOptions = ReportOptions(), replacedRules: [RuleReplacement] = []) {
+        stream = Mutex(ReportStream(format: format, sink: WriterSink(sink: sink), asOf: asOf, options: options, replacedRules: replacedRules))
+    }
+
+    /// Adds one student's outcome.
+    public func write(_ outcome: StudentOutcome) {
+        stream.withLock { $0.write(outcome) }
+    }
+
+    /// Adds one class-level recommendation, after the last student's outcome (see the
+    /// `deliverClass` of `Engine.evaluate(_:context:jobs:progress:deliver:deliverClass:)`).
+    /// `finish` then writes the class's notes and errors after them.
+    public func write(classRecommendation recommendation: Recommendation) {
+        stream.withLock { $0.write(classRecommendation: recommendation) }
+    }
+
+    /// Writes the end of the report and commits the sink.
+    ///
+    /// - Throws: the first write error of the run; the sink is then aborted.
+    public func finish(asOf: String, classResult: ClassResult?, summary: EvaluationSummary) throws {
+        try stream.withLock { try $0.finish(asOf: asOf, classResult: classResult, summary: summary) }
+    }
+
+    /// Gives up: nothing of this report is committed.
+    public func abort() {
+        stream.withLock { $0.abort() }
+    }
+}
+
+/// The caller's sink, which is not `Sendable` and which the caller may keep (to read what was
+/// written): unchecked because the writer touches it only under its lock, one call at a time.
+struct WriterSink: @unchecked Sendable {
+    let sink: any OutputSink
+}
+
+/// A `ReportWriter`'s state and text, used under its lock.
+final class ReportStream {
     private let format: ReportFormat
     private let options: ReportOptions
     /// Names by student id, for the CSV's class-level rows (only the CSV keeps them).
@@ -15,7 +64,7 @@ public final class ReportWriter: @unchecked Sendable {
     /// Issues of skipped students, which the JSON document lists after the results: written as
     /// they come into a writer that stands where they will go, and past `flushThreshold` moved to
     /// a temporary file, so that a roster with a million skipped lines is not held in memory.
-    private var inputIssues = ReportWriter.issueListWriter()
+    private var inputIssues = ReportStream.issueListWriter()
     private var inputIssueCount = 0
     private var inputIssueFile: TemporaryFile?
     /// Only the table, which sizes its columns to every row, keeps the outcomes.
@@ -28,17 +77,10 @@ public final class ReportWriter: @unchecked Sendable {
     private var failure: (any Error)?
     private let flushThreshold = 1 << 18
 
-    /// - Parameters:
-    ///   - format: the output format.
-    ///   - sink: where the text goes.
-    ///   - asOf: the date of the run, for the JSON document's head.
-    ///   - options: what the table and CSV show, the table's width, and Excel's byte-order mark.
-    ///   - replacedRules: bundled rules a folder's rule replaced (`Engine.replacedRules`), listed
-    ///     in the JSON document's head as `replaced_rules` when there are any.
-    public init(format: ReportFormat, sink: any OutputSink, asOf: String, options: ReportOptions = ReportOptions(), replacedRules: [RuleReplacement] = []) {
+    init(format: ReportFormat, sink: WriterSink, asOf: String, options: ReportOptions, replacedRules: [RuleReplacement]) {
         self.format = format
         self.options = options
-        self.sink = sink
+        self.sink = sink.sink
         switch format {
         case .json:
             json.beginObject()
@@ -64,8 +106,7 @@ public final class ReportWriter: @unchecked Sendable {
         }
     }
 
-    /// Adds one student's outcome.
-    public func write(_ outcome: StudentOutcome) {
+    func write(_ outcome: StudentOutcome) {
         switch format {
         case .json:
             switch outcome {
@@ -87,10 +128,7 @@ public final class ReportWriter: @unchecked Sendable {
         if buffer.utf8.count >= flushThreshold { flush() }
     }
 
-    /// Adds one class-level recommendation, after the last student's outcome (see the
-    /// `deliverClass` of `Engine.evaluate(_:context:jobs:progress:deliver:deliverClass:)`).
-    /// `finish` then writes the class's notes and errors after them.
-    public func write(classRecommendation recommendation: Recommendation) {
+    func write(classRecommendation recommendation: Recommendation) {
         switch format {
         case .json:
             if !classOpened {
@@ -161,10 +199,7 @@ public final class ReportWriter: @unchecked Sendable {
         }
     }
 
-    /// Writes the end of the report and commits the sink.
-    ///
-    /// - Throws: the first write error of the run; the sink is then aborted.
-    public func finish(asOf: String, classResult: ClassResult?, summary: EvaluationSummary) throws {
+    func finish(asOf: String, classResult: ClassResult?, summary: EvaluationSummary) throws {
         if classOpened {
             for recommendation in classResult?.recommendations ?? [] { write(classRecommendation: recommendation) }
         }
@@ -226,8 +261,7 @@ public final class ReportWriter: @unchecked Sendable {
         }
     }
 
-    /// Gives up: nothing of this report is committed.
-    public func abort() {
+    func abort() {
         sink.abort()
     }
 

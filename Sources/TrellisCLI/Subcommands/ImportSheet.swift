@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Synchronization
 import Trellis
 
 extension Import {
@@ -152,10 +153,10 @@ extension Import {
 }
 
 /// "12,000 rows read" on standard error while a large sheet is read, when it is a terminal.
-final class RowProgress: @unchecked Sendable {
+final class RowProgress: Sendable {
     private let enabled: Bool
-    private var drawn = false
-    private let lock = NSLock()
+    /// Whether the count is on the screen now.
+    private let drawn = Mutex(false)
 
     init(enabled: Bool) {
         self.enabled = enabled
@@ -163,14 +164,14 @@ final class RowProgress: @unchecked Sendable {
 
     func update(_ rows: Int) {
         guard enabled else { return }
-        lock.withLock {
+        drawn.withLock { drawn in
             drawn = true
             FileHandle.standardError.write(Data("\r\u{1B}[K\(rows) rows read".utf8))
         }
     }
 
     func finish() {
-        lock.withLock {
+        drawn.withLock { drawn in
             if drawn { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
             drawn = false
         }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import Synchronization
 import Trellis
 import TrellisServer
 
@@ -138,6 +139,11 @@ struct Serve: ParsableCommand {
 }
 
 /// The error a detached task hands back to the thread waiting for it.
-private final class FailureBox: @unchecked Sendable {
-    var error: (any Error)?
+private final class FailureBox: Sendable {
+    private let stored = Mutex<(any Error)?>(nil)
+
+    var error: (any Error)? {
+        get { stored.withLock { $0 } }
+        set { stored.withLock { $0 = newValue } }
+    }
 }
