@@ -41,7 +41,7 @@ extension RosterReader {
         func syntaxError(_ error: JSONSyntaxError) -> InputError {
             RosterReader.syntaxError(error, in: bytes, sourceName: sourceName)
         }
-        guard bytes.contains(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }) else {
+        guard !NDJSONLines.isBlank(bytes) else {
             throw InputError("the body is empty: expected a class document, or one student under \"student\"", location: sourceName)
         }
         let offsets = try topLevelOffsets(

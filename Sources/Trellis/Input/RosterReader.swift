@@ -134,7 +134,7 @@ public enum RosterReader {
     private static func read(
         _ bytes: UnsafeBufferPointer<UInt8>, sourceName: String, format: InputFormat, header: ClassContext?, today: String, ladders: Ladders
     ) throws(InputError) -> Roster {
-        guard bytes.contains(where: { !isWhitespace($0) }) else {
+        guard !NDJSONLines.isBlank(bytes) else {
             throw InputError("the input is empty: expected a class document or one student per line", location: sourceName)
         }
         if let problem = encodingProblem(Array(bytes.prefix(4))) { throw InputError(problem, location: sourceName) }
@@ -156,31 +156,23 @@ public enum RosterReader {
     /// The keys of the first line when that line alone is a whole JSON object: the mark of
     /// NDJSON (a pretty-printed document's first line is not a whole object).
     private static func firstLineObjectKeys(_ bytes: UnsafeBufferPointer<UInt8>) -> Set<String>? {
-        var lineStart = 0
-        while lineStart < bytes.count {
-            var lineEnd = lineStart
-            while lineEnd < bytes.count, bytes[lineEnd] != 0x0A { lineEnd += 1 }
-            let line = UnsafeBufferPointer(rebasing: bytes[lineStart..<lineEnd])
-            if line.contains(where: { !isWhitespace($0) }) {
-                var scanner = JSONScanner(line)
-                var keys: Set<String> = []
-                do {
-                    guard try scanner.peekKind() == .object else { return nil }
-                    if try scanner.beginObject() {
-                        repeat {
-                            keys.insert(try scanner.readKey())
-                            try scanner.skipValue()
-                        } while try scanner.nextMember()
-                    }
-                    try scanner.expectEnd()
-                } catch {
-                    return nil
-                }
-                return keys
+        var lines = NDJSONLines(bytes)
+        guard let first = lines.next() else { return nil }
+        var scanner = JSONScanner(first.line)
+        var keys: Set<String> = []
+        do {
+            guard try scanner.peekKind() == .object else { return nil }
+            if try scanner.beginObject() {
+                repeat {
+                    keys.insert(try scanner.readKey())
+                    try scanner.skipValue()
+                } while try scanner.nextMember()
             }
-            lineStart = lineEnd + 1
+            try scanner.expectEnd()
+        } catch {
+            return nil
         }
-        return nil
+        return keys
     }
 
     /// Scans the top-level object once, noting where each member's value starts, so that
@@ -281,17 +273,7 @@ public enum RosterReader {
         var entries: [RosterEntry] = []
         var checker = DuplicateChecker(counting: .lines)
         let decoder = StudentDecoder(ladders: context.ladders)
-        var lineStart = 0
-        var lineNumber = 1
-        while lineStart < bytes.count {
-            var lineEnd = lineStart
-            while lineEnd < bytes.count, bytes[lineEnd] != 0x0A { lineEnd += 1 }
-            defer {
-                lineStart = lineEnd + 1
-                lineNumber += 1
-            }
-            let line = UnsafeBufferPointer(rebasing: bytes[lineStart..<lineEnd])
-            guard line.contains(where: { !isWhitespace($0) }) else { continue }
+        for (lineNumber, line) in NDJSONLines(bytes) {
             let entry = readLine(line, number: lineNumber, sourceName: sourceName, decoder: decoder)
             entries.append(checker.check(entry, line: lineNumber, sourceName: sourceName))
         }
@@ -394,7 +376,4 @@ public enum RosterReader {
         bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF ? 3 : 0
     }
 
-    private static func isWhitespace(_ byte: UInt8) -> Bool {
-        byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09
-    }
 }
