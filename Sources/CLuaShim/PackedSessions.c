@@ -1,36 +1,65 @@
 /*
- * Packed sessions: a skill's sessions as one string, each session's table built when read.
+ * Session tables: the contract's session fields as the host defines them, a session's table built
+ * from values the host pushed, and packed sessions (a skill's sessions as one string, each
+ * session's table built when read).
  *
  * Invariants kept here:
- * - Every read is checked against the end of the string: damaged bytes read as missing sessions
- *   (or an empty list), never as memory outside it.
- * - The field order and types are the contract's session fields as PackedSessions.swift writes
- *   them; a built session is sealed (read-only) unless the state runs without the sandbox.
+ * - The shim names no session field: the host defines them, in order, from its one table of them
+ *   (SessionField.swift); every session table here is built from those keys, so the Lua table a
+ *   rule reads, a packed session and the host's own forms cannot disagree.
+ * - Every read of packed sessions is checked against the end of the string: damaged bytes read as
+ *   missing sessions (or an empty list), never as memory outside it.
+ * - A built session is sealed (read-only) unless the state runs without the sandbox.
  */
 #include "ShimInternal.h"
 
 #include <string.h>
 
+void trellis_define_session_field(lua_State *L, int is_integer) {
+    TrellisControl *control = control_of(L);
+    if (control->session_field_count >= TRELLIS_SESSION_FIELDS_MAX) {
+        lua_pop(L, 1);
+        return;
+    }
+    if (control->session_keys_ref == 0) {
+        lua_createtable(L, TRELLIS_SESSION_FIELDS_MAX, 0);
+        control->session_keys_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+    }
+    lua_rawgeti(L, LUA_REGISTRYINDEX, control->session_keys_ref);
+    lua_insert(L, -2);
+    lua_rawseti(L, -2, ++control->session_field_count);
+    lua_pop(L, 1);
+    if (is_integer) control->session_integer_fields |= 1u << (control->session_field_count - 1);
+}
+
+int trellis_session_field_count(lua_State *L) { return control_of(L)->session_field_count; }
+
+void trellis_push_session(lua_State *L, uint32_t present, int seal) {
+    TrellisControl *control = control_of(L);
+    int first = lua_gettop(L) - __builtin_popcount(present) + 1;
+    lua_createtable(L, 0, control->session_field_count);
+    int table = lua_gettop(L);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, control->session_keys_ref);
+    int value = first;
+    for (int field = 0; field < control->session_field_count; field++) {
+        if (!(present & (1u << field))) continue;
+        lua_rawgeti(L, table + 1, field + 1);
+        lua_pushvalue(L, value++);
+        lua_rawset(L, table);
+    }
+    lua_pop(L, 1);
+    if (seal) trellis_make_readonly(L);
+    if (table != first) {
+        lua_replace(L, first);
+        lua_settop(L, first);
+    }
+}
+
 /* Packed sessions: a skill's sessions as one string, each session's table built when a rule
  * reads it. Layout (little-endian): u32 count, u32 length of the records, u32 offset[count] (from
- * the first record), then per session a byte of flags (bit i: field i of packed_session_fields is
- * present) and the present fields in that order: strings as u32 length and bytes, integers as
- * i64. The host wrote it (PackedSessions.swift); every read is still checked against the end. */
-static const char *const packed_session_fields[] = {
-    "date", "prompt_level", "stage", "trials", "correct", "independent", "setting", "staff",
-};
-static const int packed_session_is_integer[] = { 0, 0, 0, 1, 1, 1, 0, 0 };
-#define PACKED_SESSION_FIELD_COUNT ((int)(sizeof packed_session_fields / sizeof packed_session_fields[0]))
-
-int trellis_session_field_count(void) { return PACKED_SESSION_FIELD_COUNT; }
-
-const char *trellis_session_field_name(int index) {
-    return index >= 0 && index < PACKED_SESSION_FIELD_COUNT ? packed_session_fields[index] : NULL;
-}
-
-int trellis_session_field_is_integer(int index) {
-    return index >= 0 && index < PACKED_SESSION_FIELD_COUNT ? packed_session_is_integer[index] : 0;
-}
+ * the first record), then per session u32 flags (bit i: session field i is present) and the
+ * present fields in that order: strings as u32 length and bytes, integers as i64. The host wrote
+ * it (PackedSessions.swift); every read is still checked against the end. */
 
 typedef struct {
     const unsigned char *bytes;
@@ -51,30 +80,36 @@ static uint32_t packed_session_count(const unsigned char *bytes, size_t length) 
 
 static int load_packed_session(void *context, lua_State *L, lua_Integer index) {
     const PackedSessions *packed = (const PackedSessions *)context;
+    TrellisControl *control = control_of(L);
     uint32_t count = read_u32(packed->bytes);
     const unsigned char *records = packed->bytes + 8 + 4 * (size_t)count;
     const unsigned char *end = packed->bytes + packed->length;
     const unsigned char *record = records + read_u32(packed->bytes + 4 + 4 * (size_t)index);
-    if (record >= end) return 0;
-    unsigned flags = *record++;
+    if (record >= end || end - record < 4 || control->session_keys_ref == 0) return 0;
+    uint32_t flags = read_u32(record);
+    record += 4;
     lua_createtable(L, 0, __builtin_popcount(flags));
-    for (int field = 0; field < PACKED_SESSION_FIELD_COUNT; field++) {
+    int table = lua_gettop(L);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, control->session_keys_ref);
+    for (int field = 0; field < control->session_field_count; field++) {
         if (!(flags & (1u << field))) continue;
-        if (packed_session_is_integer[field]) {
-            if (end - record < 8) return lua_pop(L, 1), 0;
+        lua_rawgeti(L, table + 1, field + 1);
+        if (control->session_integer_fields & (1u << field)) {
+            if (end - record < 8) return lua_settop(L, table - 1), 0;
             int64_t value;
             memcpy(&value, record, 8);
             record += 8;
             lua_pushinteger(L, (lua_Integer)value);
         } else {
-            if (end - record < 4) return lua_pop(L, 1), 0;
+            if (end - record < 4) return lua_settop(L, table - 1), 0;
             uint32_t length = read_u32(record);
-            if ((size_t)(end - record - 4) < length) return lua_pop(L, 1), 0;
+            if ((size_t)(end - record - 4) < length) return lua_settop(L, table - 1), 0;
             lua_pushlstring(L, (const char *)record + 4, length);
             record += 4 + length;
         }
-        lua_setfield(L, -2, packed_session_fields[field]);
+        lua_rawset(L, table);
     }
+    lua_pop(L, 1);
     if (packed->read_only) {
         trellis_push_light_proxy(L);
         lua_replace(L, -2);

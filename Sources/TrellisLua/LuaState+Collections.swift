@@ -14,12 +14,21 @@ extension LuaState {
         trellis_push_lazy(state, &spec)
     }
 
-    /// The session fields the C decoder of packed sessions reads, in the order of a record's flag
-    /// bits: each one's name, and whether it is an integer (else text).
-    package static var packedSessionFields: [(name: String, isInteger: Bool)] {
-        (0..<trellis_session_field_count()).map { index in
-            (String(cString: trellis_session_field_name(index)), trellis_session_field_is_integer(index) != 0)
-        }
+    /// How many session fields this state has defined (`defineSessionField`).
+    package var sessionFieldCount: Int { Int(trellis_session_field_count(state)) }
+
+    /// Defines the next session field (the host's table of them, in order, before any session
+    /// is built): its key, and whether it is an integer (else text).
+    package func defineSessionField(_ key: String, isInteger: Bool) {
+        push(key)
+        trellis_define_session_field(state, isInteger ? 1 : 0)
+    }
+
+    /// Pops the values of a session's present fields, pushed in field order (bit i of `present`:
+    /// field i), and pushes the session's table. With `seal` (and a sandboxed state) it is
+    /// sealed; else the caller adds fields beyond the contract and calls `seal()`.
+    package func pushSession(present: UInt32, seal: Bool) {
+        trellis_push_session(state, present, seal && readOnlyInput ? 1 : 0)
     }
 
     /// Pushes the list of sessions `packed` (a skill's sessions in the layout the C decoder

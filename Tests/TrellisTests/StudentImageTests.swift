@@ -84,7 +84,7 @@ struct StudentImageTests {
             """
         func read(_ bytes: [UInt8]) throws -> [String] {
             try lua.load(reader, chunkName: "packed-reader.lua")
-            lua.pushPackedSessions(bytes[...])
+            lua.push(packedSessions: bytes[...])
             try lua.call(arguments: 1, results: 1, guarded: false)
             defer { lua.pop() }
             return (lua.string(at: -1) ?? "").split(separator: "|").map(String.init)

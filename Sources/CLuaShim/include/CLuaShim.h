@@ -66,6 +66,11 @@ typedef struct TrellisControl {
     void *emit_context;
     /* ctx.log: kept only when set (rule tests and explain); a no-op otherwise */
     int log_enabled;
+    /* the contract's session fields, as the host defined them (trellis_define_session_field):
+     * their keys in a registry table (0 until the first is defined), how many, which are integers */
+    int session_keys_ref;
+    int session_field_count;
+    uint32_t session_integer_fields;
 } TrellisControl;
 
 /// `ctx.log(...)`: its arguments as `print` would show them, joined by spaces, kept for the host
@@ -198,12 +203,20 @@ void trellis_push_lazy(lua_State *L, const TrellisLazySpec *spec);
 /// With `read_only`, each session's table is sealed as it is built.
 void trellis_push_packed_sessions(lua_State *L, int read_only);
 
-/// The session fields the packed-session decoder reads, in the order of a record's flag bits
-/// (the Swift side's SessionField; a test checks that they agree): how many, each one's name, and
-/// whether it is an integer (else text).
-int trellis_session_field_count(void);
-const char *trellis_session_field_name(int index);
-int trellis_session_field_is_integer(int index);
+/// The session fields, defined by the host from its one table of them (SessionField.swift) in
+/// order, before any session is built: pops the field's key (a string) and appends the field,
+/// an integer when `is_integer` (else text). At most TRELLIS_SESSION_FIELDS_MAX.
+void trellis_define_session_field(lua_State *L, int is_integer);
+
+/// How many session fields the state has defined.
+int trellis_session_field_count(lua_State *L);
+
+/// Pops the values of a session's present fields (bit i of `present`: field i, pushed in field
+/// order) and pushes the session's table, with room for every field; sealed (read-only) when
+/// `seal`, else left for the host to add fields beyond the contract and seal.
+void trellis_push_session(lua_State *L, uint32_t present, int seal);
+
+#define TRELLIS_SESSION_FIELDS_MAX 32
 
 static inline void trellis_pop(lua_State *L, int n) { lua_pop(L, n); }
 static inline void trellis_newtable(lua_State *L) { lua_newtable(L); }

@@ -31,17 +31,15 @@ enum StudentImage {
                 continue
             }
             writer.byte(0)
-            writer.count(skill.sessions.count)
-            for session in skill.sessions {
-                for field in SessionField.allCases {
+            writer.list(skill.sessions) { writer, session in
+                for field in SessionField.all {
                     if field.isInteger { writer.optional(field.integer(of: session)) } else { writer.optional(field.text(of: session)) }
                 }
                 writer.members(session.extra)
             }
             writer.members(skill.extra)
         }
-        writer.count(student.work.count)
-        for item in student.work {
+        writer.list(student.work) { writer, item in
             writer.optional(item.id)
             writer.optional(item.skill)
             writer.optional(item.status?.rawValue)
@@ -58,8 +56,7 @@ enum StudentImage {
             }
             writer.members(item.extra)
         }
-        writer.count(student.selfAssessments.count)
-        for assessment in student.selfAssessments {
+        writer.list(student.selfAssessments) { writer, assessment in
             writer.optional(assessment.date)
             writer.optional(assessment.skill)
             writer.optional(assessment.rating?.rawValue)
@@ -158,7 +155,7 @@ enum StudentImage {
                 skill.sessions.reserveCapacity(sessionCount)
                 for _ in 0..<sessionCount where !reader.failed {
                     var session = Session()
-                    for field in SessionField.allCases {
+                    for field in SessionField.all {
                         if field.isInteger { field.set(reader.optionalInteger(), in: &session) } else { field.set(reader.optionalString(), in: &session) }
                     }
                     session.extra = reader.members()
@@ -217,6 +214,12 @@ enum StudentImage {
                 count(utf8.count)
                 bytes.append(contentsOf: utf8)
             }
+        }
+
+        /// A count, then each item as `write` writes it.
+        mutating func list<Item>(_ items: [Item], _ write: (inout Writer, Item) -> Void) {
+            count(items.count)
+            for item in items { write(&self, item) }
         }
 
         mutating func strings(_ values: [String]) {

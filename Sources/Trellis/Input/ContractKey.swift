@@ -16,37 +16,10 @@ enum ContractKey: String, CaseIterable {
     /// The contract key spelled by the bytes at `start` up to a closing quote, and its length
     /// in bytes; nil for any other key (or one with escapes).
     static func match(in bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> (key: ContractKey, length: Int)? {
-        var end = start
-        let limit = min(bytes.count, start + maximumLength + 1)
-        while end < limit {
-            let byte = bytes[end]
-            if byte == UInt8(ascii: "\"") { break }
-            if byte == UInt8(ascii: "\\") || byte < 0x20 || byte >= 0x80 { return nil }
-            end += 1
-        }
-        let length = end - start
-        guard end < limit, length > 0 else { return nil }
-        var head: UInt64 = 0
-        var tail: UInt64 = 0
-        if start + 16 <= bytes.count, let base = bytes.baseAddress {
-            // Two unaligned loads, cut to the key's length (x86-64 and arm64 are little-endian).
-            let raw = UnsafeRawPointer(base + start)
-            head = UInt64(littleEndian: raw.loadUnaligned(as: UInt64.self))
-            tail = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
-            if length < 8 {
-                head &= (1 << UInt64(8 * length)) - 1
-                tail = 0
-            } else if length < 16 {
-                tail &= (1 << UInt64(8 * (length - 8))) - 1
-            }
-        } else {
-            for index in 0..<length {
-                let byte = UInt64(bytes[start + index])
-                if index < 8 { head |= byte << UInt64(8 * index) } else { tail |= byte << UInt64(8 * (index - 8)) }
-            }
-        }
-        guard let key = key(length: length, head: head, tail: tail) else { return nil }
-        return (key, length)
+        guard let short = ShortKey(in: bytes, from: start, maximumLength: maximumLength),
+            let key = key(length: short.length, head: short.head, tail: short.tail)
+        else { return nil }
+        return (key, short.length)
     }
 
     /// The key whose name is `length` bytes long with these first 8 bytes (`head`) and next 8
@@ -131,6 +104,47 @@ enum ContractKey: String, CaseIterable {
             default: return nil
             }
         default: return nil
+        }
+    }
+}
+
+/// A key of at most 16 ASCII bytes as numbers: its length, and its first 8 bytes (`head`) and
+/// next 8 (`tail`) little-endian, so that a key is matched by comparing two integers.
+struct ShortKey {
+    var length: Int
+    var head: UInt64 = 0
+    var tail: UInt64 = 0
+
+    /// The key spelled by the bytes at `start` up to a closing quote; nil when it is longer than
+    /// `maximumLength` (at most 16), empty, unterminated, or has an escape or a byte that is not
+    /// printable ASCII.
+    init?(in bytes: UnsafeBufferPointer<UInt8>, from start: Int, maximumLength: Int) {
+        var end = start
+        let limit = min(bytes.count, start + maximumLength + 1)
+        while end < limit {
+            let byte = bytes[end]
+            if byte == UInt8(ascii: "\"") { break }
+            if byte == UInt8(ascii: "\\") || byte < 0x20 || byte >= 0x80 { return nil }
+            end += 1
+        }
+        length = end - start
+        guard end < limit, length > 0 else { return nil }
+        if start + 16 <= bytes.count, let base = bytes.baseAddress {
+            // Two unaligned loads, cut to the key's length (x86-64 and arm64 are little-endian).
+            let raw = UnsafeRawPointer(base + start)
+            head = UInt64(littleEndian: raw.loadUnaligned(as: UInt64.self))
+            tail = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
+            if length < 8 {
+                head &= (1 << UInt64(8 * length)) - 1
+                tail = 0
+            } else if length < 16 {
+                tail &= (1 << UInt64(8 * (length - 8))) - 1
+            }
+        } else {
+            for index in 0..<length {
+                let byte = UInt64(bytes[start + index])
+                if index < 8 { head |= byte << UInt64(8 * index) } else { tail |= byte << UInt64(8 * (index - 8)) }
+            }
         }
     }
 }

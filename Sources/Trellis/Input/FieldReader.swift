@@ -34,6 +34,9 @@ struct FieldReader {
     var scanner: JSONScanner
     var path: [PathComponent] = []
     var issues: [FieldIssue] = []
+    /// Where each field's value of the session being read starts (by `SessionField.rawValue`),
+    /// for the problems found once the whole session is read; one array for every session.
+    var sessionValueOffsets = [Int](repeating: 0, count: SessionField.all.count)
 
     init(scanner: JSONScanner) {
         self.scanner = scanner
@@ -69,15 +72,16 @@ struct FieldReader {
     // MARK: Typed values (null reads as nil)
 
     mutating func string() throws(JSONSyntaxError) -> String? {
-        switch try scanner.peekKind() {
-        case .string: return try scanner.readString()
-        case .null:
-            try scanner.readNull()
-            return nil
-        default:
-            try mismatch(expected: "a string")
-            return nil
-        }
+        let kind = try scanner.peekKind()
+        guard kind == .string else { return try absent(kind, expected: "a string") }
+        return try scanner.readString()
+    }
+
+    /// Consumes a value that is not of the kind expected: null reads as nil; anything else is
+    /// recorded as "expected X, got Y" and also reads as nil.
+    private mutating func absent<Value>(_ kind: JSONScanner.Kind, expected: String) throws(JSONSyntaxError) -> Value? {
+        if kind == .null { try scanner.readNull() } else { try mismatch(expected: expected) }
+        return nil
     }
 
     /// A string that must be present and not empty.
@@ -97,45 +101,32 @@ struct FieldReader {
     }
 
     mutating func number() throws(JSONSyntaxError) -> Double? {
-        switch try scanner.peekKind() {
-        case .number: return try scanner.readNumber().doubleValue
-        case .null:
-            try scanner.readNull()
-            return nil
-        default:
-            try mismatch(expected: "a number")
-            return nil
-        }
+        let kind = try scanner.peekKind()
+        guard kind == .number else { return try absent(kind, expected: "a number") }
+        return try scanner.readNumber().doubleValue
     }
 
     /// A count of trials: a whole number, zero or more.
     mutating func count() throws(JSONSyntaxError) -> Int? {
-        switch try scanner.peekKind() {
-        case .number:
-            scanner.skipWhitespace()
-            let start = scanner.offset
-            let value = try scanner.readNumber()
-            let whole: Int64? = switch value {
-            case .integer(let integer): integer
-            case .number(let double) where double.rounded() == double && abs(double) < 1e15: Int64(double)
-            default: nil
-            }
-            guard let whole else {
-                fail("expected a whole number, got \(value.briefDescription)", at: start)
-                return nil
-            }
-            guard whole >= 0 else {
-                fail("must not be negative, got \(whole)", at: start)
-                return nil
-            }
-            return Int(whole)
-        case .null:
-            try scanner.readNull()
-            return nil
-        default:
-            try mismatch(expected: "a number")
+        let kind = try scanner.peekKind()
+        guard kind == .number else { return try absent(kind, expected: "a number") }
+        if let plain = scanner.takePlainWholeNumber() { return plain }
+        let start = scanner.offset
+        let value = try scanner.readNumber()
+        let whole: Int64? = switch value {
+        case .integer(let integer): integer
+        case .number(let double) where double.rounded() == double && abs(double) < 1e15: Int64(double)
+        default: nil
+        }
+        guard let whole else {
+            fail("expected a whole number, got \(value.briefDescription)", at: start)
             return nil
         }
+        guard whole >= 0 else {
+            fail("must not be negative, got \(whole)", at: start)
+            return nil
+        }
+        return Int(whole)
     }
 
     /// A calendar date `YYYY-MM-DD`, or an ISO 8601 date and time.
@@ -195,19 +186,19 @@ struct FieldReader {
 
     /// Visits each element of an array with its index on the path. Null reads as empty.
     mutating func array(_ element: (inout FieldReader) throws(JSONSyntaxError) -> Void) throws(JSONSyntaxError) {
-        switch try scanner.peekKind() {
-        case .array:
-            guard try scanner.beginArray() else { return }
-            var index = 0
-            repeat {
-                path.append(.index(index))
-                try element(&self)
-                path.removeLast()
-                index += 1
-            } while try scanner.nextElement()
-        case .null: try scanner.readNull()
-        default: try mismatch(expected: "an array")
+        let kind = try scanner.peekKind()
+        guard kind == .array else {
+            let _: Void? = try absent(kind, expected: "an array")
+            return
         }
+        guard try scanner.beginArray() else { return }
+        var index = 0
+        repeat {
+            path.append(.index(index))
+            try element(&self)
+            path.removeLast()
+            index += 1
+        } while try scanner.nextElement()
     }
 
     /// Visits each member of an object with its key on the path; false when the value is not an object.
@@ -266,8 +257,14 @@ struct LevelSet {
 
     /// The ladder's level spelled by `text`, if any.
     func level(matching text: UnsafeBufferPointer<UInt8>) -> String? {
-        for (index, candidate) in bytes.enumerated() where candidate.count == text.count {
-            if candidate.withUnsafeBufferPointer({ $0.elementsEqual(text) }) { return levels[index] }
+        for index in bytes.indices where bytes[index].count == text.count {
+            // A plain loop over the two buffers (this runs for every level of every session).
+            let equal = bytes[index].withUnsafeBufferPointer { candidate in
+                var position = 0
+                while position < text.count, candidate[position] == text[position] { position += 1 }
+                return position == text.count
+            }
+            if equal { return levels[index] }
         }
         return nil
     }

@@ -67,13 +67,35 @@ struct JSONScanner {
 
     /// Consumes `{`; true when the object has members.
     mutating func beginObject() throws(JSONSyntaxError) -> Bool {
-        try expect(UInt8(ascii: "{"), "'{'")
+        try begin(UInt8(ascii: "{"), "'{'", closedBy: UInt8(ascii: "}"))
+    }
+
+    /// Consumes `open` (named `what` in an error); true when something comes before `close`.
+    private mutating func begin(_ open: UInt8, _ what: String, closedBy close: UInt8) throws(JSONSyntaxError) -> Bool {
+        try expect(open, what)
         skipWhitespace()
-        if offset < bytes.count, bytes[offset] == UInt8(ascii: "}") {
+        if offset < bytes.count, bytes[offset] == close {
             offset += 1
             return false
         }
         return true
+    }
+
+    /// After a member or an element (`what`): true when a comma says another follows, false at
+    /// `close`.
+    private mutating func next(closedBy close: UInt8, after what: String) throws(JSONSyntaxError) -> Bool {
+        skipWhitespace()
+        guard offset < bytes.count else { throw error("unexpected end of input, expected ',' or '\(Character(Unicode.Scalar(close)))'") }
+        switch bytes[offset] {
+        case UInt8(ascii: ","):
+            offset += 1
+            return true
+        case close:
+            offset += 1
+            return false
+        default:
+            throw error("expected ',' or '\(Character(Unicode.Scalar(close)))' after \(what), found \(Self.describe(byte: bytes[offset]))")
+        }
     }
 
     /// Reads a member's key and the `:` after it.
@@ -121,45 +143,17 @@ struct JSONScanner {
 
     /// After a member's value: true when another member follows, false at `}`.
     mutating func nextMember() throws(JSONSyntaxError) -> Bool {
-        skipWhitespace()
-        guard offset < bytes.count else { throw error("unexpected end of input, expected ',' or '}'") }
-        switch bytes[offset] {
-        case UInt8(ascii: ","):
-            offset += 1
-            return true
-        case UInt8(ascii: "}"):
-            offset += 1
-            return false
-        default:
-            throw error("expected ',' or '}' after an object member, found \(Self.describe(byte: bytes[offset]))")
-        }
+        try next(closedBy: UInt8(ascii: "}"), after: "an object member")
     }
 
     /// Consumes `[`; true when the array has elements.
     mutating func beginArray() throws(JSONSyntaxError) -> Bool {
-        try expect(UInt8(ascii: "["), "'['")
-        skipWhitespace()
-        if offset < bytes.count, bytes[offset] == UInt8(ascii: "]") {
-            offset += 1
-            return false
-        }
-        return true
+        try begin(UInt8(ascii: "["), "'['", closedBy: UInt8(ascii: "]"))
     }
 
     /// After an element: true when another element follows, false at `]`.
     mutating func nextElement() throws(JSONSyntaxError) -> Bool {
-        skipWhitespace()
-        guard offset < bytes.count else { throw error("unexpected end of input, expected ',' or ']'") }
-        switch bytes[offset] {
-        case UInt8(ascii: ","):
-            offset += 1
-            return true
-        case UInt8(ascii: "]"):
-            offset += 1
-            return false
-        default:
-            throw error("expected ',' or ']' after an array element, found \(Self.describe(byte: bytes[offset]))")
-        }
+        try next(closedBy: UInt8(ascii: "]"), after: "an array element")
     }
 
     // MARK: Scalars
@@ -222,6 +216,28 @@ struct JSONScanner {
         return .number(value)
     }
 
+    /// The whole number that comes next when it is plain digits (at most 18, no sign, fraction,
+    /// exponent or leading zero), consumed; nil, with nothing consumed, for any other value
+    /// (which `readNumber` then reads, or refuses, as always): a session's counts without a
+    /// `JSONValue` made for each.
+    mutating func takePlainWholeNumber() -> Int? {
+        var end = offset
+        var value = 0
+        while end < bytes.count, end - offset < 18, Self.isDigit(bytes[end]) {
+            value = value * 10 + Int(bytes[end] &- UInt8(ascii: "0"))
+            end += 1
+        }
+        guard end > offset, end - offset == 1 || bytes[offset] != UInt8(ascii: "0") else { return nil }
+        if end < bytes.count {
+            switch bytes[end] {
+            case UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E"), UInt8(ascii: "0")...UInt8(ascii: "9"): return nil
+            default: break
+            }
+        }
+        offset = end
+        return value
+    }
+
     /// A string, with escapes resolved and its UTF-8 checked.
     mutating func readString() throws(JSONSyntaxError) -> String {
         try expect(UInt8(ascii: "\""), "'\"'")
@@ -261,21 +277,7 @@ struct JSONScanner {
                 return string
             case UInt8(ascii: "\\"):
                 offset += 1
-                guard offset < bytes.count else { break }
-                let escape = bytes[offset]
-                offset += 1
-                switch escape {
-                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): buffer.append(escape)
-                case UInt8(ascii: "b"): buffer.append(0x08)
-                case UInt8(ascii: "f"): buffer.append(0x0C)
-                case UInt8(ascii: "n"): buffer.append(0x0A)
-                case UInt8(ascii: "r"): buffer.append(0x0D)
-                case UInt8(ascii: "t"): buffer.append(0x09)
-                case UInt8(ascii: "u"): try appendUnicodeEscape(to: &buffer)
-                default:
-                    let shown = escape >= 0x20 && escape < 0x7F ? String(Character(Unicode.Scalar(escape))) : "0x" + String(escape, radix: 16)
-                    throw error("invalid escape '\\\(shown)'", at: offset - 2)
-                }
+                try appendEscape(to: &buffer)
             default:
                 if byte < 0x20 { throw error("unescaped control character in a string") }
                 buffer.append(byte)
@@ -283,6 +285,26 @@ struct JSONScanner {
             }
         }
         throw error("unterminated string", at: start - 1)
+    }
+
+    /// Reads the escape after a backslash, appending the bytes it stands for; at the end of the
+    /// input, nothing (the string is then unterminated).
+    private mutating func appendEscape(to buffer: inout [UInt8]) throws(JSONSyntaxError) {
+        guard offset < bytes.count else { return }
+        let escape = bytes[offset]
+        offset += 1
+        switch escape {
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): buffer.append(escape)
+        case UInt8(ascii: "b"): buffer.append(0x08)
+        case UInt8(ascii: "f"): buffer.append(0x0C)
+        case UInt8(ascii: "n"): buffer.append(0x0A)
+        case UInt8(ascii: "r"): buffer.append(0x0D)
+        case UInt8(ascii: "t"): buffer.append(0x09)
+        case UInt8(ascii: "u"): try appendUnicodeEscape(to: &buffer)
+        default:
+            let shown = escape >= 0x20 && escape < 0x7F ? String(Character(Unicode.Scalar(escape))) : "0x" + String(escape, radix: 16)
+            throw error("invalid escape '\\\(shown)'", at: offset - 2)
+        }
     }
 
     private mutating func appendUnicodeEscape(to buffer: inout [UInt8]) throws(JSONSyntaxError) {
@@ -391,6 +413,8 @@ struct JSONScanner {
         try expect(UInt8(ascii: "\""), "'\"'")
         let start = offset
         var highBits: UInt8 = 0
+        // What an escape stands for is checked, then dropped.
+        var scratch: [UInt8] = []
         while offset < bytes.count {
             let byte = bytes[offset]
             switch byte {
@@ -402,20 +426,8 @@ struct JSONScanner {
                 return
             case UInt8(ascii: "\\"):
                 offset += 1
-                guard offset < bytes.count else { break }
-                let escape = bytes[offset]
-                offset += 1
-                switch escape {
-                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"), UInt8(ascii: "n"),
-                    UInt8(ascii: "r"), UInt8(ascii: "t"):
-                    continue
-                case UInt8(ascii: "u"):
-                    var scratch: [UInt8] = []
-                    try appendUnicodeEscape(to: &scratch)
-                default:
-                    let shown = escape >= 0x20 && escape < 0x7F ? String(Character(Unicode.Scalar(escape))) : "0x" + String(escape, radix: 16)
-                    throw error("invalid escape '\\\(shown)'", at: offset - 2)
-                }
+                try appendEscape(to: &scratch)
+                scratch.removeAll(keepingCapacity: true)
             case let control where control < 0x20: throw error("unescaped control character in a string")
             default:
                 highBits |= byte

@@ -55,12 +55,12 @@ struct LineReader {
             let found = pending.withUnsafeBufferPointer { buffer -> [(number: Int, range: Range<Int>)] in
                 var found: [(number: Int, range: Range<Int>)] = []
                 while index < count, found.count < wanted {
-                    guard let newline = Self.newlineIndex(buffer, from: index) else {
+                    guard let newline = NDJSONLines.newline(in: buffer, from: index) else {
                         index = count
                         break
                     }
                     let range = start..<newline
-                    if !Self.isBlank(buffer, range) { found.append((lineNumber, range)) }
+                    if !NDJSONLines.isBlank(UnsafeBufferPointer(rebasing: buffer[range])) { found.append((lineNumber, range)) }
                     lineNumber += 1
                     start = newline + 1
                     index = start
@@ -76,7 +76,7 @@ struct LineReader {
                 // The last line may have no newline.
                 let range = lineStart..<pending.count
                 if !range.isEmpty {
-                    let blank = pending.withUnsafeBufferPointer { Self.isBlank($0, range) }
+                    let blank = pending.withUnsafeBufferPointer { NDJSONLines.isBlank(UnsafeBufferPointer(rebasing: $0[range])) }
                     if !blank { lines.append((number: nextLineNumber, range: range)) }
                     nextLineNumber += 1
                 }
@@ -112,19 +112,5 @@ struct LineReader {
             pending.append(contentsOf: chunk[0..<got])
             return
         }
-    }
-
-    private static func newlineIndex(_ buffer: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
-        guard start < buffer.count, let base = buffer.baseAddress else { return nil }
-        guard let found = memchr(base + start, 0x0A, buffer.count - start) else { return nil }
-        return base.distance(to: found.assumingMemoryBound(to: UInt8.self))
-    }
-
-    private static func isBlank(_ buffer: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Bool {
-        for index in range {
-            let byte = buffer[index]
-            if byte != 0x20 && byte != 0x0A && byte != 0x0D && byte != 0x09 { return false }
-        }
-        return true
     }
 }

@@ -41,7 +41,7 @@ extension RosterReader {
         func syntaxError(_ error: JSONSyntaxError) -> TrellisError {
             RosterReader.syntaxError(error, in: bytes, sourceName: sourceName)
         }
-        guard !isBlank(bytes) else {
+        guard !NDJSONLines.isBlank(bytes) else {
             throw emptyInput(sourceName: sourceName, what: "body", expected: "a class document, or one student under \"student\"")
         }
         let offsets = try topLevelOffsets(

@@ -116,7 +116,7 @@ public enum RosterReader {
     private static func read(
         _ bytes: UnsafeBufferPointer<UInt8>, sourceName: String, format: InputFormat, header: ClassContext?, today: String, ladders: Ladders
     ) throws(TrellisError) -> Roster {
-        guard !isBlank(bytes) else { throw emptyInput(sourceName: sourceName) }
+        guard !NDJSONLines.isBlank(bytes) else { throw emptyInput(sourceName: sourceName) }
         if let problem = encodingProblem(Array(bytes.prefix(4))) { throw TrellisError(.invalidInput, problem, location: sourceName) }
         switch format {
         case .ndjson:
@@ -136,31 +136,23 @@ public enum RosterReader {
     /// The keys of the first line when that line alone is a whole JSON object: the mark of
     /// NDJSON (a pretty-printed document's first line is not a whole object).
     private static func firstLineObjectKeys(_ bytes: UnsafeBufferPointer<UInt8>) -> Set<String>? {
-        var lineStart = 0
-        while lineStart < bytes.count {
-            var lineEnd = lineStart
-            while lineEnd < bytes.count, bytes[lineEnd] != 0x0A { lineEnd += 1 }
-            let line = UnsafeBufferPointer(rebasing: bytes[lineStart..<lineEnd])
-            if line.contains(where: { !isWhitespace($0) }) {
-                var scanner = JSONScanner(line)
-                var keys: Set<String> = []
-                do {
-                    guard try scanner.peekKind() == .object else { return nil }
-                    if try scanner.beginObject() {
-                        repeat {
-                            keys.insert(try scanner.readKey())
-                            try scanner.skipValue()
-                        } while try scanner.nextMember()
-                    }
-                    try scanner.expectEnd()
-                } catch {
-                    return nil
-                }
-                return keys
+        var lines = NDJSONLines(bytes)
+        guard let first = lines.next() else { return nil }
+        var scanner = JSONScanner(first.line)
+        var keys: Set<String> = []
+        do {
+            guard try scanner.peekKind() == .object else { return nil }
+            if try scanner.beginObject() {
+                repeat {
+                    keys.insert(try scanner.readKey())
+                    try scanner.skipValue()
+                } while try scanner.nextMember()
             }
-            lineStart = lineEnd + 1
+            try scanner.expectEnd()
+        } catch {
+            return nil
         }
-        return nil
+        return keys
     }
 
     /// Scans the top-level object once, noting where each member's value starts, so that
@@ -258,17 +250,7 @@ public enum RosterReader {
         var entries: [RosterEntry] = []
         var checker = DuplicateChecker(counting: .lines)
         let decoder = StudentDecoder(ladders: context.ladders)
-        var lineStart = 0
-        var lineNumber = 1
-        while lineStart < bytes.count {
-            var lineEnd = lineStart
-            while lineEnd < bytes.count, bytes[lineEnd] != 0x0A { lineEnd += 1 }
-            defer {
-                lineStart = lineEnd + 1
-                lineNumber += 1
-            }
-            let line = UnsafeBufferPointer(rebasing: bytes[lineStart..<lineEnd])
-            guard line.contains(where: { !isWhitespace($0) }) else { continue }
+        for (lineNumber, line) in NDJSONLines(bytes) {
             let entry = readLine(line, number: lineNumber, sourceName: sourceName, decoder: decoder)
             entries.append(checker.check(entry, line: lineNumber, sourceName: sourceName))
         }
@@ -384,20 +366,11 @@ public enum RosterReader {
         bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF ? 3 : 0
     }
 
-    /// Whether `bytes` hold nothing but JSON's whitespace: input with no student and no document.
-    static func isBlank(_ bytes: some Sequence<UInt8>) -> Bool {
-        !bytes.contains { !isWhitespace($0) }
-    }
-
     /// The error for an input that is empty or blank: the one wording for a file, standard input,
     /// a stream (`trellis evaluate` checks a stream before reading it) and a request's body.
     package static func emptyInput(
         sourceName: String, what: String = "input", expected: String = "a class document or one student per line"
     ) -> TrellisError {
         TrellisError(.invalidInput, "the \(what) is empty: expected \(expected)", location: sourceName)
-    }
-
-    private static func isWhitespace(_ byte: UInt8) -> Bool {
-        byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09
     }
 }

@@ -131,7 +131,7 @@ struct StudentDecoder {
             if let date = session.date {
                 // Dates compare as text: same-width ISO 8601 dates sort chronologically.
                 if let previous = previousDate, Self.dayPrecedes(date, previous.date) {
-                    reader.path.append(.field(.date))
+                    reader.path.append(SessionField.date.pathComponent)
                     reader.fail("\(date) comes before sessions[\(previous.index)] (\(previous.date)); sessions must be oldest first", at: dateOffset)
                     reader.path.removeLast()
                 }
@@ -157,45 +157,35 @@ struct StudentDecoder {
         }
     }
 
-    /// Reads a session; `dateOffset` is where its date's value starts, for an order error.
+    /// Reads a session by `SessionField`'s table; `dateOffset` is where its date's value starts,
+    /// for an order error.
     private func decodeSession(_ reader: inout FieldReader, dateOffset: inout Int) throws(JSONSyntaxError) -> Session? {
         let issuesBefore = reader.issues.count
         var session = Session()
-        var correctOffset = 0
-        var independentOffset = 0
         let isObject = try reader.fields { (reader: inout FieldReader, key: FieldKey) throws(JSONSyntaxError) in
-            switch key {
-            case .known(.date):
-                reader.scanner.skipWhitespace()
-                dateOffset = reader.scanner.offset
-                session.date = try reader.date()
-            case .known(.promptLevel): session.promptLevel = try reader.level(on: promptLevels, named: "prompt")
-            case .known(.stage): session.stage = try reader.level(on: stages, named: "stage")
-            case .known(.trials): session.trials = try reader.count()
-            case .known(.correct):
-                reader.scanner.skipWhitespace()
-                correctOffset = reader.scanner.offset
-                session.correct = try reader.count()
-            case .known(.independent):
-                reader.scanner.skipWhitespace()
-                independentOffset = reader.scanner.offset
-                session.independent = try reader.count()
-            case .known(.setting): session.setting = try reader.string()
-            case .known(.staff): session.staff = try reader.string()
-            default: session.extra[key.text] = try reader.extra()
+            guard case .known(let contractKey) = key, let field = SessionField(contractKey) else {
+                session.extra[key.text] = try reader.extra()
+                return
+            }
+            reader.scanner.skipWhitespace()
+            reader.sessionValueOffsets[field.rawValue] = reader.scanner.offset
+            switch field.value {
+            case .date: field.set(try reader.date(), in: &session)
+            case .level(.prompt): field.set(try reader.level(on: promptLevels, named: "prompt"), in: &session)
+            case .level(.stage): field.set(try reader.level(on: stages, named: "stage"), in: &session)
+            case .count: field.set(try reader.count(), in: &session)
+            case .text: field.set(try reader.string(), in: &session)
             }
         }
         guard isObject else { return nil }
+        dateOffset = reader.sessionValueOffsets[SessionField.date.rawValue]
         if let trials = session.trials {
-            // Checked one by one, not over an array literal: this runs for every session.
-            func checkAtMostTrials(_ value: Int?, _ key: ContractKey, at offset: Int) {
-                guard let value, value > trials else { return }
-                reader.path.append(.field(key))
-                reader.fail("\(value) is more than trials (\(trials))", at: offset)
+            for field in SessionField.all where field.isPartOfTrials {
+                guard let value = field.integer(of: session), value > trials else { continue }
+                reader.path.append(field.pathComponent)
+                reader.fail("\(value) is more than trials (\(trials))", at: reader.sessionValueOffsets[field.rawValue])
                 reader.path.removeLast()
             }
-            checkAtMostTrials(session.correct, .correct, at: correctOffset)
-            checkAtMostTrials(session.independent, .independent, at: independentOffset)
         }
         return reader.issues.count == issuesBefore ? session : nil
     }

@@ -8,105 +8,134 @@ extension LuaState {
     /// - Parameter packedSessions: by skill index, the skill's sessions packed (`PackedSessions`),
     ///   pushed as a list built when read (the students of a streamed class's class-level rules).
     func push(_ student: Student, packedSessions: [ArraySlice<UInt8>?] = []) {
-        newTable(fields: 8)
-        set("id", student.id)
-        set("name", student.name)
-        set("flags", student.flags)
-        newTable(fields: 1)
-        set("modalities", student.preferredModalities)
-        set(extra: student.preferenceExtra)
-        seal()
-        setField("preferences")
-        var skillIndex = 0
-        pushList(student.skills) { skill in
-            push(skill, packedSessions: skillIndex < packedSessions.count ? packedSessions[skillIndex] : nil)
-            skillIndex += 1
+        pushRecord(fields: 8, extra: student.extra) {
+            set("id", student.id)
+            set("name", student.name)
+            set("flags", student.flags)
+            pushRecord(fields: 1, extra: student.preferenceExtra) { set("modalities", student.preferredModalities) }
+            setField(literal: "preferences")
+            var skillIndex = 0
+            pushList(student.skills) { skill in
+                push(skill, packedSessions: skillIndex < packedSessions.count ? packedSessions[skillIndex] : nil)
+                skillIndex += 1
+            }
+            setField(literal: "skills")
+            pushList(student.work) { push($0) }
+            setField(literal: "work")
+            pushList(student.selfAssessments) { push($0) }
+            setField(literal: "self_assessments")
         }
-        setField("skills")
-        pushList(student.work) { push($0) }
-        setField("work")
-        pushList(student.selfAssessments) { push($0) }
-        setField("self_assessments")
-        set(extra: student.extra)
-        seal()
     }
 
     func push(_ skill: Skill, packedSessions: ArraySlice<UInt8>? = nil) {
-        newTable(fields: 5)
-        set("id", skill.id)
-        set("domain", skill.domain)
-        set("prompt_level", skill.promptLevel)
-        set("stage", skill.stage)
-        if let packedSessions { pushPackedSessions(packedSessions) } else { pushList(skill.sessions) { push($0) } }
-        setField("sessions")
-        set("badge", skill.badge?.rawValue)
-        set(extra: skill.extra)
+        pushRecord(fields: 5, extra: skill.extra) {
+            set("id", skill.id)
+            set("domain", skill.domain)
+            set("prompt_level", skill.promptLevel)
+            set("stage", skill.stage)
+            if let packedSessions { push(packedSessions: packedSessions) } else { pushList(skill.sessions) { push($0) } }
+            setField(literal: "sessions")
+            set("badge", skill.badge?.rawValue)
+        }
+    }
+
+    /// Pushes a table of the contract: `fields` set by `setFields`, then the fields beyond the
+    /// contract, sealed.
+    private func pushRecord(fields: Int, extra: [String: JSONValue], _ setFields: () -> Void) {
+        newTable(fields: fields)
+        setFields()
+        set(extra: extra)
         seal()
     }
 
     func push(_ session: Session) {
-        newTable(fields: 8)
-        for field in SessionField.allCases {
-            if field.isInteger { set(field.key, field.integer(of: session)) } else { set(field.key, field.text(of: session)) }
+        if sessionFieldCount == 0 { defineSessionFields() }
+        // The values go on the stack in field order and C builds the table under the keys
+        // defined from `SessionField`: one call a session instead of one lookup a field.
+        var present: UInt32 = 0
+        for field in SessionField.all {
+            if let text = field.text(of: session) {
+                push(text)
+            } else if let integer = field.integer(of: session) {
+                push(integer)
+            } else {
+                continue
+            }
+            present |= 1 << UInt32(field.rawValue)
         }
-        set(extra: session.extra)
-        seal()
+        pushSession(present: present, seal: session.extra.isEmpty)
+        if !session.extra.isEmpty {
+            set(extra: session.extra)
+            seal()
+        }
+    }
+
+    /// Pushes a skill's packed sessions (`PackedSessions`) as a list whose session tables are
+    /// built when read.
+    func push(packedSessions: ArraySlice<UInt8>) {
+        if sessionFieldCount == 0 { defineSessionFields() }
+        pushPackedSessions(packedSessions)
+    }
+
+    /// Defines `SessionField`'s fields, in order, for the C builders of session tables (a
+    /// session pushed here, and packed sessions).
+    func defineSessionFields() {
+        for field in SessionField.all { defineSessionField(field.key, isInteger: field.isInteger) }
     }
 
     func push(_ item: WorkItem) {
-        newTable(fields: 6)
-        set("id", item.id)
-        set("skill", item.skill)
-        set("status", item.status?.rawValue)
-        set("score", item.score)
-        set("due", item.due)
-        set("modality", item.modality)
-        if let checklist = item.checklist {
-            newTable(fields: 2)
-            set("done", checklist.done)
-            set("total", checklist.total)
-            set(extra: checklist.extra)
-            seal()
-            setField("checklist")
+        pushRecord(fields: 6, extra: item.extra) {
+            set("id", item.id)
+            set("skill", item.skill)
+            set("status", item.status?.rawValue)
+            set("score", item.score)
+            set("due", item.due)
+            set("modality", item.modality)
+            if let checklist = item.checklist {
+                pushRecord(fields: 2, extra: checklist.extra) {
+                    set("done", checklist.done)
+                    set("total", checklist.total)
+                }
+                setField(literal: "checklist")
+            }
         }
-        set(extra: item.extra)
-        seal()
     }
 
     func push(_ assessment: SelfAssessment) {
-        newTable(fields: 3)
-        set("date", assessment.date)
-        set("skill", assessment.skill)
-        set("rating", assessment.rating?.rawValue)
-        set(extra: assessment.extra)
-        seal()
+        pushRecord(fields: 3, extra: assessment.extra) {
+            set("date", assessment.date)
+            set("skill", assessment.skill)
+            set("rating", assessment.rating?.rawValue)
+        }
     }
 
     func push(_ item: CatalogItem) {
-        newTable(fields: 5)
-        set("id", item.id)
-        set("title", item.title)
-        set("kind", item.kind)
-        set("modality", item.modality)
-        set("skills", item.skills)
-        set("minutes", item.minutes)
-        set(extra: item.extra)
-        seal()
+        pushRecord(fields: 5, extra: item.extra) {
+            set("id", item.id)
+            set("title", item.title)
+            set("kind", item.kind)
+            set("modality", item.modality)
+            set("skills", item.skills)
+            set("minutes", item.minutes)
+        }
     }
 
     func push(_ info: ClassInfo) {
-        newTable(fields: 3)
-        set("id", info.id)
-        set("title", info.title)
-        set("staff", info.staff)
-        set(extra: info.extra)
-        seal()
+        pushRecord(fields: 3, extra: info.extra) {
+            set("id", info.id)
+            set("title", info.title)
+            set("staff", info.staff)
+        }
     }
 
     func push(_ ladders: Ladders) {
         let all = ladders.all
         newTable(fields: all.count)
-        for (name, levels) in all { set(name, levels) }
+        for (name, levels) in all {
+            push(name)
+            push(levels)
+            setRawPair()
+        }
         seal()
     }
 }

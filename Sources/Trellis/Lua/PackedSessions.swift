@@ -5,23 +5,42 @@
 /// roster. The sessions are packed once, in the workers, as part of the student's `StudentImage`.
 ///
 /// Layout (little-endian, read by CLuaShim's packed-session decoder): u32 count, u32 length of the records, u32 offset of
-/// each record from the first, then per session a byte of flags (bit i: `SessionField` i present)
+/// each record from the first, then per session u32 flags (bit i: `SessionField` i present)
 /// and the present fields in that order: strings as u32 length and bytes, integers as i64.
 enum PackedSessions {
     /// The packed sessions, or nil when a session has fields beyond the contract (those are
     /// built whole, as for any student).
     static func encode(_ sessions: [Session]) -> [UInt8]? {
-        let recordsStart = 8 + 4 * sessions.count
-        var packed = [UInt8](repeating: 0, count: recordsStart)
-        packed.reserveCapacity(recordsStart + 48 * sessions.count)
-        store(UInt32(sessions.count), at: 0, in: &packed)
-        for index in sessions.indices {
-            guard sessions[index].extra.isEmpty else { return nil }
-            store(UInt32(packed.count - recordsStart), at: 8 + 4 * index, in: &packed)
-            append(sessions[index], to: &packed)
+        // Measured first and written in place: appending field by field to an array took 1.7 K
+        // instructions a session (at 6a91271).
+        var recordsLength = 0
+        for session in sessions {
+            guard session.extra.isEmpty else { return nil }
+            recordsLength += recordLength(session)
         }
-        store(UInt32(packed.count - recordsStart), at: 4, in: &packed)
-        return packed
+        let recordsStart = 8 + 4 * sessions.count
+        return [UInt8](unsafeUninitializedCapacity: recordsStart + recordsLength) { buffer, initialized in
+            var writer = Writer(base: UnsafeMutableRawPointer(buffer.baseAddress!))
+            writer.u32(UInt32(sessions.count))
+            writer.u32(UInt32(recordsLength))
+            var recordOffset = 0
+            for session in sessions {
+                writer.u32(UInt32(recordOffset))
+                recordOffset += recordLength(session)
+            }
+            for session in sessions { writer.record(session) }
+            initialized = writer.offset
+        }
+    }
+
+    /// The bytes of a session's record: its flags, and each field present.
+    private static func recordLength(_ session: Session) -> Int {
+        var length = 4
+        for field in SessionField.all {
+            if let text = field.text(of: session) { length += 4 + text.utf8.count }
+            if field.integer(of: session) != nil { length += 8 }
+        }
+        return length
     }
 
     /// The sessions `encode` packed; nil when the bytes are not such a list.
@@ -33,9 +52,9 @@ enum PackedSessions {
         var sessions: [Session] = []
         sessions.reserveCapacity(count)
         for _ in 0..<count {
-            guard let flags = reader.byte() else { return nil }
+            guard let flags = reader.u32() else { return nil }
             var session = Session()
-            for field in SessionField.allCases where flags & (1 << field.rawValue) != 0 {
+            for field in SessionField.all where flags & (1 << UInt32(field.rawValue)) != 0 {
                 if field.isInteger {
                     guard let number = reader.i64() else { return nil }
                     field.set(number, in: &session)
@@ -49,31 +68,35 @@ enum PackedSessions {
         return reader.offset == bytes.count ? sessions : nil
     }
 
-    private static func append(_ session: Session, to packed: inout [UInt8]) {
-        var flags: UInt8 = 0
-        for field in SessionField.allCases where field.text(of: session) != nil || field.integer(of: session) != nil {
-            flags |= 1 << field.rawValue
+    /// Writes into memory sized by `encode`.
+    private struct Writer {
+        let base: UnsafeMutableRawPointer
+        var offset = 0
+
+        mutating func u32(_ value: UInt32) {
+            (base + offset).storeBytes(of: value.littleEndian, as: UInt32.self)
+            offset += 4
         }
-        packed.append(flags)
-        for field in SessionField.allCases {
-            if let text = field.text(of: session) { append(text, to: &packed) }
-            if let number = field.integer(of: session) { append(number, to: &packed) }
-        }
-    }
 
-    private static func store(_ value: UInt32, at offset: Int, in bytes: inout [UInt8]) {
-        withUnsafeBytes(of: value.littleEndian) { bytes.replaceSubrange(offset..<(offset + 4), with: $0) }
-    }
-
-    private static func append(_ number: Int, to bytes: inout [UInt8]) {
-        withUnsafeBytes(of: Int64(number).littleEndian) { bytes.append(contentsOf: $0) }
-    }
-
-    private static func append(_ text: String, to bytes: inout [UInt8]) {
-        var text = text
-        text.withUTF8 { utf8 in
-            withUnsafeBytes(of: UInt32(utf8.count).littleEndian) { bytes.append(contentsOf: $0) }
-            bytes.append(contentsOf: utf8)
+        mutating func record(_ session: Session) {
+            var flags: UInt32 = 0
+            for field in SessionField.all where field.text(of: session) != nil || field.integer(of: session) != nil {
+                flags |= 1 << UInt32(field.rawValue)
+            }
+            u32(flags)
+            for field in SessionField.all {
+                if var text = field.text(of: session) {
+                    text.withUTF8 { utf8 in
+                        u32(UInt32(utf8.count))
+                        if let source = utf8.baseAddress { (base + offset).copyMemory(from: source, byteCount: utf8.count) }
+                        offset += utf8.count
+                    }
+                }
+                if let number = field.integer(of: session) {
+                    (base + offset).storeBytes(of: Int64(number).littleEndian, as: Int64.self)
+                    offset += 8
+                }
+            }
         }
     }
 
@@ -81,12 +104,6 @@ enum PackedSessions {
     private struct Reader {
         let bytes: UnsafeRawBufferPointer
         var offset = 0
-
-        mutating func byte() -> UInt8? {
-            guard offset < bytes.count else { return nil }
-            defer { offset += 1 }
-            return bytes[offset]
-        }
 
         mutating func u32() -> UInt32? {
             guard offset + 4 <= bytes.count else { return nil }

@@ -110,7 +110,7 @@ public enum DocumentJSON {
             writer.beginArray()
             for session in skill.sessions {
                 writer.beginObject()
-                for field in SessionField.allCases {
+                for field in SessionField.all {
                     if field.isInteger {
                         writer.member(field.key, field.integer(of: session).map { JSONValue.integer(Int64($0)) })
                     } else {
