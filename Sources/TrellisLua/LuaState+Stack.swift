@@ -5,22 +5,27 @@ import CLuaShim
 /// Swift is on the stack.
 extension LuaState {
     /// The top slot; setting it drops (or pads with nil) the values above.
+    @inlinable
     package var top: LuaSlot {
         get { LuaSlot(lua_gettop(state)) }
         set { lua_settop(state, newValue.index) }
     }
 
+    @inlinable
     package func pop(_ count: Int32 = 1) { trellis_pop(state, count) }
 
     /// The slot counted from the bottom, for a slot counted from the top.
+    @inlinable
     package func absolute(_ slot: LuaSlot) -> LuaSlot { LuaSlot(lua_absindex(state, slot.index)) }
 
     /// Makes room for `count` more values; false when the stack cannot grow.
     @discardableResult
+    @inlinable
     package func ensureRoom(_ count: Int32) -> Bool { lua_checkstack(state, count) != 0 }
 
     // MARK: Reading
 
+    @inlinable
     package func type(at slot: LuaSlot) -> LuaType { LuaType(lua_type(state, slot.index)) }
 
     /// Lua's name of the type of the value at `slot` ("table", "function"...).
@@ -29,6 +34,7 @@ extension LuaState {
     }
 
     /// The string at `slot`, only when it is a string (numbers are not converted in place).
+    @inlinable
     package func string(at slot: LuaSlot) -> String? {
         guard lua_type(state, slot.index) == LUA_TSTRING else { return nil }
         var length = 0
@@ -38,16 +44,21 @@ extension LuaState {
         }
     }
 
+    @inlinable
     package func boolean(at slot: LuaSlot) -> Bool { lua_toboolean(state, slot.index) != 0 }
 
     /// Whether the value at `slot` is a number with an integer representation.
+    @inlinable
     package func isInteger(at slot: LuaSlot) -> Bool { trellis_isinteger(state, slot.index) != 0 }
 
+    @inlinable
     package func integer(at slot: LuaSlot) -> Int64 { trellis_tointeger(state, slot.index, nil) }
 
+    @inlinable
     package func number(at slot: LuaSlot) -> Double { trellis_tonumber(state, slot.index, nil) }
 
     /// The raw length: of a string its bytes, of a table its border.
+    @inlinable
     package func rawLength(at slot: LuaSlot) -> Int { Int(lua_rawlen(state, slot.index)) }
 
     /// Pushes `table[key]` without metamethods and returns its type.
@@ -60,17 +71,20 @@ extension LuaState {
 
     /// Pushes `table[index]` without metamethods and returns its type.
     @discardableResult
+    @inlinable
     package func rawElement(_ index: Int, of table: LuaSlot) -> LuaType {
         LuaType(lua_rawgeti(state, table.index, lua_Integer(index)))
     }
 
     /// Pops a key and pushes the next entry's key and value of the table at `table` (raw, as
     /// `lua_next`); false, with nothing pushed, after the last entry.
+    @inlinable
     package func nextEntry(of table: LuaSlot) -> Bool {
         lua_next(state, table.index) != 0
     }
 
     /// Pushes the table behind a read-only proxy (or the value itself) and returns its slot.
+    @inlinable
     package func pushUnwrapped(_ slot: LuaSlot) -> LuaSlot {
         trellis_push_unwrapped(state, slot.index)
         return top
@@ -78,6 +92,7 @@ extension LuaState {
 
     // MARK: Pushing
 
+    @inlinable
     package func pushNil() { lua_pushnil(state) }
 
     package func push(_ string: String) {
@@ -87,23 +102,30 @@ extension LuaState {
         }
     }
 
+    @inlinable
     package func push(_ integer: Int) { lua_pushinteger(state, lua_Integer(integer)) }
 
+    @inlinable
     package func push(integer: Int64) { lua_pushinteger(state, integer) }
 
+    @inlinable
     package func push(_ number: Double) { lua_pushnumber(state, number) }
 
+    @inlinable
     package func push(_ flag: Bool) { lua_pushboolean(state, flag ? 1 : 0) }
 
     /// Pushes a copy of the value at `slot`.
+    @inlinable
     package func pushCopy(of slot: LuaSlot) { lua_pushvalue(state, slot.index) }
 
     /// Pushes a new table with room for `count` list elements and `fields` named ones.
+    @inlinable
     package func newTable(list count: Int = 0, fields: Int = 0) {
         lua_createtable(state, Int32(clamping: count), Int32(clamping: fields))
     }
 
     /// Pops the top value into `table[index]` (raw) of the table at `table`.
+    @inlinable
     package func setElement(_ index: Int, of table: LuaSlot) {
         lua_rawseti(state, table.index, lua_Integer(index))
     }
@@ -134,6 +156,7 @@ extension LuaState {
 
     /// Pops a key and a value (the value on top) into the table below them, raw: for keys from
     /// input, which may hold a NUL that a C string would cut short.
+    @inlinable
     package func setRawPair() {
         lua_rawset(state, -3)
     }

@@ -8,7 +8,7 @@ import CLuaShim
 /// the engine builds and reads values through the typed methods here (raw access only, so no
 /// metamethod of a rule runs while Swift is on the stack).
 package final class LuaState {
-    let state: OpaquePointer
+    @usableFromInline let state: OpaquePointer
     let control: UnsafeMutablePointer<TrellisControl>
     /// Every chunk name loaded, to restore paths that Lua shortens to 60 characters.
     private var chunkNames: [String] = []

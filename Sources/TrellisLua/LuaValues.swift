@@ -27,6 +27,7 @@ package struct LuaSlot: Hashable, Sendable, ExpressibleByIntegerLiteral {
 package enum LuaType: Sendable {
     case none, `nil`, boolean, lightUserdata, number, string, table, function, userdata, thread
 
+    @inlinable
     init(_ raw: Int32) {
         switch raw {
         case LUA_TNIL: self = .nil

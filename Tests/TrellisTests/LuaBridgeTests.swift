@@ -212,6 +212,10 @@ private let ruleFailures: [RuleFailure] = [
         name: "evidence containing a function", body: #"    return { { kind = "c", action = "a", reason = "r", evidence = { n = 1, f = function() end } } }"#,
         kind: .invalidRecommendation, message: "recommendation 1: evidence.f: a function has no JSON form"),
     RuleFailure(
+        name: "evidence with a function deep in a list",
+        body: #"    return { { kind = "c", action = "a", reason = "r", evidence = { sessions = { { n = 1 }, { n = 2, f = function() end } } } } }"#,
+        kind: .invalidRecommendation, message: "recommendation 1: evidence.sessions[2].f: a function has no JSON form"),
+    RuleFailure(
         name: "evidence referring to itself", body: "    local t = { n = 1 }\n    t.self = t\n    return { { kind = \"c\", action = \"a\", reason = \"r\", evidence = t } }",
         kind: .invalidRecommendation, message: "recommendation 1: \(selfNested): nested more than 32 levels deep (a table that contains itself?)"),
     RuleFailure(

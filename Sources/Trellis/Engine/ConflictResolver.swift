@@ -6,19 +6,27 @@ enum ConflictResolver {
             var skill: String?
             var kind: String
         }
-        var winnerIndexBySlot: [Slot: Int] = [:]
+        // Per slot, the index of its current winner; per recommendation, its slot.
+        var slotBySkillAndKind: [Slot: Int] = [:]
+        var winnerBySlot: [Int] = []
+        var slotOf: [Int] = []
+        slotOf.reserveCapacity(recommendations.count)
         for (index, candidate) in recommendations.enumerated() {
-            let slot = Slot(skill: candidate.skill, kind: candidate.kind)
-            guard let current = winnerIndexBySlot[slot] else {
-                winnerIndexBySlot[slot] = index
+            let key = Slot(skill: candidate.skill, kind: candidate.kind)
+            guard let slot = slotBySkillAndKind[key] else {
+                slotBySkillAndKind[key] = winnerBySlot.count
+                slotOf.append(winnerBySlot.count)
+                winnerBySlot.append(index)
                 continue
             }
-            if beats(candidate, recommendations[current]) { winnerIndexBySlot[slot] = index }
+            slotOf.append(slot)
+            if beats(candidate, recommendations[winnerBySlot[slot]]) { winnerBySlot[slot] = index }
         }
         var winners: [Recommendation] = []
+        winners.reserveCapacity(winnerBySlot.count)
         var overridden: [OverriddenRecommendation] = []
         for (index, recommendation) in recommendations.enumerated() {
-            let winnerIndex = winnerIndexBySlot[Slot(skill: recommendation.skill, kind: recommendation.kind)]!
+            let winnerIndex = winnerBySlot[slotOf[index]]
             if winnerIndex == index {
                 winners.append(recommendation)
             } else {

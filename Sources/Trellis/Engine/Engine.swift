@@ -226,14 +226,30 @@ public final class Engine: Sendable {
     /// A student's winning recommendations in the order a teacher reads them: skill by skill, in
     /// the record's order (those about no skill last), and for each skill the prompt, then the
     /// stage, then other kinds, then the menu; otherwise as the rules made them.
+    ///
+    /// Each recommendation's place is worked out once (a few skills are found by a scan, more
+    /// by a table) and the places sorted, not the recommendations.
     static func outputOrder(_ winners: [Recommendation], skills: [Skill]) -> [Recommendation] {
-        var skillOrder: [String: Int] = [:]
-        for (index, skill) in skills.enumerated() { skillOrder[skill.id] = index }
-        let kindOrder = ["prompt": 0, "scaffold": 1, "choices": 3]
-        func sortKey(_ item: (offset: Int, element: Recommendation)) -> (Int, Int, Int) {
-            (item.element.skill.flatMap { skillOrder[$0] } ?? Int.max, kindOrder[item.element.kind] ?? 2, item.offset)
+        guard winners.count > 1 else { return winners }
+        // A skill listed twice takes its last place, as a table built in record order would.
+        let skillOrder: [String: Int]? = skills.count > 16 ? Dictionary(skills.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { $1 }) : nil
+        func skillIndex(_ id: String?) -> Int {
+            guard let id else { return Int.max }
+            if let skillOrder { return skillOrder[id] ?? Int.max }
+            return skills.lastIndex { $0.id == id } ?? Int.max
         }
-        return winners.enumerated().sorted { sortKey($0) < sortKey($1) }.map(\.element)
+        func kindIndex(_ kind: String) -> Int {
+            switch kind {
+            case "prompt": 0
+            case "scaffold": 1
+            case "choices": 3
+            default: 2
+            }
+        }
+        var places = winners.enumerated().map { (skill: skillIndex($1.skill), kind: kindIndex($1.kind), offset: $0) }
+        // The offset makes every place distinct, so an unstable sort gives the stable order.
+        places.sort { ($0.skill, $0.kind, $0.offset) < ($1.skill, $1.kind, $1.offset) }
+        return places.map { winners[$0.offset] }
     }
 }
 

@@ -38,20 +38,29 @@ final class RuleOutputReader {
     }
 
     /// The actions the built-in kinds allow; custom kinds may use any action.
-    static let actionsByKind: [String: [String]] = [
-        "prompt": ["fade", "step_back", "hold", "mastered"],
-        "scaffold": ["advance", "step_back", "hold", "mastered"],
-        "choices": ["offer"],
-    ]
+    static func actions(of kind: String) -> [String]? {
+        switch kind {
+        case "prompt": ["fade", "step_back", "hold", "mastered"]
+        case "scaffold": ["advance", "step_back", "hold", "mastered"]
+        case "choices": ["offer"]
+        default: nil
+        }
+    }
 
     /// Field names the engine reads itself; every other field passes through to the output.
     /// (`rule` is always the rule's own id: what an item says there is not read.)
-    private static let knownFields: Set<String> = ["skill", "kind", "action", "from", "to", "options", "reason", "evidence", "priority", "rule", "note"]
+    private static func isKnownField(_ key: String) -> Bool {
+        switch key {
+        case "skill", "kind", "action", "from", "to", "options", "reason", "evidence", "priority", "rule", "note": true
+        default: false
+        }
+    }
 
-    /// Fields the engine writes beside a recommendation, which a rule must not fake: a student's
-    /// result names its student, and only the conflict resolution says what overrode what. A
-    /// class-level recommendation names the students it is about in `student` or `students`.
-    private var engineFields: Set<String> {
+    /// Fields the engine writes beside a recommendation, which a rule must not fake, in the
+    /// order they are checked: a student's result names its student, and only the conflict
+    /// resolution says what overrode what. A class-level recommendation names the students it
+    /// is about in `student` or `students`.
+    private var engineFields: [String] {
         switch level {
         case .student: ["overridden_by", "student", "students"]
         case .class: ["overridden_by"]
@@ -118,7 +127,7 @@ final class RuleOutputReader {
         guard let reason = try optionalString("reason", of: item, position: position), !reason.isEmpty else {
             throw fail("reason is required: say why, in words a teacher reads")
         }
-        if let allowed = Self.actionsByKind[kind], !allowed.contains(action) {
+        if let allowed = Self.actions(of: kind), !allowed.contains(action) {
             throw fail("a \(kind) recommendation's action is one of \(allowed.joined(separator: ", ")), not \"\(action)\"")
         }
         let from = try optionalString("from", of: item, position: position)
@@ -162,7 +171,7 @@ final class RuleOutputReader {
         } catch {
             throw fail("\(error.path): \(error.message)")
         }
-        for field in engineFields.sorted() where extra[field] != nil {
+        for field in engineFields where !extra.isEmpty && extra[field] != nil {
             throw fail("\(field) is set by the engine, not by a rule")
         }
         if level == .class {
@@ -210,7 +219,7 @@ final class RuleOutputReader {
     private func extraFields(of item: LuaSlot) throws(LuaValueError) -> [String: JSONValue] {
         var extra: [String: JSONValue] = [:]
         try lua.forEachEntry(in: item) { () throws(LuaValueError) in
-            if let key = lua.string(at: .belowTop), !Self.knownFields.contains(key) {
+            if let key = lua.string(at: .belowTop), !Self.isKnownField(key) {
                 extra[key] = try lua.jsonValue(at: .top, path: key, budget: &budget)
             }
         }

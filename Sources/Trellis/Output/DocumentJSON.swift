@@ -58,8 +58,7 @@ public enum DocumentJSON {
         if let info = context.classInfo {
             writer.key("class")
             writer.beginObject()
-            writer.member("id", info.id)
-            writer.member("title", info.title)
+            writer.members(["id": info.id, "title": info.title])
             writer.key("staff")
             writer.value(.array(info.staff.map(JSONValue.string)))
             writeExtra(info.extra, to: &writer)
@@ -71,10 +70,7 @@ public enum DocumentJSON {
         writer.beginArray()
         for item in context.catalog {
             writer.beginObject()
-            writer.member("id", item.id)
-            writer.member("title", item.title)
-            writer.member("kind", item.kind)
-            writer.member("modality", item.modality)
+            writer.members(["id": item.id, "title": item.title, "kind": item.kind, "modality": item.modality])
             writer.key("skills")
             writer.value(.array(item.skills.map(JSONValue.string)))
             if let minutes = item.minutes {
@@ -101,11 +97,7 @@ public enum DocumentJSON {
         writer.beginArray()
         for skill in student.skills {
             writer.beginObject()
-            writer.member("id", skill.id)
-            writer.member("domain", skill.domain)
-            writer.member("prompt_level", skill.promptLevel)
-            writer.member("stage", skill.stage)
-            writer.member("badge", skill.badge?.rawValue)
+            writer.members(["id": skill.id, "domain": skill.domain, "prompt_level": skill.promptLevel, "stage": skill.stage, "badge": skill.badge?.rawValue])
             writer.key("sessions")
             writer.beginArray()
             for session in skill.sessions {
@@ -125,61 +117,44 @@ public enum DocumentJSON {
             writer.endObject()
         }
         writer.endArray()
-        if !student.work.isEmpty {
-            writer.key("work")
-            writer.beginArray()
-            for item in student.work {
-                writer.beginObject()
-                writer.member("id", item.id)
-                writer.member("skill", item.skill)
-                writer.member("status", item.status?.rawValue)
-                writer.key("score")
-                if let score = item.score { writer.number(score) } else { writer.null() }
-                writer.member("due", item.due)
-                writer.member("modality", item.modality)
-                if let checklist = item.checklist {
-                    var fields = checklist.extra
-                    fields["done"] = .integer(Int64(checklist.done))
-                    fields["total"] = .integer(Int64(checklist.total))
-                    writer.member("checklist", .object(fields))
-                }
-                writeExtra(item.extra, to: &writer)
-                writer.endObject()
+        writeObjects("work", student.work, to: &writer) { item, writer in
+            writer.members(["id": item.id, "skill": item.skill, "status": item.status?.rawValue])
+            writer.key("score")
+            if let score = item.score { writer.number(score) } else { writer.null() }
+            writer.members(["due": item.due, "modality": item.modality])
+            if let checklist = item.checklist {
+                var fields = checklist.extra
+                fields["done"] = .integer(Int64(checklist.done))
+                fields["total"] = .integer(Int64(checklist.total))
+                writer.member("checklist", .object(fields))
             }
-            writer.endArray()
+            writeExtra(item.extra, to: &writer)
         }
-        if !student.selfAssessments.isEmpty {
-            writer.key("self_assessments")
-            writer.beginArray()
-            for assessment in student.selfAssessments {
-                writer.beginObject()
-                writer.member("date", assessment.date)
-                writer.member("skill", assessment.skill)
-                writer.member("rating", assessment.rating?.rawValue)
-                writeExtra(assessment.extra, to: &writer)
-                writer.endObject()
-            }
-            writer.endArray()
+        writeObjects("self_assessments", student.selfAssessments, to: &writer) { assessment, writer in
+            writer.members(["date": assessment.date, "skill": assessment.skill, "rating": assessment.rating?.rawValue])
+            writeExtra(assessment.extra, to: &writer)
         }
-        if !student.incomplete.isEmpty {
-            writer.key(IncompleteSkillDecoding.key)
-            writer.beginArray()
-            for entry in student.incomplete {
-                writer.beginObject()
-                writer.member("skill", entry.skill)
-                writer.member("message", entry.message)
-                writer.member("location", entry.location)
-                writer.member("path", entry.path)
-                writer.member("text", entry.text)
-                writer.endObject()
-            }
-            writer.endArray()
+        writeObjects(IncompleteSkillDecoding.key, student.incomplete, to: &writer) { entry, writer in
+            writer.members(["skill": entry.skill, "message": entry.message, "location": entry.location, "path": entry.path, "text": entry.text])
         }
         writeExtra(student.extra, to: &writer)
         writer.endObject()
     }
 
+    /// `key: [{...}, ...]`, each object's members written by `members`; nothing when `items` is empty.
+    private static func writeObjects<Item>(_ key: String, _ items: [Item], to writer: inout JSONWriter, members: (Item, inout JSONWriter) -> Void) {
+        guard !items.isEmpty else { return }
+        writer.key(key)
+        writer.beginArray()
+        for item in items {
+            writer.beginObject()
+            members(item, &writer)
+            writer.endObject()
+        }
+        writer.endArray()
+    }
+
     private static func writeExtra(_ extra: [String: JSONValue], to writer: inout JSONWriter) {
-        for key in extra.keys.sorted() { writer.member(key, extra[key]) }
+        writer.members(sortedByKey: extra)
     }
 }

@@ -11,10 +11,19 @@ import Glibc
 public protocol OutputSink: AnyObject {
     /// Appends text.
     func write(_ text: String) throws
+    /// Appends text given as UTF-8 bytes (how ``ReportWriter`` hands it over).
+    func write(bytes: [UInt8]) throws
     /// The report is complete: make it visible (for a file, put it in place).
     func commit() throws
     /// The run failed: leave nothing behind (for a file, keep the previous one).
     func abort()
+}
+
+extension OutputSink {
+    /// Appends the text of `bytes` through ``write(_:)``, for a sink that takes text only.
+    public func write(bytes: [UInt8]) throws {
+        try write(String(decoding: bytes, as: UTF8.self))
+    }
 }
 
 /// Writes to a file descriptor as it goes (standard output, or a device such as `/dev/null`).
@@ -31,6 +40,10 @@ package final class DescriptorSink: OutputSink {
 
     package func write(_ text: String) throws {
         try handle.write(contentsOf: Data(text.utf8))
+    }
+
+    package func write(bytes: [UInt8]) throws {
+        try handle.write(contentsOf: bytes)
     }
 
     package func commit() throws {}
@@ -111,7 +124,11 @@ public final class AtomicFileSink: OutputSink {
     /// Appends `text` to the temporary file. On failure (a full disk) the temporary file is
     /// removed and an ``OutputFileError`` names it; the file at `path` is untouched.
     public func write(_ text: String) throws {
-        let bytes = Array(text.utf8)
+        try write(bytes: Array(text.utf8))
+    }
+
+    /// Appends `bytes` to the temporary file, as ``write(_:)`` does text.
+    public func write(bytes: [UInt8]) throws {
         var done = 0
         while done < bytes.count {
             let written = bytes.withUnsafeBytes { writeBytes(descriptor, $0.baseAddress! + done, $0.count - done) }

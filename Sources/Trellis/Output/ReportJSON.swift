@@ -30,12 +30,17 @@ enum ReportJSON {
     /// One line: a results entry, or for a skipped student `{"student", "skipped": true, ...}`.
     static func line(_ outcome: StudentOutcome) -> String {
         var writer = JSONWriter(pretty: false)
+        writeLine(outcome, to: &writer)
+        return writer.output
+    }
+
+    /// Writes ``line(_:)``'s text, its newline included.
+    static func writeLine(_ outcome: StudentOutcome, to writer: inout JSONWriter) {
         switch outcome {
         case .evaluated(let result): write(result, to: &writer)
         case .skipped(let id, let issues):
             writer.beginObject()
-            writer.key("student")
-            if let id { writer.string(id) } else { writer.null() }
+            writer.member("student", orNull: id)
             writer.key("skipped")
             writer.bool(true)
             writer.key("recommendations")
@@ -47,7 +52,7 @@ enum ReportJSON {
             writer.endArray()
             writer.endObject()
         }
-        return writer.output + "\n"
+        writer.newlineAfterDocument()
     }
 
     /// The class-level section: `{"recommendations": [...], "errors": [...], "notes": [...]}`.
@@ -84,19 +89,21 @@ enum ReportJSON {
     /// The last line of an NDJSON report when the pack has class-level rules: `{"class": {...}}`.
     static func classLine(_ result: ClassResult) -> String {
         var writer = JSONWriter(pretty: false)
+        writeClassLine(result, to: &writer)
+        return writer.output
+    }
+
+    /// Writes ``classLine(_:)``'s text, its newline included.
+    static func writeClassLine(_ result: ClassResult, to writer: inout JSONWriter) {
         writer.beginObject()
         writer.key("class")
         write(result, to: &writer)
         writer.endObject()
-        return writer.output + "\n"
+        writer.newlineAfterDocument()
     }
 
     static func write(_ note: RuleNote, to writer: inout JSONWriter) {
-        writer.beginObject()
-        writer.member("skill", note.skill)
-        writer.member("rule", note.rule)
-        writer.member("message", note.message)
-        writer.endObject()
+        writer.object(["skill": note.skill, "rule": note.rule, "message": note.message])
     }
 
     static func write(_ result: StudentResult, to writer: inout JSONWriter) {
@@ -115,11 +122,7 @@ enum ReportJSON {
 
     static func write(_ recommendation: Recommendation, overriddenBy: String? = nil, to writer: inout JSONWriter) {
         writer.beginObject()
-        writer.member("skill", recommendation.skill)
-        writer.member("kind", recommendation.kind)
-        writer.member("action", recommendation.action)
-        writer.member("from", recommendation.from)
-        writer.member("to", recommendation.to)
+        writer.members(["skill": recommendation.skill, "kind": recommendation.kind, "action": recommendation.action, "from": recommendation.from, "to": recommendation.to])
         if let options = recommendation.options {
             writer.key("options")
             write(options, to: &writer)
@@ -129,7 +132,7 @@ enum ReportJSON {
         writer.number(recommendation.priority)
         writer.member("reason", recommendation.reason)
         writer.member("evidence", recommendation.evidence)
-        for key in recommendation.extra.keys.sorted() { writer.member(key, recommendation.extra[key]) }
+        writer.members(sortedByKey: recommendation.extra)
         writer.member("overridden_by", overriddenBy)
         writer.endObject()
     }
@@ -137,26 +140,16 @@ enum ReportJSON {
     /// A menu's options: `[{"id", "title", "modality"}]`.
     static func write(_ options: [MenuOption], to writer: inout JSONWriter) {
         writer.beginArray()
-        for option in options {
-            writer.beginObject()
-            writer.member("id", option.id)
-            writer.member("title", option.title)
-            writer.member("modality", option.modality)
-            writer.endObject()
-        }
+        for option in options { writer.object(["id": option.id, "title": option.title, "modality": option.modality]) }
         writer.endArray()
     }
 
     static func write(_ issue: TrellisIssue, to writer: inout JSONWriter) {
         writer.beginObject()
-        writer.key("student")
-        if let student = issue.student { writer.string(student) } else { writer.null() }
-        writer.member("rule", issue.rule)
-        writer.member("skill", issue.skill)
-        writer.member("kind", issue.kind.rawValue)
-        writer.member("message", issue.message)
-        writer.member("location", issue.location)
-        writer.member("path", issue.path)
+        writer.member("student", orNull: issue.student)
+        writer.members([
+            "rule": issue.rule, "skill": issue.skill, "kind": issue.kind.rawValue, "message": issue.message, "location": issue.location, "path": issue.path,
+        ])
         writer.endObject()
     }
 

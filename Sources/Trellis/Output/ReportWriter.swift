@@ -60,7 +60,10 @@ final class ReportStream {
     private var csvNames: [String: String] = [:]
     private let sink: any OutputSink
     private var json = JSONWriter(pretty: true)
-    private var buffer = ""
+    /// NDJSON lines are written here, then moved to `buffer`.
+    private var lines = JSONWriter(pretty: false)
+    /// UTF-8 text on its way to the sink, handed over as bytes past `flushThreshold`.
+    private var buffer: [UInt8] = []
     /// Issues of skipped students, which the JSON document lists after the results: written as
     /// they come into a writer that stands where they will go, and past `flushThreshold` moved to
     /// a temporary file, so that a roster with a million skipped lines is not held in memory.
@@ -90,18 +93,15 @@ final class ReportStream {
             if !replacedRules.isEmpty {
                 json.key("replaced_rules")
                 json.beginArray()
-                for replacement in replacedRules {
-                    json.beginObject()
-                    json.member("id", replacement.id)
-                    json.member("bundled_path", replacement.bundledPath)
-                    json.member("path", replacement.path)
-                    json.endObject()
-                }
+                for replacement in replacedRules { json.object(["id": replacement.id, "bundled_path": replacement.bundledPath, "path": replacement.path]) }
                 json.endArray()
             }
             json.key("results")
             json.beginArray()
-        case .csv: ReportCSV.appendHeader(options: options, to: &buffer)
+        case .csv:
+            var header = ""
+            ReportCSV.appendHeader(options: options, to: &header)
+            buffer.append(contentsOf: header.utf8)
         case .ndjson, .table: break
         }
     }
@@ -114,18 +114,20 @@ final class ReportStream {
             case .skipped(_, let issues):
                 for issue in issues { ReportJSON.write(issue, to: &inputIssues) }
                 inputIssueCount += issues.count
-                if inputIssues.output.utf8.count >= flushThreshold { spillInputIssues() }
+                if inputIssues.bytes.count >= flushThreshold { spillInputIssues() }
             }
-            if json.output.utf8.count >= flushThreshold { buffer += json.takeOutput() }
-        case .ndjson: buffer += ReportJSON.line(outcome)
+            if json.bytes.count >= flushThreshold { json.take(into: &buffer) }
+        case .ndjson:
+            ReportJSON.writeLine(outcome, to: &lines)
+            lines.take(into: &buffer)
         case .csv:
             if case .evaluated(let result) = outcome {
                 if let name = result.name { csvNames[result.student] = name }
-                ReportCSV.appendRows(of: result, filter: options.filter, to: &buffer)
+                appendCSV { ReportCSV.appendRows(of: result, filter: options.filter, to: &$0) }
             }
         case .table: tableOutcomes.append(outcome)
         }
-        if buffer.utf8.count >= flushThreshold { flush() }
+        if buffer.count >= flushThreshold { flush() }
     }
 
     func write(classRecommendation recommendation: Recommendation) {
@@ -139,7 +141,7 @@ final class ReportStream {
                 json.beginArray()
             }
             ReportJSON.write(recommendation, to: &json)
-            if json.output.utf8.count >= flushThreshold { buffer += json.takeOutput() }
+            if json.bytes.count >= flushThreshold { json.take(into: &buffer) }
         case .ndjson:
             if !classOpened {
                 classLine.beginObject()
@@ -149,12 +151,19 @@ final class ReportStream {
                 classLine.beginArray()
             }
             ReportJSON.write(recommendation, to: &classLine)
-            buffer += classLine.takeOutput()
-        case .csv: ReportCSV.appendRow(ofClass: recommendation, names: csvNames, filter: options.filter, to: &buffer)
+            classLine.take(into: &buffer)
+        case .csv: appendCSV { ReportCSV.appendRow(ofClass: recommendation, names: csvNames, filter: options.filter, to: &$0) }
         case .table: tableClassRecommendations.append(recommendation)
         }
         classOpened = true
-        if buffer.utf8.count >= flushThreshold { flush() }
+        if buffer.count >= flushThreshold { flush() }
+    }
+
+    /// Appends the CSV text `append` writes.
+    private func appendCSV(_ append: (inout String) -> Void) {
+        var text = ""
+        append(&text)
+        buffer.append(contentsOf: text.utf8)
     }
 
     /// Closes the results and lists the skipped students' issues (JSON).
@@ -171,7 +180,7 @@ final class ReportStream {
                     failure = error
                 }
             }
-            buffer += inputIssues.takeOutput()
+            inputIssues.take(into: &buffer)
             json.continueAfterElementsWrittenElsewhere()
         }
         json.endArray()
@@ -184,16 +193,18 @@ final class ReportStream {
         writer.beginObject()
         writer.key("errors")
         writer.beginArray()
-        _ = writer.takeOutput()
+        var opening: [UInt8] = []
+        writer.take(into: &opening)
         return writer
     }
 
     private func spillInputIssues() {
-        let text = inputIssues.takeOutput()
+        var text: [UInt8] = []
+        inputIssues.take(into: &text)
         guard failure == nil else { return }
         do {
             if inputIssueFile == nil { inputIssueFile = try TemporaryFile(for: "the skipped students' errors until the results are written") }
-            try inputIssueFile?.append(Array(text.utf8))
+            try inputIssueFile?.append(text)
         } catch {
             failure = error
         }
@@ -219,25 +230,25 @@ final class ReportStream {
             json.key("summary")
             ReportJSON.write(summary, to: &json)
             json.endObject()
-            buffer += json.takeOutput() + "\n"
+            json.newlineAfterDocument()
+            json.take(into: &buffer)
         case .ndjson:
             if classOpened {
                 classLine.endArray()
                 ReportJSON.writeErrorsAndNotes(errors: classResult?.errors ?? [], notes: classResult?.notes ?? [], to: &classLine)
                 classLine.endObject()
                 classLine.endObject()
-                buffer += classLine.takeOutput() + "\n"
+                classLine.newlineAfterDocument()
+                classLine.take(into: &buffer)
             } else if let classResult {
-                buffer += ReportJSON.classLine(classResult)
+                ReportJSON.writeClassLine(classResult, to: &lines)
+                lines.take(into: &buffer)
             }
         case .csv:
             // Opened: every recommendation is written already; the notes follow them.
             if let classResult {
-                if classOpened {
-                    ReportCSV.appendRows(of: ClassResult(notes: classResult.notes), names: csvNames, filter: options.filter, to: &buffer)
-                } else {
-                    ReportCSV.appendRows(of: classResult, names: csvNames, filter: options.filter, to: &buffer)
-                }
+                let rows = classOpened ? ClassResult(notes: classResult.notes) : classResult
+                appendCSV { ReportCSV.appendRows(of: rows, names: csvNames, filter: options.filter, to: &$0) }
             }
         case .table:
             var classResult = classResult
@@ -246,7 +257,7 @@ final class ReportStream {
                     recommendations: tableClassRecommendations, notes: classResult?.notes ?? [],
                     errors: classResult?.errors ?? [])
             }
-            buffer += ReportTable.render(EvaluationReport(asOf: asOf, outcomes: tableOutcomes, classResult: classResult), options: options)
+            buffer.append(contentsOf: ReportTable.render(EvaluationReport(asOf: asOf, outcomes: tableOutcomes, classResult: classResult), options: options).utf8)
         }
         flush()
         if let failure {
@@ -266,16 +277,13 @@ final class ReportStream {
     }
 
     private func flush() {
-        if format == .json { buffer += json.takeOutput() }
-        guard !buffer.isEmpty, failure == nil else {
-            buffer = ""
-            return
-        }
+        if format == .json { json.take(into: &buffer) }
+        defer { buffer.removeAll(keepingCapacity: true) }
+        guard !buffer.isEmpty, failure == nil else { return }
         do {
-            try sink.write(buffer)
+            try sink.write(bytes: buffer)
         } catch {
             failure = error
         }
-        buffer = ""
     }
 }
