@@ -47,7 +47,7 @@ stds.trellis_helpers = {
             fields = {
                 api = {},
                 constant = {},
-                ladder = { fields = { "index", "next", "previous", "is_first", "is_last" } },
+                ladder = { fields = { "index", "next", "previous", "is_first", "is_last", "step", "step_back" } },
                 sessions = {
                     fields = { "newest", "current_level", "at_level", "run", "evidence", "mastery_run" },
                 },
@@ -64,7 +64,7 @@ stds.trellis_helpers = {
                 menu = { fields = { "choose" } },
                 date = { fields = { "parse", "is_date", "days_between", "add_days" } },
                 format = { fields = { "number", "list", "percents", "count", "student" } },
-                class = { fields = { "skill_ids", "skill", "results" } },
+                class = { fields = { "skill_ids", "skill", "results", "results_by_skill", "first" } },
             },
         },
     },
@@ -88,6 +88,9 @@ files["Sources/Trellis/RuleAPI/helpers.lua"] = { std = "trellis_sandbox", read_g
 -- The sandbox is built with the state's full standard library, before any rule runs; it puts its
 -- own setmetatable and next in the state's globals (so that Lua's messages name them).
 files["Sources/Trellis/RuleAPI/sandbox.lua"] = { std = "lua54", globals = { "setmetatable", "next", "pairs" } }
+
+-- The rule profiler runs in a plain lua5.4 with the whole standard library (benchmarks/rule-profile).
+files["benchmarks/rule-profile/**"] = { std = "lua54" }
 
 -- Editor definitions (---@meta): they define `trellis` and the sandbox's `os`, with empty stubs.
 files["types/trellis.lua"] = {

@@ -66,7 +66,8 @@ return {
     evaluate_class = function(class, ctx)
         local p, ladders = ctx.params, ctx.ladders
         for _, student in ipairs(class.students) do
-            local ready, stepping_back, seen = {}, {}, {}
+            -- The student's results, read once (by skill) when the first skill needs them.
+            local ready, stepping_back, seen, results = {}, {}, {}, nil
             for _, skill in ipairs(student.skills) do
                 if not seen[skill.id] then
                     seen[skill.id] = true
@@ -75,7 +76,8 @@ return {
                     local last_prompt = trellis.ladder.is_last(ladders.prompt, prompt)
                     local last_stage = trellis.ladder.is_last(ladders.stage, stage)
                     if last_prompt or last_stage then
-                        local back = trellis.class.results(class, student.id, skill.id, "step_back")[1]
+                        results = results or trellis.class.results_by_skill(class, student.id)
+                        local back = trellis.class.first(results[skill.id], "step_back")
                         if back then
                             stepping_back[#stepping_back + 1] = { skill = skill.id, result = back }
                         else
@@ -83,7 +85,7 @@ return {
                                 skill = skill.id,
                                 prompt_level = last_prompt and prompt or nil,
                                 stage = last_stage and stage or nil,
-                                mastered = #trellis.class.results(class, student.id, skill.id, "mastered") > 0,
+                                mastered = trellis.class.first(results[skill.id], "mastered") ~= nil,
                             }
                         end
                     end

@@ -6,6 +6,7 @@
 -- rounded to 2 decimals: for the team to read beside the decision, which does not use it.
 
 local FIELD = "prompt_level"
+local WORDS = trellis.constant({ advance = "fade", advancing = "fading", level = "level" })
 
 return {
     id = "prompt-fading",
@@ -36,69 +37,25 @@ return {
     },
 
     evaluate = function(student, ctx)
-        local p, ladder = ctx.params, ctx.ladders.prompt
-        local fmt = trellis.format
-        local function succeeded(s)
-            return trellis.meets(s, p.fade_percent, p.min_trials)
-        end
-        local function struggled(s)
-            return trellis.below(s, p.step_back_percent, p.min_trials)
-        end
-
+        local p = ctx.params
+        local criteria = {
+            advance_sessions = p.fade_sessions, advance_percent = p.fade_percent,
+            step_back_sessions = p.step_back_sessions, step_back_percent = p.step_back_percent,
+            min_trials = p.min_trials,
+        }
         local out = {}
         for _, skill in ipairs(student.skills) do
-            local level = trellis.sessions.current_level(skill, FIELD)
-            if level == nil then
+            -- Fade (or mastered at the last level), step back, or hold: trellis.ladder.step.
+            local step = trellis.ladder.step(skill, FIELD, ctx.ladders.prompt, criteria, WORDS)
+            if step == nil then
                 out[#out + 1] = { skill = skill.id, note = "no prompt level recorded for " .. skill.id }
             else
-                local run = trellis.sessions.at_level(skill, FIELD, level)
-                local rec = { skill = skill.id, kind = "prompt", from = level }
-
-                if trellis.consecutive(run, p.fade_sessions, succeeded) then
-                    local shown = trellis.sessions.newest(run, p.fade_sessions)
-                    local last = trellis.ladder.is_last(ladder, level)
-                    rec.action = last and "mastered" or "fade"
-                    rec.to = trellis.ladder.next(ladder, level)
-                    rec.reason = string.format("%s in a row at %s%s with at least %s%% correct (%s)",
-                        fmt.count(p.fade_sessions, "session"), level,
-                        last and ", the last level," or "",
-                        fmt.number(p.fade_percent), fmt.percents(shown))
-                    rec.evidence = { level = level, sessions = trellis.sessions.evidence(shown) }
-
-                elseif trellis.consecutive(run, p.step_back_sessions, struggled) then
-                    local shown = trellis.sessions.newest(run, p.step_back_sessions)
-                    local previous = trellis.ladder.previous(ladder, level)
-                    local why = string.format("%s in a row at %s below %s%% correct (%s)",
-                        fmt.count(p.step_back_sessions, "session"), level,
-                        fmt.number(p.step_back_percent), fmt.percents(shown))
-                    rec.action = previous and "step_back" or "hold"
-                    rec.to = previous
-                    rec.reason = previous and why
-                        or why .. ", but " .. level .. " is the first level: nothing to step back to"
-                    rec.evidence = { level = level, sessions = trellis.sessions.evidence(shown) }
-
-                else
-                    local shown = trellis.sessions.newest(run, p.fade_sessions)
-                    rec.action = "hold"
-                    if #run < p.fade_sessions then
-                        rec.reason = string.format("%d of %s at %s so far",
-                            #run, fmt.count(p.fade_sessions, "session"), level)
-                    else
-                        rec.reason = string.format(
-                            "newest %s at %s: %s; fading needs each at least %s%% correct with %s",
-                            fmt.count(p.fade_sessions, "session"), level,
-                            fmt.percents(shown, p.min_trials), fmt.number(p.fade_percent),
-                            fmt.count(p.min_trials, "trial"))
-                    end
-                    rec.evidence = {
-                        level = level,
-                        sessions = trellis.sessions.evidence(shown),
-                        needed = p.fade_sessions,
-                    }
-                end
                 -- Shown, not decided on: the Bayesian Knowledge Tracing estimate over every session.
-                rec.evidence.mastery_probability = trellis.round(trellis.mastery_probability(skill.sessions), 2)
-                out[#out + 1] = rec
+                step.evidence.mastery_probability = trellis.round(trellis.mastery_probability(skill.sessions), 2)
+                out[#out + 1] = {
+                    skill = skill.id, kind = "prompt", from = step.from, action = step.action, to = step.to,
+                    reason = step.reason, evidence = step.evidence,
+                }
             end
         end
         return out

@@ -38,10 +38,11 @@ local LADDERS = {
 local MASTERED_KINDS = { prompt = true, scaffold = true }
 
 -- How the student shows the skill mastered: by a mastered result, or by the criterion at the last
--- level of a ladder. Nil when neither.
-local function mastery(class, student, skill, ctx, criterion)
-    for _, result in ipairs(trellis.class.results(class, student.id, skill.id, "mastered")) do
-        if MASTERED_KINDS[result.kind] then
+-- level of a ladder. Nil when neither. `results` is the student's results about the skill (a list
+-- of trellis.class.results_by_skill), nil for none.
+local function mastery(results, skill, ctx, criterion)
+    for _, result in ipairs(results or {}) do
+        if result.action == "mastered" and MASTERED_KINDS[result.kind] then
             return { by = "result", level = result.from, rule = result.rule }
         end
     end
@@ -180,7 +181,8 @@ return {
         -- Skills come out in order of first appearance, each skill's students in class order.
         local skill_ids, by_skill = {}, {}
         for position, student in ipairs(class.students) do
-            local done = {}
+            -- The student's results, read once (by skill) when the first skill needs them.
+            local done, results = {}, nil
             for _, skill in ipairs(student.skills or {}) do
                 local skill_id = skill.id
                 if skill_id ~= nil and not done[skill_id] then
@@ -191,10 +193,11 @@ return {
                         by_skill[skill_id] = lists
                         skill_ids[#skill_ids + 1] = skill_id
                     end
-                    local back = trellis.class.results(class, student.id, skill_id, "step_back")[1]
+                    results = results or trellis.class.results_by_skill(class, student.id)
+                    local back = trellis.class.first(results[skill_id], "step_back")
                     if back then
                         add_learner(lists, student, back)
-                    elseif mastery(class, student, skill, ctx, criterion) then
+                    elseif mastery(results[skill_id], skill, ctx, criterion) then
                         lists.helpers[#lists.helpers + 1] = position
                     end
                 end
@@ -212,7 +215,8 @@ return {
                         local skill = trellis.class.skill(student, skill_id)
                         found = {
                             student = { id = student.id, name = student.name },
-                            mastery = mastery(class, student, skill, ctx, criterion),
+                            mastery = mastery(trellis.class.results_by_skill(class, student.id)[skill_id], skill,
+                                ctx, criterion),
                         }
                         helpers[h] = found
                     end

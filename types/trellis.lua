@@ -289,6 +289,58 @@ function trellis.ladder.is_first(ladder, level) end
 ---@return boolean
 function trellis.ladder.is_last(ladder, level) end
 
+---@class trellis.StepCriteria
+---@field advance_sessions integer sessions in a row at the current level needed to advance
+---@field advance_percent number percent correct each of those needs, at least
+---@field step_back_sessions integer sessions in a row below step_back_percent needed to step back
+---@field step_back_percent number a session below this percent correct counts toward stepping back
+---@field min_trials integer trials a session needs to count toward either
+
+---@class trellis.StepWords
+---@field advance string the action of one step toward independence ("fade", "advance")
+---@field advancing string the same as a noun in reasons ("fading", "advancing")
+---@field level string what a rung of the ladder is called ("level", "stage")
+
+---@class trellis.Step
+---@field action string `words.advance`, "mastered", "step_back" or "hold"
+---@field from string the current level
+---@field to string? the level advanced or stepped back to
+---@field reason string
+---@field evidence table `level`, `sessions` (as trellis.sessions.evidence) and, when holding, `needed`
+
+--- One step on a ladder for a skill, from the newest run of sessions at its current level: advance
+--- (or "mastered" at the last level) when the newest `advance_sessions` all meet `advance_percent`
+--- with `min_trials`; else step back when the newest `step_back_sessions` are all below
+--- `step_back_percent` (hold at the first level, saying so); else hold. Nil without a current
+--- level. The decision of the bundled prompt-fading and scaffold-stage.
+--- ```lua
+--- local step = trellis.ladder.step(skill, "prompt_level", ctx.ladders.prompt,
+---     { advance_sessions = 3, advance_percent = 80, step_back_sessions = 2, step_back_percent = 50,
+---       min_trials = 5 },
+---     { advance = "fade", advancing = "fading", level = "level" })
+--- -- step.action "fade", step.from "gestural", step.to "verbal", step.reason "3 sessions in a row
+--- -- at gestural with at least 80% correct (80%, 90%, 100%)"
+--- ```
+---@param skill trellis.Skill
+---@param field "prompt_level"|"stage"
+---@param ladder trellis.Ladder
+---@param criteria trellis.StepCriteria
+---@param words trellis.StepWords
+---@return trellis.Step?
+function trellis.ladder.step(skill, field, ladder, criteria, words) end
+
+--- Step back one level, or hold at the first level and say there is nothing before it.
+--- `trellis.ladder.step_back(ctx.ladders.stage, "modeled", "2 missing work items", "stage")
+--- --> "hold", nil, "2 missing work items, but modeled is the first stage: nothing to step back to"`
+---@param ladder trellis.Ladder
+---@param level string
+---@param why string the reason for stepping back
+---@param noun string what a rung of the ladder is called ("level", "stage")
+---@return "step_back"|"hold" action
+---@return string? to
+---@return string reason
+function trellis.ladder.step_back(ladder, level, why, noun) end
+
 trellis.sessions = {}
 
 --- The last n items of a list, oldest first (all of them when n is nil).
@@ -549,6 +601,21 @@ function trellis.class.skill(student, skill_id) end
 ---@param action string?
 ---@return trellis.Result[]
 function trellis.class.results(class, student_id, skill_id, action) end
+
+--- A student's results by skill id, each skill's in output order (results about no skill left
+--- out): one read of `class.results` for a rule that asks about several of the student's skills.
+--- Fresh tables for each call.
+--- `trellis.class.first(trellis.class.results_by_skill(class, student.id)["fractions"], "step_back")`
+---@param class trellis.Class the `class` argument of evaluate_class
+---@param student_id string
+---@return table<string, trellis.Result[]>
+function trellis.class.results_by_skill(class, student_id) end
+
+--- The first result of a list with the action, or nil.
+---@param results trellis.Result[]?
+---@param action string
+---@return trellis.Result?
+function trellis.class.first(results, action) end
 
 ---------------------------------------------------------------------------------------------------
 -- os, as the sandbox has it

@@ -87,12 +87,39 @@ end
 
 trellis.ladder = {}
 
+-- For a read-only ladder (its real table: the class's, the same for every student), each level's
+-- first position, found once instead of by a walk for every skill of every student. Only the
+-- numbers are kept, and nothing a rule can reach: a rule's own ladder is walked each time.
+local position_memo = setmetatable({}, { __mode = "k" })
+
+local function positions_of(real)
+    local positions = position_memo[real]
+    if positions == nil then
+        positions = {}
+        for i, name in ipairs(real) do
+            -- A level named twice keeps its first place, as the walk finds it. NaN is never
+            -- equal to a level, so it has no place (and cannot be a key).
+            if name == name and positions[name] == nil then
+                positions[name] = i
+            end
+        end
+        position_memo[real] = positions
+    end
+    return positions
+end
+
 --- The position of a level on a ladder (1 = most support).
 ---@param ladder trellis.Ladder
 ---@param level string?
 ---@return integer? index nil when the level is not on the ladder
 function trellis.ladder.index(ladder, level)
-    ladder = input_table and input_table(ladder) or ladder
+    local real = input_table and input_table(ladder) or ladder
+    if real ~= ladder then
+        if level == nil then
+            return nil
+        end
+        return positions_of(real)[level]
+    end
     for i, name in ipairs(ladder) do
         if name == level then
             return i
@@ -142,6 +169,97 @@ end
 
 trellis.sessions = {}
 
+-- The level of a skill table: its own `field`, else that of its newest session.
+local function level_of(skill, field)
+    if skill[field] ~= nil then
+        return skill[field]
+    end
+    local sessions = skill.sessions or {}
+    sessions = input_table and input_table(sessions) or sessions
+    local newest = sessions[#sessions]
+    return newest and newest[field]
+end
+
+-- Where the newest run of sessions at `level` starts: the run is sessions[first..#sessions].
+local function run_start(sessions, field, level)
+    local first = #sessions + 1
+    while first > 1 and sessions[first - 1][field] == level do
+        first = first - 1
+    end
+    return first
+end
+
+-- A skill's facts by field, found once per student and shared by every rule and helper that asks
+-- (prompt-fading, scaffold-stage, prompt-dependence, badge, generalization and choice-menu ask
+-- for the same skill's level, and several for its newest run): level_memo[real skill][field] is
+-- the current level, start_memo[real skill][field] the first session of the
+-- newest run at that level (other levels are walked each time they are asked for). Kept per real
+-- skill table, which only read-only input has: a student's tables are built for that student
+-- alone (proxies are recycled, so the key is never the proxy), and input never changes. Only
+-- numbers and the input's own values are kept; every list handed out is a fresh slice.
+local level_memo = setmetatable({}, { __mode = "k" })
+local NO_LEVEL = {} -- what level_memo keeps for a skill without a level (nil cannot be kept)
+local start_memo = setmetatable({}, { __mode = "k" })
+
+local function memo_level(real, field)
+    local levels = level_memo[real]
+    if levels == nil then
+        levels = {}
+        level_memo[real] = levels
+    end
+    local level = levels[field]
+    if level == nil then
+        level = level_of(real, field)
+        if level == nil then
+            level = NO_LEVEL
+        end
+        levels[field] = level
+    end
+    if level == NO_LEVEL then
+        return nil
+    end
+    return level
+end
+
+-- The skill's session list (its real table for read-only input) and the bounds first..last of the
+-- newest run at `level`, at most `n` long (trellis.sessions.at_level).
+local function run_bounds(skill, field, level, n)
+    local real = input_table and input_table(skill) or skill
+    local sessions = real.sessions or {}
+    sessions = input_table and input_table(sessions) or sessions
+    local last = #sessions
+    if real ~= skill and type(field) == "string" and type(level) == "string"
+        and (n == nil or math.type(n) == "integer") then
+        local first
+        if memo_level(real, field) == level then
+            local starts = start_memo[real]
+            if starts == nil then
+                starts = {}
+                start_memo[real] = starts
+            end
+            first = starts[field]
+            if first == nil then
+                first = run_start(sessions, field, level)
+                starts[field] = first
+            end
+        else
+            first = run_start(sessions, field, level)
+        end
+        if n and last - n + 1 > first then
+            first = last - n + 1
+        end
+        return sessions, first, last
+    end
+    local first = last + 1 -- the run is sessions[first..last]
+    while level ~= nil and first > 1 and sessions[first - 1][field] == level do
+        if n and last - first + 1 >= n then
+            break
+        end
+        first = first - 1
+    end
+    return sessions, first, last
+end
+
 --- The last n items of a list, oldest first (all of them when n is nil).
 ---@generic T
 ---@param list T[]
@@ -157,14 +275,11 @@ end
 ---@param field "prompt_level"|"stage"
 ---@return string?
 function trellis.sessions.current_level(skill, field)
-    skill = input_table and input_table(skill) or skill
-    if skill[field] ~= nil then
-        return skill[field]
+    local real = input_table and input_table(skill) or skill
+    if real ~= skill and type(field) == "string" then
+        return memo_level(real, field)
     end
-    local sessions = skill.sessions or {}
-    sessions = input_table and input_table(sessions) or sessions
-    local newest = sessions[#sessions]
-    return newest and newest[field]
+    return level_of(real, field)
 end
 
 --- The newest run of consecutive sessions at `level`, oldest first.
@@ -177,17 +292,7 @@ end
 ---@param n integer? at most this many (the newest ones)
 ---@return trellis.Session[]
 function trellis.sessions.at_level(skill, field, level, n)
-    skill = input_table and input_table(skill) or skill
-    local sessions = skill.sessions or {}
-    sessions = input_table and input_table(sessions) or sessions
-    local last = #sessions
-    local first = last + 1 -- the run is sessions[first..last]
-    while level ~= nil and first > 1 and sessions[first - 1][field] == level do
-        if n and last - first + 1 >= n then
-            break
-        end
-        first = first - 1
-    end
+    local sessions, first, last = run_bounds(skill, field, level, n)
     return slice(sessions, first, last)
 end
 
@@ -348,6 +453,137 @@ function trellis.sessions.mastery_run(skill, field, ladder, params)
         return nil
     end
     return trellis.sessions.newest(run, n), level
+end
+
+---------------------------------------------------------------------------------------------------
+-- A step on a ladder
+---------------------------------------------------------------------------------------------------
+
+---@class trellis.StepCriteria
+---@field advance_sessions integer sessions in a row at the current level needed to advance
+---@field advance_percent number percent correct each of those needs, at least
+---@field step_back_sessions integer sessions in a row below step_back_percent needed to step back
+---@field step_back_percent number a session below this percent correct counts toward stepping back
+---@field min_trials integer trials a session needs to count toward either
+
+---@class trellis.StepWords
+---@field advance string the action of one step toward independence ("fade", "advance")
+---@field advancing string the same as a noun in reasons ("fading", "advancing")
+---@field level string what a rung of the ladder is called ("level", "stage")
+
+---@class trellis.Step
+---@field action "mastered"|"step_back"|"hold"|string `words.advance` when advancing
+---@field from string the current level
+---@field to string? the level advanced or stepped back to
+---@field reason string
+---@field evidence table `level`, `sessions` (trellis.sessions.evidence) and, when holding, `needed`
+
+--- Step back one level from `level`, or hold at the first level and say there is nothing before it:
+--- `action, to, reason`, where the reason is `why`, followed at the first level by ", but LEVEL is
+--- the first NOUN: nothing to step back to".
+---@param ladder trellis.Ladder
+---@param level string
+---@param why string
+---@param noun string what a rung of the ladder is called ("level", "stage")
+---@return "step_back"|"hold" action
+---@return string? to
+---@return string reason
+function trellis.ladder.step_back(ladder, level, why, noun)
+    local previous = trellis.ladder.previous(ladder, level)
+    if previous then
+        return "step_back", previous, why
+    end
+    return "hold", nil, why .. ", but " .. level .. " is the first " .. noun .. ": nothing to step back to"
+end
+
+-- Whether the newest n of sessions[first..last] all satisfy meets(session, percent, min_trials).
+local function newest_all(sessions, first, last, n, meets, percent, min_trials)
+    if last - first + 1 < n then
+        return false
+    end
+    for i = last, last - n + 1, -1 do
+        if not meets(sessions[i], percent, min_trials) then
+            return false
+        end
+    end
+    return true
+end
+
+--- One step on a ladder for a skill, from the newest run of sessions at its current level
+--- (`field`): the decision of the bundled prompt-fading and scaffold-stage.
+--- 1. When the newest `advance_sessions` sessions of the run all meet `advance_percent` with
+---    `min_trials`: advance one level (`words.advance`), or `mastered` at the last level.
+--- 2. Else when the newest `step_back_sessions` are all below `step_back_percent` with `min_trials`:
+---    step back one level (trellis.ladder.step_back: hold at the first level).
+--- 3. Else hold, saying how many sessions the run has so far or what the newest ones lacked.
+--- Returns nil when the skill has no current level. The reasons name the sessions' percents
+--- (trellis.format.percents) and the criteria, so a reader sees why without the data:
+---
+---     local step = trellis.ladder.step(skill, "prompt_level", ctx.ladders.prompt, {
+---         advance_sessions = 3, advance_percent = 80, step_back_sessions = 2,
+---         step_back_percent = 50, min_trials = 5,
+---     }, { advance = "fade", advancing = "fading", level = "level" })
+---     -- { action = "fade", from = "gestural", to = "verbal", reason = "3 sessions in a row at
+---     --   gestural with at least 80% correct (80%, 90%, 100%)", evidence = { level = "gestural",
+---     --   sessions = { ... } } }
+---@param skill trellis.Skill
+---@param field "prompt_level"|"stage"
+---@param ladder trellis.Ladder
+---@param criteria trellis.StepCriteria
+---@param words trellis.StepWords
+---@return trellis.Step?
+function trellis.ladder.step(skill, field, ladder, criteria, words)
+    local level = trellis.sessions.current_level(skill, field)
+    if level == nil then
+        return nil
+    end
+    local fmt = trellis.format
+    local sessions, first, last = run_bounds(skill, field, level)
+    local count = last - first + 1
+    local advance_sessions, advance_percent = criteria.advance_sessions, criteria.advance_percent
+    local back_sessions, back_percent = criteria.step_back_sessions, criteria.step_back_percent
+    local min_trials = criteria.min_trials
+    local step = { from = level }
+
+    if newest_all(sessions, first, last, advance_sessions, trellis.meets, advance_percent, min_trials) then
+        local shown = slice(sessions, last - advance_sessions + 1, last)
+        local at_last = trellis.ladder.is_last(ladder, level)
+        step.action = at_last and "mastered" or words.advance
+        step.to = trellis.ladder.next(ladder, level)
+        step.reason = string.format("%s in a row at %s%s with at least %s%% correct (%s)",
+            fmt.count(advance_sessions, "session"), level,
+            at_last and ", the last " .. words.level .. "," or "",
+            fmt.number(advance_percent), fmt.percents(shown))
+        step.evidence = { level = level, sessions = trellis.sessions.evidence(shown) }
+
+    elseif newest_all(sessions, first, last, back_sessions, trellis.below, back_percent, min_trials) then
+        local shown = slice(sessions, last - back_sessions + 1, last)
+        step.action, step.to, step.reason = trellis.ladder.step_back(ladder, level,
+            string.format("%s in a row at %s below %s%% correct (%s)",
+                fmt.count(back_sessions, "session"), level, fmt.number(back_percent), fmt.percents(shown)),
+            words.level)
+        step.evidence = { level = level, sessions = trellis.sessions.evidence(shown) }
+
+    else
+        local shown = slice(sessions, math.max(first, last - advance_sessions + 1), last)
+        step.action = "hold"
+        if count < advance_sessions then
+            step.reason = string.format("%d of %s at %s so far",
+                count, fmt.count(advance_sessions, "session"), level)
+        else
+            step.reason = string.format(
+                "newest %s at %s: %s; %s needs each at least %s%% correct with %s",
+                fmt.count(advance_sessions, "session"), level,
+                fmt.percents(shown, min_trials), words.advancing, fmt.number(advance_percent),
+                fmt.count(min_trials, "trial"))
+        end
+        step.evidence = {
+            level = level,
+            sessions = trellis.sessions.evidence(shown),
+            needed = advance_sessions,
+        }
+    end
+    return step
 end
 
 ---------------------------------------------------------------------------------------------------
@@ -980,6 +1216,50 @@ function trellis.class.results(class, student_id, skill_id, action)
         end
     end
     return out
+end
+
+--- A student's results (winning recommendations), by skill id, each skill's in output order, for a
+--- rule that asks about several of the student's skills: one read of `class.results` for the
+--- student, where trellis.class.results reads (and, over a streamed roster, finds) the student's
+--- results again for each question. Results about no skill are left out. The tables are fresh for
+--- each call: the rule may keep or change them.
+---
+---     local by_skill = trellis.class.results_by_skill(class, student.id)
+---     for _, result in ipairs(by_skill[skill.id] or {}) do
+---         if result.action == "step_back" then ... end
+---     end
+---@param class table the `class` argument of evaluate_class
+---@param student_id string
+---@return table<string, table[]>
+function trellis.class.results_by_skill(class, student_id)
+    local by_skill = {}
+    local results = class.results and class.results[student_id]
+    results = results or {}
+    for _, result in ipairs(input_table and input_table(results) or results) do
+        local skill_id = result.skill
+        if skill_id ~= nil then
+            local list = by_skill[skill_id]
+            if list == nil then
+                list = {}
+                by_skill[skill_id] = list
+            end
+            list[#list + 1] = result
+        end
+    end
+    return by_skill
+end
+
+--- The first result of a list with the action, or nil (for the lists of trellis.class.results_by_skill).
+---@param results table[]?
+---@param action string
+---@return table?
+function trellis.class.first(results, action)
+    for _, result in ipairs(results or {}) do
+        if result.action == action then
+            return result
+        end
+    end
+    return nil
 end
 
 --- How a reason names a student: "Maya R. (s-101)" with a `name`, else the id "s-101".
