@@ -1199,6 +1199,14 @@ function trellis.class.skill(student, skill_id)
     return nil
 end
 
+-- The student's winning recommendations as class.results holds them (the real list behind the
+-- proxy, when there is one), or an empty list.
+local function results_of(class, student_id)
+    local results = class.results and class.results[student_id]
+    results = results or {}
+    return input_table and input_table(results) or results
+end
+
 --- A student's results (winning recommendations) for a skill, in output order; with `action`,
 --- only those with that action. Empty when the class has no results for the student.
 ---@param class table the `class` argument of evaluate_class
@@ -1208,9 +1216,7 @@ end
 ---@return table[]
 function trellis.class.results(class, student_id, skill_id, action)
     local out = {}
-    local results = class.results and class.results[student_id]
-    results = results or {}
-    for _, result in ipairs(input_table and input_table(results) or results) do
+    for _, result in ipairs(results_of(class, student_id)) do
         if result.skill == skill_id and (action == nil or result.action == action) then
             out[#out + 1] = result
         end
@@ -1233,9 +1239,7 @@ end
 ---@return table<string, table[]>
 function trellis.class.results_by_skill(class, student_id)
     local by_skill = {}
-    local results = class.results and class.results[student_id]
-    results = results or {}
-    for _, result in ipairs(input_table and input_table(results) or results) do
+    for _, result in ipairs(results_of(class, student_id)) do
         local skill_id = result.skill
         if skill_id ~= nil then
             local list = by_skill[skill_id]
