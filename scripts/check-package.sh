@@ -16,7 +16,7 @@ fail() { echo "check-package.sh: FAILED: $*" >&2; exit 1; }
 step() { echo "check-package.sh: $*" >&2; }
 
 [[ $(id -u) -eq 0 ]] || fail "needs root (debootstrap, chroot and mount): run it with sudo"
-version=$(sed -n 's/^ *public static let current = "\([^"]*\)".*/\1/p' Sources/Trellis/Release/TrellisVersion.swift)
+version=$(scripts/version.sh) || fail "no version to check"
 package=${1:-out/trellis_${version}_$(dpkg --print-architecture).deb}
 [[ -f $package ]] || fail "no package at $package: run scripts/package.sh first"
 command -v debootstrap >/dev/null || scripts/apt-install.sh "check-package.sh (a clean Debian root)" debootstrap

@@ -14,8 +14,7 @@ umask 022
 
 fail() { echo "package.sh: $*" >&2; exit 1; }
 
-version=$(sed -n 's/^ *public static let current = "\([^"]*\)".*/\1/p' Sources/Trellis/Release/TrellisVersion.swift)
-[[ $version =~ ^[0-9]+\.[0-9]+\.[0-9]+ ]] || fail "no version in Sources/Trellis/Release/TrellisVersion.swift"
+version=$(scripts/version.sh) || fail "no version to build"
 arch=$(dpkg --print-architecture)
 for tool in dpkg-deb dpkg-shlibdeps gzip strip; do
     command -v "$tool" >/dev/null || fail "needs $tool (Debian: apt-get install dpkg-dev binutils)"

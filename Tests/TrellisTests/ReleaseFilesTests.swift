@@ -14,6 +14,16 @@ struct ReleaseFilesTests {
         #expect(TrellisVersion.current.split(separator: ".").count == 3 && TrellisVersion.current.split(separator: ".").allSatisfy { Int($0) != nil })
     }
 
+    /// The packaging scripts read the version through scripts/version.sh; when TrellisVersion
+    /// became `package` API, their old pattern (`public static let`) found none and the package
+    /// could not be built.
+    @Test func thePackagingScriptsReadTheOneVersion() throws {
+        let script = CLITests.packageRoot.appending(path: "scripts/version.sh")
+        let run = try cli.run(URL(fileURLWithPath: "/bin/bash"), [script.path])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout == TrellisVersion.current + "\n")
+    }
+
     @Test func theChangelogsLatestReleaseIsTheVersion() throws {
         let text = try String(contentsOf: CLITests.packageRoot.appending(path: "CHANGELOG.md"), encoding: .utf8)
         let headings = text.split(separator: "\n").filter { $0.hasPrefix("## [") }
