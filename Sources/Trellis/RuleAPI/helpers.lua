@@ -180,47 +180,6 @@ local function level_of(skill, field)
     return newest and newest[field]
 end
 
--- Where the newest run of sessions at `level` starts: the run is sessions[first..#sessions].
-local function run_start(sessions, field, level)
-    local first = #sessions + 1
-    while first > 1 and sessions[first - 1][field] == level do
-        first = first - 1
-    end
-    return first
-end
-
--- A skill's facts by field, found once per student and shared by every rule and helper that asks
--- (prompt-fading, scaffold-stage, prompt-dependence, badge, generalization and choice-menu ask
--- for the same skill's level, and several for its newest run): level_memo[real skill][field] is
--- the current level, start_memo[real skill][field] the first session of the
--- newest run at that level (other levels are walked each time they are asked for). Kept per real
--- skill table, which only read-only input has: a student's tables are built for that student
--- alone (proxies are recycled, so the key is never the proxy), and input never changes. Only
--- numbers and the input's own values are kept; every list handed out is a fresh slice.
-local level_memo = setmetatable({}, { __mode = "k" })
-local NO_LEVEL = {} -- what level_memo keeps for a skill without a level (nil cannot be kept)
-local start_memo = setmetatable({}, { __mode = "k" })
-
-local function memo_level(real, field)
-    local levels = level_memo[real]
-    if levels == nil then
-        levels = {}
-        level_memo[real] = levels
-    end
-    local level = levels[field]
-    if level == nil then
-        level = level_of(real, field)
-        if level == nil then
-            level = NO_LEVEL
-        end
-        levels[field] = level
-    end
-    if level == NO_LEVEL then
-        return nil
-    end
-    return level
-end
-
 -- The skill's session list (its real table for read-only input) and the bounds first..last of the
 -- newest run at `level`, at most `n` long (trellis.sessions.at_level).
 local function run_bounds(skill, field, level, n)
@@ -228,28 +187,6 @@ local function run_bounds(skill, field, level, n)
     local sessions = real.sessions or {}
     sessions = input_table and input_table(sessions) or sessions
     local last = #sessions
-    if real ~= skill and type(field) == "string" and type(level) == "string"
-        and (n == nil or math.type(n) == "integer") then
-        local first
-        if memo_level(real, field) == level then
-            local starts = start_memo[real]
-            if starts == nil then
-                starts = {}
-                start_memo[real] = starts
-            end
-            first = starts[field]
-            if first == nil then
-                first = run_start(sessions, field, level)
-                starts[field] = first
-            end
-        else
-            first = run_start(sessions, field, level)
-        end
-        if n and last - n + 1 > first then
-            first = last - n + 1
-        end
-        return sessions, first, last
-    end
     local first = last + 1 -- the run is sessions[first..last]
     while level ~= nil and first > 1 and sessions[first - 1][field] == level do
         if n and last - first + 1 >= n then
@@ -275,11 +212,7 @@ end
 ---@param field "prompt_level"|"stage"
 ---@return string?
 function trellis.sessions.current_level(skill, field)
-    local real = input_table and input_table(skill) or skill
-    if real ~= skill and type(field) == "string" then
-        return memo_level(real, field)
-    end
-    return level_of(real, field)
+    return level_of(input_table and input_table(skill) or skill, field)
 end
 
 --- The newest run of consecutive sessions at `level`, oldest first.
